@@ -1,0 +1,205 @@
+/**
+ * Reads a content pack folder, validates every file against the content model, and cross-checks the
+ * references between records. Returns the pack only when there is no error: a half-valid pack is
+ * never served.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { ProblemList, type ContentProblem } from './problems.js';
+import { glossaryTerm, level, needArea, packManifest, service, type ContentPack, type Service } from './schema.js';
+import { listRecordOf, packSections, type PackSection, type SectionCheckContext } from './sections.js';
+
+export interface LoadOptions {
+  /** the date reviews are judged against; defaults to today */
+  today?: Date;
+}
+
+export interface LoadResult {
+  pack?: ContentPack;
+  problems: ContentProblem[];
+  /** sha256 over every file read, in a stable order: changes when any content changes */
+  hash: string;
+}
+
+const MAX_FILE_BYTES = 1024 * 1024;
+
+export function loadPack(packDir: string, options: LoadOptions = {}): LoadResult {
+  const today = options.today ?? new Date();
+  const problems = new ProblemList();
+  const hash = createHash('sha256');
+
+  const read = (rel: string, required: boolean): { ok: true; data: unknown } | { ok: false } => {
+    const full = join(packDir, rel);
+    if (!existsSync(full)) {
+      if (required) problems.error(rel, undefined, undefined, 'file is missing');
+      return { ok: false };
+    }
+    const size = statSync(full).size;
+    if (size > MAX_FILE_BYTES) {
+      problems.error(rel, undefined, undefined, `file is too large (${size} bytes; the limit is ${MAX_FILE_BYTES})`);
+      return { ok: false };
+    }
+    const text = readFileSync(full, 'utf8');
+    hash.update(rel).update('\0').update(text).update('\0');
+    const doc = parseDocument(text, { prettyErrors: false });
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) {
+        const line = e.linePos?.[0];
+        problems.error(rel, undefined, undefined, `is not valid YAML${line ? ` (line ${line.line}, column ${line.col})` : ''}: ${e.message.split('\n')[0]}`);
+      }
+      return { ok: false };
+    }
+    return { ok: true, data: doc.toJS() };
+  };
+
+  const listYaml = (relDir: string): string[] => {
+    const full = join(packDir, relDir);
+    if (!existsSync(full) || !statSync(full).isDirectory()) return [];
+    return readdirSync(full)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()
+      .map((f) => relative(packDir, join(full, f)));
+  };
+
+  const parseWith = <T>(rel: string, schema: z.ZodType<T>, data: unknown, recordOf?: (path: readonly PropertyKey[]) => { record?: string; rest: readonly PropertyKey[] }): T | undefined => {
+    const r = schema.safeParse(data);
+    if (r.success) return r.data;
+    problems.addZodIssues(rel, r.error.issues, recordOf);
+    return undefined;
+  };
+
+  // Core files
+  const manifestRaw = read('pack.yaml', true);
+  const manifest = manifestRaw.ok ? parseWith('pack.yaml', packManifest, manifestRaw.data) : undefined;
+
+  const listFile = <T>(rel: string, itemSchema: z.ZodType<T>, required: boolean): T[] | undefined => {
+    const raw = read(rel, required);
+    if (!raw.ok) return required ? undefined : [];
+    return parseWith(rel, z.array(itemSchema), raw.data ?? [], (path) => listRecordOf(raw.data, path));
+  };
+  const levels = listFile('levels.yaml', level, true);
+  const needAreas = listFile('need-areas.yaml', needArea, true);
+  const glossary = listFile('glossary.yaml', glossaryTerm, false);
+
+  const services: Array<{ file: string; value: Service }> = [];
+  const serviceFiles = listYaml('services');
+  if (serviceFiles.length === 0) problems.error('services/', undefined, undefined, 'no service files found (one YAML file per service)');
+  for (const rel of serviceFiles) {
+    const raw = read(rel, true);
+    if (!raw.ok) continue;
+    const recordName = (raw.data as { slug?: unknown } | null)?.slug;
+    const value = parseWith(rel, service, raw.data, (path) => ({ record: typeof recordName === 'string' ? recordName : undefined, rest: path }));
+    if (value) services.push({ file: rel, value });
+  }
+
+  const reviewPeriodMonths = manifest?.reviewPeriodMonths ?? 12;
+  const checkReviewed = (file: string, record: string | undefined, field: string, date: string) => {
+    const d = new Date(`${date}T00:00:00Z`);
+    if (d.getTime() > today.getTime()) {
+      problems.error(file, record, field, `review date ${date} is in the future`);
+      return;
+    }
+    const due = new Date(d);
+    due.setUTCMonth(due.getUTCMonth() + reviewPeriodMonths);
+    if (due.getTime() < today.getTime()) problems.warning(file, record, field, `last reviewed ${date}, more than ${reviewPeriodMonths} months ago: due for review`);
+  };
+
+  // Cross-checks on the core
+  if (manifest) {
+    for (const [role, c] of Object.entries(manifest.contacts)) checkReviewed('pack.yaml', `contacts.${role}`, 'reviewed', c.reviewed);
+    checkReviewed('pack.yaml', 'escalationPolicy', 'reviewed', manifest.escalationPolicy.reviewed);
+    if (manifest.contacts.emergency.phones.length === 0) problems.error('pack.yaml', 'contacts.emergency', 'phones', 'the emergency contact needs a phone number');
+    if (manifest.contacts.frontDoor.phones.length === 0) problems.error('pack.yaml', 'contacts.frontDoor', 'phones', 'the front door needs a phone number');
+  }
+
+  const levelIds = new Set<string>();
+  if (levels) {
+    const ranks = new Map<number, string>();
+    for (const l of levels) {
+      if (levelIds.has(l.id)) problems.error('levels.yaml', l.id, 'id', `duplicate level id "${l.id}"`);
+      levelIds.add(l.id);
+      const other = ranks.get(l.rank);
+      if (other) problems.error('levels.yaml', l.id, 'rank', `rank ${l.rank} is already used by level "${other}"`);
+      ranks.set(l.rank, l.id);
+      checkReviewed('levels.yaml', l.id, 'reviewed', l.reviewed);
+    }
+    if (levels.length === 0) problems.error('levels.yaml', undefined, undefined, 'at least one level is needed');
+  }
+
+  const needAreaIds = new Set<string>();
+  if (needAreas) {
+    for (const a of needAreas) {
+      for (const n of [a, ...a.children]) {
+        if (needAreaIds.has(n.id)) problems.error('need-areas.yaml', n.id, 'id', `duplicate need area id "${n.id}"`);
+        needAreaIds.add(n.id);
+      }
+    }
+  }
+
+  const slugs = new Map<string, string>();
+  for (const { file, value: s } of services) {
+    const prev = slugs.get(s.slug);
+    if (prev) problems.error(file, s.slug, 'slug', `duplicate slug "${s.slug}" (also in ${prev})`);
+    else slugs.set(s.slug, file);
+    const base = file.replace(/^services\//, '').replace(/\.ya?ml$/, '');
+    if (base !== s.slug) problems.error(file, s.slug, 'slug', `file name must match the slug: rename to services/${s.slug}.yaml`);
+    if (needAreas) {
+      s.needAreas.forEach((id, i) => {
+        if (!needAreaIds.has(id)) problems.error(file, s.slug, `needAreas[${i}]`, `unknown need area "${id}"`);
+      });
+    }
+    if (levels) {
+      s.levels.forEach((id, i) => {
+        if (!levelIds.has(id)) problems.error(file, s.slug, `levels[${i}]`, `unknown level "${id}"`);
+      });
+    }
+    if (s.ages && s.ages.min > s.ages.max) problems.error(file, s.slug, 'ages', `minimum age ${s.ages.min} is above maximum age ${s.ages.max}`);
+    s.schedules.forEach((sc, i) => {
+      if (sc.opensAt && sc.closesAt && sc.opensAt >= sc.closesAt) problems.error(file, s.slug, `schedules[${i}]`, `opens at ${sc.opensAt} but closes at ${sc.closesAt}`);
+    });
+    if (s.referral.self === false && s.referral.professional === false && s.referral.viaFrontDoor === false)
+      problems.error(file, s.slug, 'referral', 'at least one referral route (self, professional or viaFrontDoor) must be true');
+    checkReviewed(file, s.slug, 'reviewed', s.reviewed);
+  }
+
+  // Tool sections
+  const core = manifest && levels && needAreas && glossary ? { manifest, levels, needAreas, glossary, services: services.map((s) => s.value) } : undefined;
+  const sections: Record<string, unknown> = {};
+  for (const section of packSections as PackSection<unknown>[]) {
+    let value: unknown;
+    if (section.kind === 'file') {
+      const raw = read(section.path, section.required);
+      if (!raw.ok) continue;
+      value = parseWith(section.path, section.schema, raw.data, section.recordOf ? (p) => section.recordOf!(raw.data, p) : undefined);
+    } else {
+      const files = listYaml(section.path);
+      if (files.length === 0 && section.required) problems.error(`${section.path}/`, undefined, undefined, 'no files found');
+      const items: Array<{ file: string; value: unknown }> = [];
+      for (const rel of files) {
+        const raw = read(rel, true);
+        if (!raw.ok) continue;
+        const v = parseWith(rel, section.schema, raw.data, section.recordOf ? (p) => section.recordOf!(raw.data, p) : undefined);
+        if (v !== undefined) items.push({ file: rel, value: v });
+      }
+      value = items;
+    }
+    if (value === undefined) continue;
+    sections[section.name] = value;
+    if (core && section.check) {
+      const ctx: SectionCheckContext = {
+        pack: core,
+        error: (f, r, fld, m) => problems.error(f, r, fld, m),
+        warning: (f, r, fld, m) => problems.warning(f, r, fld, m),
+        checkReviewed,
+      };
+      section.check(value, ctx);
+    }
+  }
+
+  const digest = hash.digest('hex');
+  if (problems.errors.length > 0 || !core) return { problems: problems.items, hash: digest };
+  return { pack: { ...core, sections }, problems: problems.items, hash: digest };
+}

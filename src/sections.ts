@@ -1,0 +1,5 @@
+/**
+ * Imports every tool whose content lives in the pack, so that each registers its pack section
+ * (see src/content/sections.ts). Loaded by the server and by `content:check`.
+ */
+export {};

@@ -1,0 +1,10 @@
+/**
+ * Every migration, in order. Names sort in the order they run; never edit one that has shipped, add
+ * the next instead. Tools add their own migration here (e.g. 0002_landscape, 0003_chat).
+ */
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_content.js';
+
+export const migrations: Record<string, Migration> = {
+  '0001_content': m0001,
+};

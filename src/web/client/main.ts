@@ -1,0 +1,7 @@
+/**
+ * Progressive enhancement: everything works without this script. It starts govuk-frontend's
+ * components and each tool's enhancements (each tool adds an import below).
+ */
+import { initAll } from 'govuk-frontend';
+
+initAll();

@@ -1,0 +1,19 @@
+/** `/healthz` for monitoring: 200 when the database answers and content is published, 503 otherwise. */
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '../store/store.js';
+
+export async function healthRoutes(app: FastifyInstance, store: Store): Promise<void> {
+  app.get('/healthz', async (_req, reply) => {
+    const database = await store.ping();
+    const latest = database ? await store.content.latestImport().catch(() => undefined) : undefined;
+    const ok = database && latest !== undefined;
+    return reply
+      .code(ok ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send({
+        status: ok ? 'ok' : 'unavailable',
+        database: database ? 'ok' : 'unavailable',
+        content: latest ? { pack: latest.packId, hash: latest.contentHash.slice(0, 12), importedAt: latest.importedAt, services: latest.serviceCount } : null,
+      });
+  });
+}

@@ -1,0 +1,36 @@
+/** Starts the server: `npm start`. Configuration comes from environment variables (README). */
+import { InvalidContentError, formatProblem } from '../content/problems.js';
+import { buildApp } from './app.js';
+import { readConfig } from './config.js';
+
+const config = readConfig();
+try {
+  const { app, published } = await buildApp({
+    packDir: config.packDir,
+    databaseFile: config.databaseFile,
+    logLevel: config.logLevel,
+    sessionSecret: config.sessionSecret,
+    frameAncestors: config.frameAncestors,
+    phase: config.phase,
+    secure: process.env['NODE_ENV'] === 'production',
+  });
+  app.log.info(
+    { pack: published.pack.manifest.id, services: published.pack.services.length, imported: published.imported, warnings: published.warnings.length },
+    published.imported ? 'content pack imported into the database' : 'content pack unchanged since last import',
+  );
+  for (const w of published.warnings) app.log.warn(formatProblem(w));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      app.log.info({ signal }, 'shutting down');
+      void app.close().then(() => process.exit(0));
+    });
+  }
+  await app.listen({ port: config.port, host: config.host });
+} catch (err) {
+  if (err instanceof InvalidContentError) {
+    console.error(`The server did not start: the content pack is not valid.\n\n${err.problems.map(formatProblem).join('\n')}\n\nRun "npm run content:check" after fixing.`);
+  } else {
+    console.error(err);
+  }
+  process.exit(1);
+}

@@ -1,0 +1,30 @@
+/**
+ * The tools the product offers. A tool is listed on the start page and in the navigation only once
+ * it is registered here, so there are never links to pages that do not exist.
+ *
+ * Each tool's folder exports a Fastify plugin taking `ToolDeps`; its routes render its own views.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '../store/store.js';
+import type { ContentPack } from '../content/schema.js';
+
+export interface ToolDeps {
+  store: Store;
+  /** the published pack (read from the database on start) */
+  content: () => ContentPack;
+}
+
+export interface Tool {
+  id: string;
+  /** the name on the start page and in the navigation */
+  name: string;
+  href: string;
+  /** plain words on the start page: what it is for */
+  description: string;
+  routes: (app: FastifyInstance, deps: ToolDeps) => Promise<void>;
+}
+
+export const tools: Tool[] = [];
+
+/** Extra footer links (e.g. the open data API), added by the module that serves them. */
+export const footerLinks: Array<{ href: string; text: string }> = [];

@@ -1,0 +1,73 @@
+/**
+ * Nunjucks with govuk-frontend's templates. Templates are found in src/web/views (layout, shared
+ * pages), in src/ (a tool's views as "<tool>/views/<name>.njk") and in govuk-frontend's dist folder.
+ */
+import { join } from 'node:path';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import nunjucks from 'nunjucks';
+import { projectRoot } from '../content/pack-dir.js';
+import type { ContentPack, Level } from '../content/schema.js';
+import type { Tool } from './tools.js';
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** renders a template with the layout's globals (pack, contacts, nonce, navigation) */
+    render(template: string, context?: Record<string, unknown>): FastifyReply;
+  }
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** 2026-11-26 → 26 November 2026 (GOV.UK date style) */
+export function formatDate(iso: unknown): string {
+  if (typeof iso !== 'string') return '';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!m) return iso;
+  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1] ?? ''} ${m[1]}`;
+}
+
+/** a phone number as a tel: link target (digits and a leading +) */
+export function telHref(number: unknown): string {
+  return `tel:${String(number ?? '').replace(/[^\d+]/g, '')}`;
+}
+
+export function createViewEnvironment(): nunjucks.Environment {
+  const root = projectRoot();
+  const env = new nunjucks.Environment(
+    new nunjucks.FileSystemLoader([join(root, 'src', 'web', 'views'), join(root, 'src'), join(root, 'node_modules', 'govuk-frontend', 'dist')], {
+      noCache: process.env['NODE_ENV'] === 'development',
+    }),
+    { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true },
+  );
+  env.addFilter('govukDate', formatDate);
+  env.addFilter('tel', telHref);
+  return env;
+}
+
+export interface ViewGlobals {
+  content: () => ContentPack;
+  tools: Tool[];
+  footerLinks: Array<{ href: string; text: string }>;
+  phase: string;
+}
+
+export function setUpViews(app: FastifyInstance, globals: ViewGlobals): void {
+  const env = createViewEnvironment();
+  app.decorateReply('render', function render(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+    const pack = globals.content();
+    const levelsById: Record<string, Level> = Object.fromEntries(pack.levels.map((l) => [l.id, l]));
+    const html = env.render(template, {
+      pack: pack.manifest,
+      contacts: pack.manifest.contacts,
+      levels: pack.levels,
+      levelsById,
+      tools: globals.tools,
+      footerLinks: globals.footerLinks,
+      phase: globals.phase,
+      cspNonce: this.cspNonce?.script,
+      currentPath: this.request.url.split('?')[0],
+      ...context,
+    });
+    return this.type('text/html; charset=utf-8').send(html);
+  });
+}
