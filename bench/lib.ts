@@ -1,0 +1,77 @@
+/** Shared bench helpers: HTTP load with autocannon on loopback, and the printed table. */
+import autocannon from 'autocannon';
+
+export interface BenchRow {
+  name: string;
+  /** e.g. "50 conn, 5 s" or "2,000 answer sets" */
+  setup: string;
+  p50?: number;
+  p95?: number;
+  p99?: number;
+  /** requests or operations per second */
+  throughput: number;
+  /** a goal and whether it was met, e.g. "p95 < 30 ms: yes" */
+  goal?: string;
+  errors?: number;
+}
+
+export interface HttpLoadOptions {
+  connections?: number;
+  durationSeconds?: number;
+  method?: 'GET' | 'POST';
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+/** Loads one URL on this machine (loopback only) for a bounded time; latencies in milliseconds. */
+export async function loadUrl(name: string, url: string, opts: HttpLoadOptions = {}): Promise<BenchRow> {
+  if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(url)) throw new Error(`bench targets loopback only, not ${url}`);
+  const connections = opts.connections ?? 50;
+  const duration = opts.durationSeconds ?? Number(process.env['BENCH_SECONDS'] ?? 5);
+  const samples: number[] = [];
+  // called without a callback, autocannon returns an instance that is both a promise and an event emitter
+  const instance = autocannon({ url, connections, duration, method: opts.method ?? 'GET', body: opts.body, headers: opts.headers }) as unknown as Promise<autocannon.Result> & {
+    on(event: 'response', fn: (client: unknown, status: number, bytes: number, responseTime: number) => void): void;
+  };
+  // autocannon reports p97.5, not p95: keep every response time and take exact percentiles
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => samples.push(responseTime));
+  const r = await instance;
+  samples.sort((a, b) => a - b);
+  const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))];
+  return {
+    name,
+    setup: `${connections} conn, ${duration} s`,
+    p50: pct(50),
+    p95: pct(95),
+    p99: pct(99),
+    throughput: r.requests.average,
+    errors: r.errors + r.non2xx,
+  };
+}
+
+/** Times `fn` over `iterations` calls after a warm-up; latencies in milliseconds. */
+export function timeOperations(name: string, setup: string, iterations: number, fn: (i: number) => void): BenchRow {
+  for (let i = 0; i < Math.min(200, iterations); i++) fn(i);
+  const samples: number[] = new Array(iterations);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) {
+    const t0 = process.hrtime.bigint();
+    fn(i);
+    samples[i] = Number(process.hrtime.bigint() - t0) / 1e6;
+  }
+  const totalMs = Number(process.hrtime.bigint() - start) / 1e6;
+  samples.sort((a, b) => a - b);
+  const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))]!;
+  return { name, setup, p50: pct(50), p95: pct(95), p99: pct(99), throughput: (iterations / totalMs) * 1000 };
+}
+
+const fmt = (n: number | undefined, digits = 2) => (n === undefined ? '' : n.toFixed(digits));
+
+export function printTable(title: string, rows: BenchRow[]): void {
+  console.log(`\n## ${title}\n`);
+  console.log('| measure | setup | p50 ms | p95 ms | p99 ms | per second | errors | goal |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---|');
+  for (const r of rows) {
+    console.log(`| ${r.name} | ${r.setup} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.throughput, 0)} | ${r.errors ?? ''} | ${r.goal ?? ''} |`);
+  }
+}

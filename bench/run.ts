@@ -1,0 +1,24 @@
+/**
+ * `npm run bench`: every speed goal of the project, each beside a baseline measured in the same run
+ * (a static route on the same server). Prints one table per section. BENCH_SECONDS sets the load time.
+ *
+ * Sections are added by the tools: each exports `run(): Promise<{ title, rows }>`.
+ */
+import { printTable, type BenchRow } from './lib.js';
+
+export interface BenchSection {
+  title: string;
+  rows: BenchRow[];
+}
+
+const sections: Array<{ name: string; load: () => Promise<{ run: () => Promise<BenchSection> }> }> = [
+  { name: 'foundation', load: () => import('./foundation.js') },
+];
+
+const only = process.argv[2];
+for (const s of sections) {
+  if (only && s.name !== only) continue;
+  const mod = await s.load();
+  const result = await mod.run();
+  printTable(result.title, result.rows);
+}

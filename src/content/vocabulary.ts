@@ -1,0 +1,96 @@
+/**
+ * The words staff use: abbreviations and synonyms from the pack's glossary and need areas, with the
+ * text normalising, tokenising and light stemming that search and the chat bot share. Pure.
+ */
+import type { ContentPack } from './schema.js';
+
+/** lower case, accents folded, "&" as "and", punctuation as spaces */
+export function normalise(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/['’]/g, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+export function tokenize(text: string): string[] {
+  const n = normalise(text);
+  return n ? n.split(' ') : [];
+}
+
+/**
+ * A light English stemmer: enough to make plurals and common endings meet
+ * ("services" → "servic", "service" → "servic", "referrals" → "referr", "referring" → "referr").
+ */
+export function stem(token: string): string {
+  let t = token;
+  if (t.length <= 3 || /^\d+$/.test(t)) return t;
+  if (t.endsWith('ies') && t.length > 4) t = `${t.slice(0, -3)}y`;
+  else if (t.endsWith('sses')) t = t.slice(0, -2);
+  else if (t.endsWith('s') && !t.endsWith('ss') && !t.endsWith('us') && !t.endsWith('is')) t = t.slice(0, -1);
+  for (const suffix of ['ing', 'ed', 'er', 'al', 'ion', 'e', 'y']) {
+    if (t.endsWith(suffix) && t.length - suffix.length >= 3) {
+      t = t.slice(0, -suffix.length);
+      break;
+    }
+  }
+  // collapse a doubled final consonant left by "-ing"/"-ed" ("referr" stays close to "refer")
+  if (/([b-df-hj-np-tv-z])\1$/.test(t) && t.length > 4) t = t.slice(0, -1);
+  return t;
+}
+
+export interface SynonymGroup {
+  /** normalised phrases that mean the same thing, e.g. ["food bank", "food club", "food parcel"] */
+  phrases: string[];
+  /** the need area this group names, if any */
+  needAreaId?: string;
+}
+
+export interface Vocabulary {
+  groups: SynonymGroup[];
+  /** every need area id by each of its normalised names, synonyms and abbreviations */
+  needAreaByPhrase: Map<string, string>;
+  /**
+   * The query's normalised text plus the other phrases of every synonym group it mentions, for
+   * recall: "fod bank" is left to typo tolerance; "food bank" adds "food club".
+   */
+  expand(query: string): { text: string; added: string[]; needAreaIds: string[] };
+}
+
+function containsPhrase(haystack: string, phrase: string): boolean {
+  return ` ${haystack} `.includes(` ${phrase} `);
+}
+
+export function buildVocabulary(pack: Pick<ContentPack, 'glossary' | 'needAreas'>): Vocabulary {
+  const groups: SynonymGroup[] = [];
+  const needAreaByPhrase = new Map<string, string>();
+  const clean = (list: string[]) => [...new Set(list.map(normalise).filter((p) => p.length > 0))];
+
+  for (const g of pack.glossary) groups.push({ phrases: clean([g.term, ...g.abbreviations, ...g.synonyms]) });
+  for (const area of pack.needAreas) {
+    for (const a of [area, ...area.children]) {
+      const phrases = clean([a.name, ...a.synonyms, ...a.abbreviations]);
+      groups.push({ phrases, needAreaId: a.id });
+      for (const p of phrases) if (!needAreaByPhrase.has(p)) needAreaByPhrase.set(p, a.id);
+    }
+  }
+
+  return {
+    groups,
+    needAreaByPhrase,
+    expand(query) {
+      const text = normalise(query);
+      const added = new Set<string>();
+      const needAreaIds = new Set<string>();
+      for (const g of groups) {
+        if (!g.phrases.some((p) => containsPhrase(text, p))) continue;
+        for (const p of g.phrases) if (!containsPhrase(text, p)) added.add(p);
+        if (g.needAreaId) needAreaIds.add(g.needAreaId);
+      }
+      return { text, added: [...added], needAreaIds: [...needAreaIds] };
+    },
+  };
+}
