@@ -44,7 +44,7 @@ export function loadPack(packDir: string, options: LoadOptions = {}): LoadResult
     }
     const text = readFileSync(full, 'utf8');
     hash.update(rel).update('\0').update(text).update('\0');
-    const doc = parseDocument(text, { prettyErrors: false });
+    const doc = parseDocument(text, { prettyErrors: true });
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
         const line = e.linePos?.[0];

@@ -1,0 +1,38 @@
+/** Copies the default pack to a temp folder so a test can break one thing in it. */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { defaultPackDir } from '../../src/content/pack-dir.js';
+
+export interface TempPack {
+  dir: string;
+  /** reads a YAML file of the pack, lets `edit` change it, writes it back */
+  editYaml<T = unknown>(rel: string, edit: (data: T) => T | void): void;
+  write(rel: string, text: string): void;
+  remove(rel: string): void;
+  cleanup(): void;
+}
+
+export function copyDefaultPack(): TempPack {
+  const dir = mkdtempSync(join(tmpdir(), 'isg-pack-'));
+  cpSync(defaultPackDir(), dir, { recursive: true });
+  return {
+    dir,
+    editYaml(rel, edit) {
+      const file = join(dir, rel);
+      const data = parse(readFileSync(file, 'utf8'));
+      const out = edit(data);
+      writeFileSync(file, stringify(out === undefined ? data : out));
+    },
+    write(rel, text) {
+      writeFileSync(join(dir, rel), text);
+    },
+    remove(rel) {
+      rmSync(join(dir, rel), { recursive: true, force: true });
+    },
+    cleanup() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
