@@ -12,7 +12,7 @@ import { setUpErrorHandling } from './errors.js';
 import { healthRoutes } from './health.js';
 import { pageRoutes } from './pages.js';
 import { resolveSessionSecret, setUpWebSecurity } from './security.js';
-import { tools, footerLinks } from './tools.js';
+import { tools, footerLinks, plugins } from './tools.js';
 import { setUpViews } from './views.js';
 import './tool-registry.js';
 
@@ -64,6 +64,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await healthRoutes(app, store);
   await app.register(pageRoutes);
   for (const tool of tools) await app.register(async (scope) => tool.routes(scope, { store, content }));
+  for (const plugin of plugins) await app.register(async (scope) => plugin.routes(scope, { store, content }));
   setUpErrorHandling(app);
   return { app, store, published };
 }

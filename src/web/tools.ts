@@ -28,3 +28,9 @@ export const tools: Tool[] = [];
 
 /** Extra footer links (e.g. the open data API), added by the module that serves them. */
 export const footerLinks: Array<{ href: string; text: string }> = [];
+
+/**
+ * Route plugins that are not tools (e.g. the open data API): registered like tools, after them, but
+ * listed nowhere.
+ */
+export const plugins: Array<{ id: string; routes: Tool['routes'] }> = [];

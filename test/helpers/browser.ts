@@ -29,26 +29,60 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+const scriptlessContexts = new WeakSet<BrowserContext>();
+
 /** A fresh context (no cookies, no storage) with JavaScript on or off. */
 export async function newContext(browser: Browser, javaScriptEnabled: boolean): Promise<BrowserContext> {
-  return browser.newContext({ javaScriptEnabled, viewport: { width: 1024, height: 800 } });
+  const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1024, height: 800 } });
+  if (!javaScriptEnabled) scriptlessContexts.add(context);
+  return context;
 }
 
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
-/** Runs axe on the page and fails with a readable list of violations. */
+/**
+ * Runs axe on the page and fails with a readable list of violations.
+ *
+ * axe runs as a script in the page, and hangs where scripts are off. For a JavaScript-off page we
+ * take the DOM exactly as the script-less browser rendered it, strip its <script> elements, and serve
+ * that same document (same URL, same stylesheets) to a scripted page in the same browser for axe.
+ */
 export async function expectNoAxeViolations(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n  ')}`);
-  expect(summary, `axe violations on ${page.url()}`).toEqual([]);
+  if (!scriptlessContexts.has(page.context())) return checkAxe(page, page.url());
+  const html = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '');
+  const url = page.url();
+  const browser = page.context().browser();
+  if (!browser) throw new Error('no browser for the axe check');
+  const context = await browser.newContext({ javaScriptEnabled: true, viewport: page.viewportSize() ?? undefined });
+  try {
+    const copy = await context.newPage();
+    await copy.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+    await copy.route('**/*.js', (route) => route.abort());
+    await copy.goto(url);
+    await checkAxe(copy, `${url} (JavaScript off)`);
+  } finally {
+    await context.close();
+  }
 }
 
-/** Fails the test on any console error or CSP violation in the page. */
+async function checkAxe(page: Page, label: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n  ')}`);
+  expect(summary, `axe violations on ${label}`).toEqual([]);
+}
+
+/**
+ * Collects script errors, CSP violations (console errors) and failed sub-resources (a missing
+ * stylesheet, script or image). The page itself may be a 404 on purpose, so documents are not counted.
+ */
 export function collectPageErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) errors.push(msg.text());
   });
   page.on('pageerror', (err) => errors.push(err.message));
+  page.on('response', (res) => {
+    if (res.status() >= 400 && res.request().resourceType() !== 'document' && res.request().resourceType() !== 'fetch') errors.push(`${res.status()} ${res.url()}`);
+  });
   return errors;
 }

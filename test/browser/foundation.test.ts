@@ -1,0 +1,58 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestServer, type TestApp } from '../helpers/app.js';
+import { collectPageErrors, describeBrowser, expectNoAxeViolations, launchBrowser, newContext } from '../helpers/browser.js';
+
+const PAGES = ['/', '/accessibility', '/privacy', '/sources', '/not-a-page'];
+
+describeBrowser('foundation pages in Chromium', () => {
+  let server: TestApp & { baseUrl: string };
+  let browser: Browser;
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const javaScriptEnabled of [true, false]) {
+    const mode = javaScriptEnabled ? 'JavaScript on' : 'JavaScript off';
+    it(`every page passes axe (WCAG 2.2 AA) and shows the emergency route, ${mode}`, async () => {
+      const context = await newContext(browser, javaScriptEnabled);
+      const page = await context.newPage();
+      const errors = collectPageErrors(page);
+      for (const path of PAGES) {
+        await page.goto(server.baseUrl + path);
+        const emergency = page.locator('[data-qa="emergency"]');
+        await expect(emergency.isVisible()).resolves.toBe(true);
+        await expect(emergency.getByRole('link', { name: '999' }).getAttribute('href')).resolves.toBe('tel:999');
+        await expectNoAxeViolations(page);
+      }
+      // a CSP violation or a script error shows up as a console error
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
+
+  it('with JavaScript on, govuk-frontend starts under the strict CSP', async () => {
+    const context = await newContext(browser, true);
+    const page = await context.newPage();
+    await page.goto(server.baseUrl + '/');
+    await expect(page.evaluate(() => document.body.classList.contains('govuk-frontend-supported'))).resolves.toBe(true);
+    await context.close();
+  });
+
+  it('the skip link takes keyboard users to the main content', async () => {
+    const context = await newContext(browser, true);
+    const page = await context.newPage();
+    await page.goto(server.baseUrl + '/');
+    await page.keyboard.press('Tab');
+    const focused = page.locator(':focus');
+    await expect(focused.textContent()).resolves.toContain('Skip to main content');
+    await page.keyboard.press('Enter');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('main-content');
+    await context.close();
+  });
+});

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp();
+});
+afterAll(async () => t.close());
+
+const get = (url: string) => t.app.inject({ method: 'GET', url });
+
+describe('start page', () => {
+  it('shows the service name, the borough and the tagline from content', async () => {
+    const res = await get('/');
+    expect(res.statusCode).toBe(200);
+    const { manifest } = t.published.pack;
+    expect(res.body).toContain(`<h1 class="govuk-heading-xl">${manifest.serviceName}</h1>`);
+    expect(res.body).toContain(manifest.borough.shortName);
+    expect(res.body).toContain(manifest.tagline);
+    expect(res.body).toMatch(/govuk-phase-banner/);
+    expect(res.body).toContain('href="#main-content"');
+  });
+
+  it('lists every level from content, in rank order', async () => {
+    const res = await get('/');
+    const positions = t.published.pack.levels.map((l) => res.body.indexOf(`${l.label}: ${l.name}`));
+    expect(positions.every((p) => p > 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  });
+
+  it('links only to tools whose pages exist (no dead links on the start page or in the navigation)', async () => {
+    const res = await get('/');
+    const hrefs = [...res.body.matchAll(/href="(\/[^"#]*)"/g)].map((m) => m[1]!).filter((h) => !h.startsWith('/assets/') && !h.startsWith('/public/') && !h.startsWith('/govuk/'));
+    expect(hrefs.length).toBeGreaterThan(3);
+    for (const href of new Set(hrefs)) {
+      const page = await get(href);
+      expect(page.statusCode, href).toBe(200);
+    }
+  });
+});
+
+describe('the emergency route on every page', () => {
+  for (const url of ['/', '/accessibility', '/privacy', '/sources', '/no-such-page']) {
+    it(`${url} shows 999 and the front door number as tel: links`, async () => {
+      const res = await get(url);
+      const { contacts } = t.published.pack.manifest;
+      const emergency = contacts.emergency.phones[0]!.number;
+      const front = contacts.frontDoor.phones[0]!.number;
+      expect(res.body).toContain('If a child is in immediate danger, call');
+      expect(res.body).toContain(`href="tel:${emergency.replace(/\D/g, '')}">${emergency}</a>`);
+      expect(res.body).toContain(`href="tel:${front.replace(/\D/g, '')}">${front}</a>`);
+      // before the main content, so it is one glance away
+      expect(res.body.indexOf('data-qa="emergency"')).toBeLessThan(res.body.indexOf('id="main-content"'));
+    });
+  }
+});
+
+describe('information pages', () => {
+  it('the privacy notice says no personal data about children or families is stored', async () => {
+    const res = await get('/privacy');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('We do not collect personal data about children or families');
+  });
+
+  it('the sources page shows each key contact with its source and review date, and marks unverified numbers', async () => {
+    const res = await get('/sources');
+    for (const c of Object.values(t.published.pack.manifest.contacts)) expect(res.body).toContain(c.name.replace(/'/g, '&#39;'));
+    expect(res.body).toMatch(/Last reviewed <time datetime="\d{4}-\d{2}-\d{2}">/);
+    const unverified = Object.values(t.published.pack.manifest.contacts).flatMap((c) => c.phones).filter((p) => !p.verified);
+    if (unverified.length) expect(res.body).toContain('Unverified</strong>');
+  });
+
+  it('the accessibility statement names WCAG 2.2 AA', async () => {
+    expect((await get('/accessibility')).body).toContain('version 2.2 at level AA');
+  });
+});
+
+describe('errors and bad input', () => {
+  it('an unknown page is a GOV.UK "Page not found" with status 404', async () => {
+    const res = await get('/this/does/not/exist');
+    expect(res.statusCode).toBe(404);
+    expect(res.body).toContain('<h1 class="govuk-heading-l">Page not found</h1>');
+  });
+
+  it('hostile paths and query strings never cause a 500 and are never echoed unescaped', async () => {
+    const nasty = ['/%3Cscript%3Ealert(1)%3C%2Fscript%3E', '/?q=%3Cscript%3Ealert(1)%3C/script%3E', '/%00', '/..%2F..%2Fetc%2Fpasswd', `/${'a'.repeat(5000)}`, '/?%E0%A4%A=1', '/public/..%2F..%2Fpackage.json'];
+    for (const url of nasty) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBeLessThan(500);
+      expect(res.body).not.toContain('<script>alert(1)</script>');
+      expect(res.body).not.toContain('"dependencies"');
+    }
+  });
+
+  it('an unknown JSON route answers in JSON', async () => {
+    const res = await get('/api/nothing-here');
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ statusCode: 404 });
+  });
+});
+
+describe('health check', () => {
+  it('/healthz reports the database and the published pack', async () => {
+    const res = await get('/healthz');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'ok', database: 'ok', content: { pack: t.published.pack.manifest.id, services: t.published.pack.services.length } });
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+});
+
+describe('security headers', () => {
+  it('sends a strict CSP with a nonce for the one inline script, and no unsafe-inline', async () => {
+    const res = await get('/');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toMatch(/script-src 'self' 'nonce-[0-9a-f]+'/);
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("frame-ancestors 'self'");
+    const nonce = /'nonce-([0-9a-f]+)'/.exec(csp)![1];
+    expect(res.body).toContain(`<script nonce="${nonce}">`);
+    expect(res.body.match(/<script(?![^>]*\bsrc=)[^>]*>/g)).toEqual([`<script nonce="${nonce}">`]);
+  });
+
+  it('sends nosniff and a referrer policy', async () => {
+    const res = await get('/');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+  });
+
+  it('serves govuk-frontend assets locally, not from a CDN', async () => {
+    const res = await get('/');
+    expect(res.body).toContain('href="/govuk/govuk-frontend.min.css"');
+    expect(res.body).not.toMatch(/(src|href)="https?:\/\/[^"]*\.(js|css)"/);
+    expect((await get('/govuk/govuk-frontend.min.css')).statusCode).toBe(200);
+    expect((await get('/assets/images/favicon.svg')).statusCode).toBe(200);
+    expect((await get('/public/js/app.js')).statusCode).toBe(200);
+  });
+});
