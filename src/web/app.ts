@@ -3,7 +3,7 @@
  * does to a request. `buildApp` is used by the server and by every test (through `inject()` or a
  * real port), so tests run the production app.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { publishPack, type PublishedContent } from '../content/publish.js';
 import { openSqliteStore, type Store } from '../store/store.js';
 import '../sections.js';
@@ -16,6 +16,14 @@ import { tools, footerLinks, plugins } from './tools.js';
 import { setUpViews } from './views.js';
 import './tool-registry.js';
 
+/**
+ * What a log line keeps of a request: method, path and route only. Query strings (a search box's
+ * text) and headers (cookies) can carry what a user typed, so they never reach the logs.
+ */
+function requestForLog(req: FastifyRequest): Record<string, unknown> {
+  return { method: req.method, path: req.url.split('?')[0], route: req.routeOptions?.url };
+}
+
 export interface AppOptions {
   packDir: string;
   databaseFile: string;
@@ -25,6 +33,8 @@ export interface AppOptions {
   phase?: string;
   /** set Secure on cookies and send HSTS (behind HTTPS) */
   secure?: boolean;
+  /** where logs go (tests); standard output by default */
+  logStream?: NodeJS.WritableStream;
   /** the date content review dates are judged against (tests) */
   today?: Date;
 }
@@ -47,7 +57,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const content = () => published.pack;
 
   const app = Fastify({
-    logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel ?? 'info', redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel ?? 'info', serializers: { req: requestForLog }, ...(opts.logStream ? { stream: opts.logStream } : {}) },
     bodyLimit: 256 * 1024,
     trustProxy: true,
     routerOptions: { maxParamLength: 200 },

@@ -1,4 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultPackDir } from '../../src/content/pack-dir.js';
+import { buildApp } from '../../src/web/app.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
@@ -134,5 +140,41 @@ describe('security headers', () => {
     expect((await get('/govuk/govuk-frontend.min.css')).statusCode).toBe(200);
     expect((await get('/assets/images/favicon.svg')).statusCode).toBe(200);
     expect((await get('/public/js/app.js')).statusCode).toBe(200);
+  });
+});
+
+describe('an unexpected failure', () => {
+  it('shows the GOV.UK "problem with the service" page with status 500, keeping the emergency route', async () => {
+    const app = await buildTestApp();
+    app.app.get('/__fail', () => {
+      throw new Error('simulated failure');
+    });
+    const res = await app.app.inject({ method: 'GET', url: '/__fail' });
+    expect(res.statusCode).toBe(500);
+    expect(res.body).toContain('Sorry, there is a problem with the service');
+    expect(res.body).toContain('data-qa="emergency"');
+    expect(res.body).not.toContain('simulated failure');
+    await app.close();
+  });
+});
+
+describe('logs', () => {
+  it('keep the path of a request but never its query string or cookies', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(String(chunk));
+        cb();
+      },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'isg-log-'));
+    const built = await buildApp({ packDir: defaultPackDir(), databaseFile: `${dir}/db.sqlite`, logLevel: 'info', logStream: stream, sessionSecret: 'x'.repeat(40) });
+    await built.app.inject({ method: 'GET', url: '/?q=Jane%20Smith%2012%20Acacia%20Road', headers: { cookie: 'secret=abc' } });
+    await built.app.close();
+    rmSync(dir, { recursive: true, force: true });
+    const log = lines.join('');
+    expect(log).toContain('"path":"/"');
+    expect(log).not.toContain('Jane');
+    expect(log).not.toContain('secret=abc');
   });
 });
