@@ -161,7 +161,7 @@ describe('bad content gives a precise error (file, record, field)', () => {
 
   it('text with an unquoted ": " says how to fix it', () => {
     const problems = problemsAfter((p) =>
-      p.write(FRONT_DOOR, readFileSync(`${p.dir}/${FRONT_DOOR}`, 'utf8').replace(/^  canDo:\n    - .*$/m, '  canDo:\n    - Note: this breaks')),
+      p.write(FRONT_DOOR, readFileSync(`${p.dir}/${FRONT_DOOR}`, 'utf8').replace(/^ {2}canDo:\n {4}- .*$/m, '  canDo:\n    - Note: this breaks')),
     );
     expect(errorsOf(problems)).toContainEqual(expect.objectContaining({ field: 'card.canDo[0]', message: expect.stringContaining('needs quotes') }));
   });
