@@ -13,6 +13,7 @@ export interface BenchSection {
 
 const sections: Array<{ name: string; load: () => Promise<{ run: () => Promise<BenchSection> }> }> = [
   { name: 'foundation', load: () => import('./foundation.js') },
+  { name: 'needs-check', load: () => import('./needs-check.js') },
 ];
 
 const only = process.argv[2];

@@ -3,3 +3,4 @@
  * (see src/content/sections.ts). Loaded by the server and by `content:check`.
  */
 export {};
+import './needs-check/content.js';

@@ -3,3 +3,4 @@
  * importing it here is what puts it on the start page and in the navigation.
  */
 export {};
+import '../needs-check/tool.js';

@@ -3,5 +3,6 @@
  * components and each tool's enhancements (each tool adds an import below).
  */
 import { initAll } from 'govuk-frontend';
+import '../../needs-check/client.js';
 
 initAll();
