@@ -4,3 +4,4 @@
  */
 export {};
 import './needs-check/content.js';
+import './chat/content.js';

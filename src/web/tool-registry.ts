@@ -4,3 +4,4 @@
  */
 export {};
 import '../needs-check/tool.js';
+import '../chat/tool.js';

@@ -6,3 +6,4 @@ import { initAll } from 'govuk-frontend';
 import '../../needs-check/client.js';
 
 initAll();
+import '../../chat/client.js';

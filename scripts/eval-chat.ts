@@ -1,0 +1,223 @@
+/**
+ * `npm run eval:chat`: measures the chat bot on the project's labelled set (test/chat/eval-set.yaml),
+ * side by side with nlp.js (node-nlp) trained in the same run on the same phrasings. Prints a table and
+ * exits non-zero when a goal is missed, so it can run in CI.
+ *
+ * Goals: top-1 ≥ 90 %, off-topic rejection ≥ 90 %, danger recall 100 %, top-1 at least 10 points above
+ * nlp.js, p99 latency per message < 10 ms.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { loadPack } from '../src/content/load.js';
+import { defaultPackDir, projectRoot } from '../src/content/pack-dir.js';
+import { normalise } from '../src/content/vocabulary.js';
+import { createChatEngine, type ChatEngine } from '../src/chat/engine.js';
+import '../src/sections.js';
+
+const evalItem = z.strictObject({
+  q: z.string().min(1),
+  expect: z.string().min(1).optional(),
+  danger: z.boolean().optional(),
+});
+export type EvalItem = z.infer<typeof evalItem>;
+
+export function readEvalSet(file = join(projectRoot(), 'test', 'chat', 'eval-set.yaml')): EvalItem[] {
+  return z.array(evalItem).parse(parse(readFileSync(file, 'utf8')));
+}
+
+/** Eval questions that are also phrasings: they would measure memory, not matching. */
+export function leakedQuestions(engine: ChatEngine, items: EvalItem[]): string[] {
+  const phrasings = new Set(engine.entries.flatMap((e) => e.phrasings.map(normalise)));
+  return items.filter((i) => phrasings.has(normalise(i.q))).map((i) => i.q);
+}
+
+export interface Metrics {
+  top1: number;
+  answeredCorrect: number;
+  wrongConfident: number;
+  mrr: number;
+  offTopicRejection: number;
+  dangerRecall?: number;
+  dangerFalseAlarm?: number;
+  p50?: number;
+  p99?: number;
+  inScope: number;
+  offTopic: number;
+  dangerCount: number;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+export function evaluateEngine(engine: ChatEngine, items: EvalItem[], rounds = 5): Metrics & { misses: string[] } {
+  const inScope = items.filter((i) => i.expect && i.expect !== 'off-topic');
+  const offTopic = items.filter((i) => i.expect === 'off-topic');
+  const dangerItems = items.filter((i) => i.danger);
+  let top1 = 0;
+  let answered = 0;
+  let wrong = 0;
+  let rr = 0;
+  const misses: string[] = [];
+  for (const i of inScope) {
+    const r = engine.respond(i.q);
+    const rank = r.ranked.findIndex((x) => x.id === i.expect);
+    if (rank === 0) top1++;
+    else misses.push(`  "${i.q}" → ${r.ranked[0]?.id ?? '(nothing)'} ${r.ranked[0]?.score.toFixed(2) ?? ''} [${r.band}], expected ${i.expect}${rank > 0 ? ` at ${rank + 1}` : ''}`);
+    if (rank >= 0) rr += 1 / (rank + 1);
+    if (r.band === 'answer' && r.answerId === i.expect) answered++;
+    if (r.band === 'answer' && r.answerId !== i.expect) wrong++;
+  }
+  let rejected = 0;
+  for (const i of offTopic) {
+    const r = engine.respond(i.q);
+    if (r.band === 'unsure') rejected++;
+    else misses.push(`  off-topic "${i.q}" → ${r.band} ${r.ranked[0]?.id} ${r.ranked[0]?.score.toFixed(2)}`);
+  }
+  let caught = 0;
+  for (const i of dangerItems) {
+    if (engine.respond(i.q).danger) caught++;
+    else misses.push(`  danger missed: "${i.q}"`);
+  }
+  const calm = items.filter((i) => !i.danger);
+  const falseAlarms = calm.filter((i) => engine.respond(i.q).danger);
+  for (const f of falseAlarms) misses.push(`  danger false alarm: "${f.q}"`);
+
+  const samples: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const i of items) {
+      const t0 = process.hrtime.bigint();
+      engine.respond(i.q);
+      samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  }
+  samples.sort((a, b) => a - b);
+  return {
+    top1: top1 / inScope.length,
+    answeredCorrect: answered / inScope.length,
+    wrongConfident: wrong / inScope.length,
+    mrr: rr / inScope.length,
+    offTopicRejection: rejected / offTopic.length,
+    dangerRecall: caught / dangerItems.length,
+    dangerFalseAlarm: falseAlarms.length / calm.length,
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+    inScope: inScope.length,
+    offTopic: offTopic.length,
+    dangerCount: dangerItems.length,
+    misses,
+  };
+}
+
+interface NlpResult {
+  intent: string;
+  score: number;
+  classifications?: Array<{ intent: string; score: number }>;
+}
+interface NlpManagerLike {
+  addDocument(locale: string, utterance: string, intent: string): void;
+  train(): Promise<void>;
+  process(locale: string, utterance: string): Promise<NlpResult>;
+}
+
+/** nlp.js trained on exactly the phrasings our index holds, scored the same way. */
+export async function evaluateNlpJs(engine: ChatEngine, items: EvalItem[]): Promise<Metrics & { trainSeconds: number }> {
+  const require = createRequire(import.meta.url);
+  const { NlpManager } = require('node-nlp') as { NlpManager: new (opts: unknown) => NlpManagerLike };
+  const manager = new NlpManager({ languages: ['en'], forceNER: true, autoSave: false, nlu: { log: false, useNoneFeature: true } });
+  for (const e of engine.entries) for (const p of e.phrasings) manager.addDocument('en', p, e.id);
+  const t0 = Date.now();
+  await manager.train();
+  const trainSeconds = (Date.now() - t0) / 1000;
+  const inScope = items.filter((i) => i.expect && i.expect !== 'off-topic');
+  const offTopic = items.filter((i) => i.expect === 'off-topic');
+  let top1 = 0;
+  let answered = 0;
+  let wrong = 0;
+  let rr = 0;
+  const samples: number[] = [];
+  const run = async (q: string) => {
+    const t = process.hrtime.bigint();
+    const r = await manager.process('en', q);
+    samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+    return r;
+  };
+  for (const i of inScope) {
+    const r = await run(i.q);
+    const order = (r.classifications ?? [{ intent: r.intent, score: r.score }]).map((c) => c.intent);
+    const rank = order.indexOf(i.expect!);
+    if (rank === 0) top1++;
+    if (rank >= 0 && rank < 10) rr += 1 / (rank + 1);
+    // nlp.js answers when it picks an intent other than None (its own threshold)
+    if (r.intent === i.expect) answered++;
+    else if (r.intent !== 'None') wrong++;
+  }
+  let rejected = 0;
+  for (const i of offTopic) {
+    const r = await run(i.q);
+    if (r.intent === 'None') rejected++;
+  }
+  samples.sort((a, b) => a - b);
+  return {
+    top1: top1 / inScope.length,
+    answeredCorrect: answered / inScope.length,
+    wrongConfident: wrong / inScope.length,
+    mrr: rr / inScope.length,
+    offTopicRejection: rejected / offTopic.length,
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+    inScope: inScope.length,
+    offTopic: offTopic.length,
+    dangerCount: 0,
+    trainSeconds,
+  };
+}
+
+async function main(): Promise<void> {
+  const { pack, problems } = loadPack(process.env['CONTENT_PACK'] ?? defaultPackDir());
+  if (!pack) {
+    console.error(problems.filter((p) => p.severity === 'error'));
+    process.exit(2);
+  }
+  const engine = createChatEngine(pack);
+  const items = readEvalSet();
+  const leaked = leakedQuestions(engine, items);
+  if (leaked.length > 0) {
+    console.error(`These eval questions are also FAQ or generated phrasings; rewrite them:\n${leaked.map((q) => `  ${q}`).join('\n')}`);
+    process.exit(1);
+  }
+  const ours = evaluateEngine(engine, items);
+  const skipNlp = process.argv.includes('--no-nlpjs');
+  const theirs = skipNlp ? undefined : await evaluateNlpJs(engine, items);
+
+  const goals: Array<[string, boolean]> = [
+    ['top-1 ≥ 90 %', ours.top1 >= 0.9],
+    ['off-topic rejection ≥ 90 %', ours.offTopicRejection >= 0.9],
+    ['danger recall 100 %', ours.dangerRecall === 1],
+    ['p99 < 10 ms', (ours.p99 ?? Infinity) < 10],
+  ];
+  if (theirs) goals.push(['top-1 ≥ nlp.js + 10 points', ours.top1 - theirs.top1 >= 0.1]);
+
+  console.log(`\n## Chat bot evaluation: ${items.length} questions (${ours.inScope} in scope, ${ours.offTopic} off-topic, ${ours.dangerCount} danger), ${engine.entries.length} answers\n`);
+  console.log('| measure | this bot | nlp.js | goal |');
+  console.log('|---|---:|---:|---|');
+  const row = (name: string, a: string, b: string, goal = '') => console.log(`| ${name} | ${a} | ${b} | ${goal} |`);
+  row('top-1 accuracy', pct(ours.top1), theirs ? pct(theirs.top1) : '–', '≥ 90 %, ≥ nlp.js + 10 points');
+  row('MRR (top 10)', ours.mrr.toFixed(3), theirs ? theirs.mrr.toFixed(3) : '–');
+  row('answered and right', pct(ours.answeredCorrect), theirs ? pct(theirs.answeredCorrect) : '–');
+  row('answered and wrong (confident mistakes)', pct(ours.wrongConfident), theirs ? pct(theirs.wrongConfident) : '–', 'as low as possible');
+  row('off-topic rejection', pct(ours.offTopicRejection), theirs ? pct(theirs.offTopicRejection) : '–', '≥ 90 %');
+  row('danger recall', pct(ours.dangerRecall ?? 0), 'no danger layer', '100 %');
+  row('danger false alarms (non-danger questions)', pct(ours.dangerFalseAlarm ?? 0), '–');
+  row('latency p50 per message', `${ours.p50?.toFixed(3)} ms`, theirs ? `${theirs.p50?.toFixed(3)} ms` : '–');
+  row('latency p99 per message', `${ours.p99?.toFixed(3)} ms`, theirs ? `${theirs.p99?.toFixed(3)} ms` : '–', '< 10 ms');
+  if (theirs) row('nlp.js training time', '–', `${theirs.trainSeconds.toFixed(1)} s`);
+  console.log('');
+  for (const [name, ok] of goals) console.log(`${ok ? 'met   ' : 'MISSED'} ${name}`);
+  if (process.argv.includes('--verbose')) console.log(`\nMisses:\n${ours.misses.join('\n')}`);
+  if (goals.some(([, ok]) => !ok)) process.exitCode = 1;
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/scripts\//, 'scripts/'))) await main();

@@ -1,0 +1,199 @@
+/**
+ * The chat panel: with JavaScript, every page (except /ask, which is the chat itself) gets an "Ask a
+ * question" button that opens the chat as a panel. Keyboard first: the button opens it and focuses the
+ * question box, Enter sends, replies are announced in a live region, Escape closes it and focus goes
+ * back to the button. The conversation's context lives here, in the page, never on the server.
+ *
+ * Every piece of text from the server is set with textContent, and links are only followed to this
+ * site, https pages or phone numbers: no HTML from content reaches the page.
+ */
+
+interface ApiReply {
+  reply: string;
+  links: Array<{ text: string; href: string }>;
+  suggestions: string[];
+  context: Record<string, unknown>;
+  answerId: string | null;
+  danger: boolean;
+}
+
+const SAFE_HREF = /^(\/(?!\/)|https:\/\/|tel:)/;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+export function initChatPanel(): void {
+  if (window.location.pathname === '/ask' || document.querySelector('.app-chat-launcher')) return;
+  if (typeof window.fetch !== 'function') return;
+  const host = document.querySelector('main') ?? document.body;
+
+  const launcher = el('button', 'govuk-button app-chat-launcher', 'Ask a question');
+  launcher.type = 'button';
+  launcher.setAttribute('aria-expanded', 'false');
+  launcher.setAttribute('aria-controls', 'app-chat-panel');
+  launcher.dataset['qa'] = 'chat-launcher';
+
+  const panel = el('section', 'app-chat-panel');
+  panel.id = 'app-chat-panel';
+  panel.hidden = true;
+  panel.setAttribute('role', 'dialog');
+  panel.setAttribute('aria-modal', 'false');
+  panel.setAttribute('aria-labelledby', 'app-chat-panel-title');
+
+  const header = el('div', 'app-chat-panel__header');
+  const title = el('h2', 'govuk-heading-s app-chat-panel__title', 'Ask a question');
+  title.id = 'app-chat-panel-title';
+  const close = el('button', 'govuk-button govuk-button--secondary app-chat-panel__close', 'Close');
+  close.type = 'button';
+  header.append(title, close);
+
+  const privacy = el('p', 'govuk-body-s app-privacy-line', 'Do not type names or other details that could identify a child or family.');
+  const log = el('div', 'app-chat-panel__log');
+  log.setAttribute('role', 'log');
+  log.setAttribute('aria-live', 'polite');
+  log.setAttribute('aria-label', 'Conversation');
+  log.tabIndex = 0;
+
+  const form = el('form', 'app-chat-panel__form');
+  form.noValidate = true;
+  const label = el('label', 'govuk-label govuk-label--s', 'Your question');
+  label.htmlFor = 'app-chat-panel-input';
+  const error = el('p', 'govuk-error-message');
+  error.id = 'app-chat-panel-error';
+  error.hidden = true;
+  const input = el('input', 'govuk-input');
+  input.id = 'app-chat-panel-input';
+  input.name = 'message';
+  input.type = 'text';
+  input.maxLength = 2000;
+  input.autocomplete = 'off';
+  const send = el('button', 'govuk-button govuk-!-margin-bottom-0', 'Ask');
+  send.type = 'submit';
+  form.append(label, error, input, send);
+
+  const more = el('p', 'govuk-body-s');
+  const full = el('a', 'govuk-link', 'Open the chat as a page');
+  full.href = '/ask';
+  more.append(full);
+
+  panel.append(header, privacy, log, form, more);
+  host.append(launcher, panel);
+
+  let context: Record<string, unknown> = {};
+  let busy = false;
+
+  const open = () => {
+    panel.hidden = false;
+    launcher.setAttribute('aria-expanded', 'true');
+    input.focus();
+  };
+  const shut = () => {
+    panel.hidden = true;
+    launcher.setAttribute('aria-expanded', 'false');
+    launcher.focus();
+  };
+  launcher.addEventListener('click', () => (panel.hidden ? open() : shut()));
+  close.addEventListener('click', shut);
+  panel.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      shut();
+    }
+  });
+
+  const showError = (text: string | undefined) => {
+    error.hidden = !text;
+    error.textContent = text ? `Error: ${text}` : '';
+    input.classList.toggle('govuk-input--error', !!text);
+    if (text) input.setAttribute('aria-describedby', error.id);
+    else input.removeAttribute('aria-describedby');
+  };
+
+  const feedback = (answerId: string) => {
+    const box = el('div', 'app-chat-panel__feedback');
+    const q = el('p', 'govuk-body-s govuk-!-margin-bottom-1', 'Was this helpful?');
+    const group = el('div', 'govuk-button-group');
+    for (const [text, helpful] of [
+      ['Yes', true],
+      ['No', false],
+    ] as const) {
+      const b = el('button', 'govuk-button govuk-button--secondary app-chat-panel__small', text);
+      b.type = 'button';
+      b.setAttribute('aria-label', helpful ? 'Yes, this answer was helpful' : 'No, this answer was not helpful');
+      b.addEventListener('click', () => {
+        void fetch('/api/chat/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ answerId, helpful }) }).catch(() => undefined);
+        box.replaceChildren(el('p', 'govuk-body-s', 'Thank you for your feedback.'));
+        input.focus();
+      });
+      group.append(b);
+    }
+    box.append(q, group);
+    return box;
+  };
+
+  const showReply = (r: ApiReply) => {
+    const turn = el('div', `app-chat-panel__reply${r.danger ? ' app-chat-panel__reply--danger' : ''}`);
+    turn.dataset['qa'] = 'chat-reply';
+    for (const para of r.reply.split(/\n\n+/)) turn.append(el('p', 'govuk-body-s', para));
+    const links = r.links.filter((l) => SAFE_HREF.test(l.href));
+    if (links.length) {
+      const ul = el('ul', 'govuk-list govuk-body-s');
+      for (const l of links) {
+        const li = el('li');
+        const a = el('a', 'govuk-link', l.text);
+        a.href = l.href;
+        li.append(a);
+        ul.append(li);
+      }
+      turn.append(ul);
+    }
+    if (r.suggestions.length) {
+      const group = el('div', 'govuk-button-group');
+      for (const s of r.suggestions) {
+        const b = el('button', 'govuk-button govuk-button--secondary app-chat-panel__small', s);
+        b.type = 'button';
+        b.addEventListener('click', () => void ask(s));
+        group.append(b);
+      }
+      turn.append(group);
+    }
+    if (r.answerId) turn.append(feedback(r.answerId));
+    log.append(turn);
+    log.scrollTop = log.scrollHeight;
+  };
+
+  async function ask(message: string): Promise<void> {
+    if (busy) return;
+    if (!message.trim()) return showError('Enter your question');
+    showError(undefined);
+    busy = true;
+    log.append(el('p', 'govuk-body-s app-chat-panel__question', `You asked: ${message}`));
+    input.value = '';
+    try {
+      const res = await fetch('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ message, context }) });
+      const body = (await res.json()) as ApiReply & { message?: string };
+      if (!res.ok) {
+        showError(body.message ?? 'Your question could not be sent. Try again.');
+      } else {
+        context = body.context ?? {};
+        showReply(body);
+      }
+    } catch {
+      showError('Your question could not be sent. Check your connection and try again.');
+    } finally {
+      busy = false;
+      input.focus();
+    }
+  }
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void ask(input.value);
+  });
+}
+
+if (typeof document !== 'undefined') initChatPanel();

@@ -1,0 +1,75 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadPack } from '../content/load.js';
+import { defaultPackDir } from '../content/pack-dir.js';
+import '../sections.js';
+import { chatContent } from './content.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A copy of the default pack with one FAQ file's text changed. */
+function packWith(file: string, edit: (text: string) => string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'isg-chat-pack-'));
+  dirs.push(dir);
+  cpSync(defaultPackDir(), dir, { recursive: true });
+  const path = join(dir, file);
+  writeFileSync(path, edit(readFileSync(path, 'utf8')));
+  return dir;
+}
+
+const errorsOf = (dir: string) => loadPack(dir).problems.filter((p) => p.severity === 'error');
+
+describe('the FAQ database in the default pack', () => {
+  it('is valid, with at least 80 FAQs, each with several phrasings, a source and a review date', () => {
+    const { pack, problems } = loadPack(defaultPackDir());
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const { faqs } = chatContent(pack!);
+    expect(faqs.length).toBeGreaterThanOrEqual(80);
+    for (const f of faqs) {
+      expect(f.phrasings.length, f.id).toBeGreaterThanOrEqual(3);
+      expect(f.source.title, f.id).toBeTruthy();
+      expect(f.reviewed, f.id).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+  });
+});
+
+describe('FAQ validation', () => {
+  it('names the file, record and field of a link to a service that does not exist', () => {
+    const dir = packWith('faqs/referrals.yaml', (t) => t.replace('href: /services/school-dsl-and-pastoral-team }', 'href: /services/no-such-service }'));
+    expect(errorsOf(dir)).toContainEqual(
+      expect.objectContaining({ file: 'faqs/referrals.yaml', record: 'dsl-not-available', field: 'links[0].href', message: expect.stringContaining('unknown service "no-such-service"') }),
+    );
+  });
+
+  it('rejects an unknown need area, in a filter link and in needAreas', () => {
+    const dir = packWith('faqs/need-areas.yaml', (t) => t.replace('href: /services?need=self-harm }', 'href: /services?need=nonsense }').replace('needAreas: [self-harm]', 'needAreas: [not-a-need]'));
+    const errors = errorsOf(dir);
+    expect(errors).toContainEqual(expect.objectContaining({ record: 'self-harm', field: 'links[0].href', message: expect.stringContaining('unknown need area "nonsense"') }));
+    expect(errors).toContainEqual(expect.objectContaining({ record: 'self-harm', field: 'needAreas[0]', message: 'unknown need area "not-a-need"' }));
+  });
+
+  it('refuses phone numbers typed into an answer, and unknown placeholders', () => {
+    const dir = packWith('faqs/referrals.yaml', (t) => t.replace('yourself on {phone:frontDoor}.', 'yourself on 020 8227 3811 or {phone:nowhere}.'));
+    const errors = errorsOf(dir).filter((e) => e.record === 'who-can-refer' && e.field === 'answer');
+    expect(errors.map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringContaining('phone number written by hand'), expect.stringContaining('unknown contact "nowhere"')]));
+  });
+
+  it('refuses a phrasing shared by two FAQs, and a duplicate id', () => {
+    const dir = packWith('faqs/consent.yaml', (t) => t.replace('- gdpr and safeguarding', '- what does marf stand for').replace('id: seven-golden-rules', 'id: gdpr-sharing'));
+    const messages = errorsOf(dir).map((e) => `${e.record} ${e.field}: ${e.message}`);
+    expect(messages).toContainEqual(expect.stringMatching(/phrasings\[\d\]: "what does marf stand for" is also a phrasing of "(gdpr-sharing|what-is-marf)"/));
+    expect(messages).toContainEqual(expect.stringMatching(/duplicate FAQ id "gdpr-sharing"/));
+  });
+
+  it('requires the danger reply to give the emergency and front door numbers', () => {
+    const dir = packWith('chat.yaml', (t) => t.replace('call {phone:emergency} now', 'call now').replace(/\{phone:emergency\}/g, 'the police').replace(/\{phone:frontDoor\}/g, 'the front door').replace(/\{name:frontDoor\}/g, 'front door'));
+    const messages = errorsOf(dir).map((e) => e.message);
+    expect(messages).toContain('the danger reply must give the emergency number ({phone:emergency})');
+    expect(messages).toContain('the danger reply must give the front door ({phone:frontDoor})');
+  });
+});

@@ -1,0 +1,214 @@
+/**
+ * The chat bot's pack content: the FAQ database (content/<pack>/faqs/*.yaml, one file per topic) and
+ * the bot's own settings (chat.yaml: danger rules and the phrasings of generated answers).
+ *
+ * Answers never hold a phone number: they name a contact with a placeholder (`{phone:frontDoor}`,
+ * `{contact:lado}`, `{service-phone:childline}`), expanded from the pack when the answer is shown,
+ * so every number lives in one place.
+ */
+import { z } from 'zod';
+import { contactRoles, isoDate, slug, source, type ContentPack } from '../content/schema.js';
+import { normalise } from '../content/vocabulary.js';
+import { packSections, type PackSection, type SectionCheckContext, type SectionValue } from '../content/sections.js';
+
+const internalHref = z.string().regex(/^\/[a-z0-9\-/?=&]*$/, 'must be a path on this site such as /services?need=housing');
+const externalHref = z.string().regex(/^https:\/\/[^\s<>"]+$/, 'must be a full web address starting https://');
+
+export const faqLink = z.strictObject({
+  text: z.string().min(1).max(120),
+  href: z.union([internalHref, externalHref], { error: 'must be a path on this site (/services...) or a web address starting https://' }),
+});
+
+export const faq = z.strictObject({
+  id: slug,
+  /** the question as shown on a suggestion button */
+  question: z.string().min(5).max(140),
+  /** other ways staff ask the same thing (the lexical index boosts these) */
+  phrasings: z.array(z.string().min(3).max(200)).min(3),
+  /** short, plain words; placeholders such as {phone:frontDoor} are expanded from the pack */
+  answer: z.string().min(20).max(900),
+  links: z.array(faqLink).default([]),
+  /** need areas this question is about: used for follow-ups ("which services?") */
+  needAreas: z.array(slug).default([]),
+  source,
+  reviewed: isoDate,
+});
+
+export const faqTopic = z.strictObject({
+  topic: z.string().min(1),
+  faqs: z.array(faq).min(1),
+});
+
+const phrase = z.string().min(2).max(80);
+export const dangerRule = z.strictObject({
+  id: slug,
+  /** any one of these phrases is enough ("*" at the end of a word matches any ending) */
+  any: z.array(phrase).optional(),
+  /** every group must match one of its phrases */
+  all: z.array(z.array(phrase).min(1)).min(2).optional(),
+});
+
+const templates = z.array(z.string().min(3)).min(1);
+export const chatSettings = z.strictObject({
+  danger: z.strictObject({
+    /** shown at the top of any reply whose question matches a rule; placeholders allowed */
+    reply: z.string().min(20),
+    rules: z.array(dangerRule).min(1),
+  }),
+  /** shown when the bot does not know; placeholders allowed */
+  unsure: z.string().min(20),
+  /** phrasings of the generated answers; {name} is the service, level or need area name, {label} a level's label */
+  generated: z.strictObject({
+    serviceAbout: templates,
+    serviceRefer: templates,
+    servicePhone: templates,
+    level: templates,
+    needServices: templates,
+    needsCheck: templates,
+    landscape: templates,
+  }),
+  /** follow-up questions that refer back to the last service or need area ("how do I refer to them?") */
+  followUps: z.strictObject({
+    refer: templates,
+    phone: templates,
+    about: templates,
+    services: templates,
+  }),
+});
+
+export type Faq = z.infer<typeof faq>;
+export type FaqTopic = z.infer<typeof faqTopic>;
+export type DangerRule = z.infer<typeof dangerRule>;
+export type ChatSettings = z.infer<typeof chatSettings>;
+
+export interface ChatContent {
+  faqs: Array<Faq & { topic: string; file: string }>;
+  settings: ChatSettings;
+}
+
+const PLACEHOLDER = /\{([a-z-]+):([a-zA-Z0-9-]+)\}/g;
+// Phone-like digit runs (six or more digits) and the short emergency numbers: these belong in contacts.
+const PHONE_LIKE = /(?:\+?\d[\d ]{4,}\d)|\b(?:999|101|111|116 ?\d{3})\b/;
+
+/** Checks the placeholders in a text: each must name a known contact role or service with a number. */
+export function checkPlaceholders(text: string, pack: Pick<ContentPack, 'manifest' | 'services'>, report: (message: string) => void, allowNumbers = false): void {
+  for (const m of text.matchAll(PLACEHOLDER)) {
+    const [whole, kind, key] = m as unknown as [string, string, string];
+    if (kind === 'contact' || kind === 'phone' || kind === 'name') {
+      if (!(contactRoles as readonly string[]).includes(key)) {
+        report(`${whole} names an unknown contact "${key}" (use one of ${contactRoles.join(', ')})`);
+        continue;
+      }
+      const c = pack.manifest.contacts[key as (typeof contactRoles)[number]];
+      if (kind === 'phone' && c.phones.length === 0) report(`${whole}: the ${key} contact has no phone number in pack.yaml; use {contact:${key}} instead`);
+    } else if (kind === 'service-phone') {
+      const s = pack.services.find((x) => x.slug === key);
+      if (!s) report(`${whole} names an unknown service "${key}"`);
+      else if (s.phones.length === 0) report(`${whole}: the service "${key}" has no phone number`);
+    } else {
+      report(`${whole} is not a known placeholder (use {contact:role}, {phone:role}, {name:role} or {service-phone:slug})`);
+    }
+  }
+  const rest = text.replace(PLACEHOLDER, '');
+  if (!allowNumbers && PHONE_LIKE.test(rest)) report('has a phone number written by hand: use a placeholder such as {phone:frontDoor} so numbers live only in pack.yaml and service files');
+}
+
+/** Checks a link: internal paths must lead to a page that exists for this pack. */
+export function checkHref(href: string, pack: Pick<ContentPack, 'services' | 'needAreas' | 'levels'>, report: (message: string) => void): void {
+  if (!href.startsWith('/')) return;
+  const [path, query] = href.split('?') as [string, string | undefined];
+  const slugs = new Set(pack.services.map((s) => s.slug));
+  const needIds = new Set(pack.needAreas.flatMap((a) => [a.id, ...a.children.map((c) => c.id)]));
+  const levelIds = new Set(pack.levels.map((l) => l.id));
+  const service = /^\/services\/([^/]+)(?:\/card)?$/.exec(path);
+  if (service) {
+    if (!slugs.has(service[1]!)) report(`links to an unknown service "${service[1]}" (${href})`);
+  } else if (!['/services', '/needs-check', '/ask', '/sources', '/privacy', '/accessibility', '/'].includes(path)) {
+    report(`links to ${path}, which is not a page of this guidance`);
+  }
+  for (const pair of (query ?? '').split('&').filter(Boolean)) {
+    const [k, v = ''] = pair.split('=');
+    if (k === 'need' && !needIds.has(v)) report(`links to an unknown need area "${v}" (${href})`);
+    else if (k === 'level' && !levelIds.has(v)) report(`links to an unknown level "${v}" (${href})`);
+    else if (k !== 'need' && k !== 'level' && k !== 'q') report(`has an unknown filter "${k}" in ${href}`);
+  }
+}
+
+function checkFaqs(value: SectionValue<FaqTopic>, ctx: SectionCheckContext): void {
+  const files = Array.isArray(value) ? value : [{ file: 'faqs/', value }];
+  const needIds = new Set(ctx.pack.needAreas.flatMap((a) => [a.id, ...a.children.map((c) => c.id)]));
+  const ids = new Map<string, string>();
+  const phrasings = new Map<string, string>();
+  for (const { file, value: topic } of files) {
+    for (const f of topic.faqs) {
+      const where = (field: string) => (message: string) => ctx.error(file, f.id, field, message);
+      const prev = ids.get(f.id);
+      if (prev) ctx.error(file, f.id, 'id', `duplicate FAQ id "${f.id}" (also in ${prev})`);
+      ids.set(f.id, file);
+      [f.question, ...f.phrasings].forEach((p, i) => {
+        const key = normalise(p);
+        const field = i === 0 ? 'question' : `phrasings[${i - 1}]`;
+        const owner = phrasings.get(key);
+        if (owner && owner !== f.id) ctx.error(file, f.id, field, `"${p}" is also a phrasing of "${owner}": one phrasing can only lead to one answer`);
+        phrasings.set(key, f.id);
+        // staff may well type "101 or 999" in a question; only answers must not hold numbers
+        checkPlaceholders(p, ctx.pack, where(field), true);
+      });
+      checkPlaceholders(f.answer, ctx.pack, where('answer'));
+      f.links.forEach((l, i) => checkHref(l.href, ctx.pack, where(`links[${i}].href`)));
+      f.needAreas.forEach((id, i) => {
+        if (!needIds.has(id)) ctx.error(file, f.id, `needAreas[${i}]`, `unknown need area "${id}"`);
+      });
+      ctx.checkReviewed(file, f.id, 'reviewed', f.reviewed);
+    }
+  }
+}
+
+function checkSettings(value: SectionValue<ChatSettings>, ctx: SectionCheckContext): void {
+  if (Array.isArray(value)) return;
+  checkPlaceholders(value.danger.reply, ctx.pack, (m) => ctx.error('chat.yaml', 'danger', 'reply', m));
+  checkPlaceholders(value.unsure, ctx.pack, (m) => ctx.error('chat.yaml', undefined, 'unsure', m));
+  if (ctx.pack.manifest.contacts.emergency.phones.length > 0 && !value.danger.reply.includes('{phone:emergency}') && !value.danger.reply.includes('{contact:emergency}'))
+    ctx.error('chat.yaml', 'danger', 'reply', 'the danger reply must give the emergency number ({phone:emergency})');
+  if (!value.danger.reply.includes(':frontDoor}')) ctx.error('chat.yaml', 'danger', 'reply', 'the danger reply must give the front door ({phone:frontDoor})');
+  value.danger.rules.forEach((r, i) => {
+    if (!r.any && !r.all) ctx.error('chat.yaml', r.id, `danger.rules[${i}]`, 'a rule needs "any" or "all" phrases');
+  });
+}
+
+export const faqSection: PackSection<FaqTopic> = {
+  name: 'faqs',
+  kind: 'folder',
+  path: 'faqs',
+  schema: faqTopic,
+  required: true,
+  recordOf: (value, path) => {
+    const [first, index, ...rest] = path;
+    if (first !== 'faqs' || typeof index !== 'number') return { record: undefined, rest: path };
+    const item = (value as { faqs?: Array<{ id?: unknown }> } | null)?.faqs?.[index];
+    return { record: typeof item?.id === 'string' ? item.id : `#${index + 1}`, rest };
+  },
+  check: checkFaqs,
+};
+
+export const chatSettingsSection: PackSection<ChatSettings> = {
+  name: 'chat',
+  kind: 'file',
+  path: 'chat.yaml',
+  schema: chatSettings,
+  required: true,
+  check: checkSettings,
+};
+
+packSections.push(faqSection, chatSettingsSection);
+
+/** The chat content of a validated pack, typed. */
+export function chatContent(pack: ContentPack): ChatContent {
+  const topics = (pack.sections['faqs'] ?? []) as Array<{ file: string; value: FaqTopic }>;
+  const settings = pack.sections['chat'] as ChatSettings | undefined;
+  if (!settings) throw new Error('The content pack has no chat.yaml section');
+  return {
+    faqs: topics.flatMap((t) => t.value.faqs.map((f) => ({ ...f, topic: t.value.topic, file: t.file }))),
+    settings,
+  };
+}

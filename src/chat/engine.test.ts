@@ -1,0 +1,163 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultPackDir } from '../content/pack-dir.js';
+import { loadPack } from '../content/load.js';
+import type { ContentPack } from '../content/schema.js';
+import '../sections.js';
+import { createChatEngine, type ChatEngine } from './engine.js';
+
+let pack: ContentPack;
+let engine: ChatEngine;
+beforeAll(() => {
+  const r = loadPack(defaultPackDir());
+  if (!r.pack) throw new Error('default pack does not load');
+  pack = r.pack;
+  engine = createChatEngine(pack);
+});
+
+const frontDoor = () => pack.manifest.contacts.frontDoor.phones[0]!.number;
+const emergency = () => pack.manifest.contacts.emergency.phones[0]!.number;
+
+describe('confidence bands', () => {
+  it('answers a clear question with its FAQ and its links', () => {
+    const r = engine.respond('do i need consent for early help');
+    expect(r.band).toBe('answer');
+    expect(r.answerId).toBe('consent-early-help');
+    expect(r.links.some((l) => l.href === '/services/early-help-community-solutions')).toBe(true);
+  });
+
+  it('offers two or three questions as suggestions when unsure between them', () => {
+    const r = engine.respond('consent');
+    expect(r.band).toBe('clarify');
+    expect(r.suggestions.length).toBeGreaterThanOrEqual(2);
+    expect(r.suggestions.length).toBeLessThanOrEqual(3);
+    // each suggestion, sent back, is answered outright
+    for (const s of r.suggestions) expect(engine.respond(s).band).toBe('answer');
+  });
+
+  it('says plainly it does not know, with the front door, the needs check and the landscape', () => {
+    const r = engine.respond('best pizza in town');
+    expect(r.band).toBe('unsure');
+    expect(r.answerId).toBeUndefined();
+    expect(r.reply).toContain(frontDoor());
+    expect(r.links.map((l) => l.href)).toEqual(expect.arrayContaining(['/needs-check', '/services']));
+  });
+
+  it('asks for a question when the message is empty or only symbols', () => {
+    expect(engine.respond('   ').band).toBe('empty');
+    expect(engine.respond('?!…').band).toBe('empty');
+    expect(engine.respond(42).band).toBe('empty');
+  });
+});
+
+describe('safety first', () => {
+  it.each([
+    'child being hit right now',
+    'pupil has a plan to kill herself tonight',
+    'he has taken an overdose',
+    'boy brought a knife into school',
+    'she is scared to go home',
+    'sucidal student with a plan',
+  ])('puts the emergency guidance first: %s', (q) => {
+    const r = engine.respond(q);
+    expect(r.danger).toBe(true);
+    expect(r.reply.startsWith('If a child is in immediate danger')).toBe(true);
+    expect(r.reply.indexOf(emergency())).toBeLessThan(r.reply.indexOf(frontDoor()));
+    expect(r.links[0]!.href).toBe(`tel:${emergency()}`);
+  });
+
+  it('keeps the answer below the emergency guidance when the question also matches an FAQ', () => {
+    const r = engine.respond('pupil has a plan to kill herself tonight, suicidal thoughts');
+    expect(r.answerId).toBe('suicidal-thoughts');
+    expect(r.danger).toBe(true);
+    expect(r.reply.split('\n\n').length).toBeGreaterThan(1);
+  });
+
+  it('does not raise the alarm for ordinary questions or a negated plan', () => {
+    expect(engine.respond('do i need consent for early help').danger).toBe(false);
+    expect(engine.respond('pupil having suicidal thoughts, no plan').danger).toBe(false);
+  });
+});
+
+describe('entities, synonyms and typos', () => {
+  it('recognises a service by a short name and answers from its record', () => {
+    const r = engine.respond('how can i refer a child to camhs');
+    expect(r.answerId).toBe('service-refer:camhs-nelft');
+    expect(r.context.service).toBe('camhs-nelft');
+  });
+
+  it('gives a service phone number from the service record, marked unverified where it is', () => {
+    const r = engine.respond('dagenham food bank phone number');
+    expect(r.answerId).toBe('service-phone:dagenham-food-bank');
+    const food = pack.services.find((s) => s.slug === 'dagenham-food-bank')!;
+    expect(r.reply).toContain(food.phones[0]!.number);
+    expect(r.reply).toContain('unverified');
+  });
+
+  it('tolerates typos ("fod bank dagenham")', () => {
+    expect(engine.respond('fod bank dagenham').answerId).toBe('service-about:dagenham-food-bank');
+    expect(engine.respond('forced marrige concern').ranked[0]!.id).toMatch(/forced-marriage/);
+  });
+
+  it('uses the pack abbreviations (LADO, MASH, DV)', () => {
+    expect(engine.respond('what does the lado do').answerId).toBe('service-about:lado-allegations-against-staff');
+    expect(engine.respond('services for dv').answerId).toBe('need-services:domestic-abuse');
+    expect(engine.respond('what does mash mean').answerId).toBe('what-is-mash');
+  });
+
+  it('links a need area to the filtered landscape', () => {
+    const r = engine.respond('what services are there for young carers');
+    expect(r.answerId).toBe('need-services:young-carers');
+    expect(r.links[0]!.href).toBe('/services?need=young-carers');
+  });
+
+  it('explains a level from levels.yaml', () => {
+    const level = pack.levels[1]!;
+    const r = engine.respond(`what does ${level.label.toLowerCase()} mean`);
+    expect(r.answerId).toBe(`level:${level.id}`);
+    expect(r.reply).toContain(level.name);
+  });
+
+  it('sends "start the needs check" to the needs check', () => {
+    const r = engine.respond('start needs check please');
+    expect(r.answerId).toBe('nav:needs-check');
+    expect(r.links[0]!.href).toBe('/needs-check');
+  });
+});
+
+describe('follow-ups', () => {
+  it('"how do I refer to them?" after a service answer refers to that service', () => {
+    const first = engine.respond('whats kooth');
+    expect(first.context.service).toBe('kooth');
+    const next = engine.respond('how do i refer to them?', first.context);
+    expect(next.answerId).toBe('service-refer:kooth');
+    const phone = engine.respond('what is their number', first.context);
+    expect(phone.answerId).toBe('service-phone:kooth');
+  });
+
+  it('"which services?" after a need answer lists that need area\'s services', () => {
+    const first = engine.respond('young carer, what can i do');
+    const next = engine.respond('which services', first.context);
+    expect(next.answerId).toBe('need-services:young-carers');
+  });
+
+  it('ignores a context naming things the pack does not have', () => {
+    expect(engine.cleanContext({ service: 'no-such-service', need: '<script>' })).toEqual({});
+    expect(engine.cleanContext('nonsense')).toEqual({});
+    expect(engine.respond('how do i refer to them', { service: 'nope' }).answerId ?? '').not.toMatch(/^service-refer:nope/);
+  });
+});
+
+describe('answers', () => {
+  it('never show a raw placeholder or HTML, and every FAQ answer is reachable by its own question', () => {
+    for (const e of engine.entries) {
+      expect(e.answer, e.id).not.toMatch(/\{[a-z-]+:[\w-]+\}/);
+      expect(e.answer, e.id).not.toMatch(/<[a-z/]/i);
+    }
+    for (const e of engine.entries.filter((x) => x.kind === 'faq')) expect(engine.respond(e.question).answerId, e.id).toBe(e.id);
+  });
+
+  it('echoes no HTML from the question', () => {
+    const r = engine.respond('<script>alert(1)</script> consent for early help');
+    expect(JSON.stringify(r)).not.toContain('<script>');
+  });
+});

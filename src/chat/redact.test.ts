@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { redact } from './redact.js';
+
+const known = (w: string) => ['lado', 'camhs', 'barking', 'dagenham', 'early', 'help', 'what', 'how', 'my', 'the', 'is', 'do', 'does'].includes(w);
+
+describe('redact', () => {
+  it('removes phone numbers, emails, postcodes and dates', () => {
+    const out = redact('Call mum on 07700 900123 or 020 8227 3811, email jo.smith@example.com, lives at IG11 7NB, seen 3/4/2025 and on 12th March 2024 and 2025-06-30', known);
+    expect(out).not.toMatch(/07700|3811|example\.com|IG11|7NB|3\/4\/2025|12th March|2025-06-30/);
+    expect(out).toContain('[phone]');
+    expect(out).toContain('[email]');
+    expect(out).toContain('[postcode]');
+    expect(out).toContain('[date]');
+  });
+
+  it('removes names after "called" or "named", even in lower case', () => {
+    expect(redact('a boy called jayden says dad hits him', known)).toBe('a boy called [name] says dad hits him');
+    expect(redact('girl named priya', known)).toBe('girl named [name]');
+  });
+
+  it('removes capitalised words the guidance does not know, and keeps the ones it does', () => {
+    const out = redact('Does Tyler Brown need CAMHS or the LADO in Barking?', known);
+    expect(out).not.toMatch(/Tyler|Brown/);
+    expect(out).toContain('CAMHS');
+    expect(out).toContain('LADO');
+    expect(out).toContain('Barking');
+  });
+
+  it('leaves a question with nothing personal as it was', () => {
+    expect(redact('how do i refer to camhs', known)).toBe('how do i refer to camhs');
+    expect(redact('is level 3 the same everywhere', known)).toBe('is level 3 the same everywhere');
+  });
+});

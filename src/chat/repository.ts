@@ -1,0 +1,41 @@
+/** The chat bot's storage: redacted unanswered questions for editors, and anonymous helpfulness counts. */
+import type { Generated } from 'kysely';
+import type { Store } from '../store/store.js';
+
+export type ChatTables = {
+  chat_unanswered: { id: Generated<number>; question: string; asked_on: string };
+  chat_feedback: { answer_id: string; helpful: number; not_helpful: number };
+};
+
+export class ChatRepository {
+  constructor(private readonly store: Store) {}
+
+  private get db() {
+    return this.store.db.withTables<ChatTables>();
+  }
+
+  /** `question` must already be redacted. Only the day is kept, not the time. */
+  async recordUnanswered(question: string, now = new Date()): Promise<void> {
+    await this.db.insertInto('chat_unanswered').values({ question: question.slice(0, 500), asked_on: now.toISOString().slice(0, 10) }).execute();
+  }
+
+  async unanswered(limit = 200): Promise<Array<{ question: string; askedOn: string }>> {
+    const rows = await this.db.selectFrom('chat_unanswered').select(['question', 'asked_on']).orderBy('id', 'desc').limit(limit).execute();
+    return rows.map((r) => ({ question: r.question, askedOn: r.asked_on }));
+  }
+
+  async recordFeedback(answerId: string, helpful: boolean): Promise<void> {
+    await this.db
+      .insertInto('chat_feedback')
+      .values({ answer_id: answerId, helpful: helpful ? 1 : 0, not_helpful: helpful ? 0 : 1 })
+      .onConflict((oc) =>
+        oc.column('answer_id').doUpdateSet((eb) => (helpful ? { helpful: eb('chat_feedback.helpful', '+', 1) } : { not_helpful: eb('chat_feedback.not_helpful', '+', 1) })),
+      )
+      .execute();
+  }
+
+  async feedback(answerId: string): Promise<{ helpful: number; notHelpful: number }> {
+    const r = await this.db.selectFrom('chat_feedback').selectAll().where('answer_id', '=', answerId).executeTakeFirst();
+    return { helpful: r?.helpful ?? 0, notHelpful: r?.not_helpful ?? 0 };
+  }
+}

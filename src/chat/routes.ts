@@ -1,0 +1,162 @@
+/**
+ * The chat bot's routes:
+ *   GET  /ask                 the chat as a page (works without JavaScript)
+ *   POST /ask                 a question from the page's form (CSRF); the conversation so far travels
+ *                             in hidden fields and is replayed, so the server keeps nothing
+ *   POST /ask/feedback        "was this helpful?" from the page (CSRF)
+ *   POST /api/chat            {"message", "context"} → {"reply", "links", "suggestions", "context", ...}
+ *   POST /api/chat/feedback   {"answerId", "helpful"} from the panel
+ * Only redacted unanswered questions and anonymous helpfulness counts are stored.
+ */
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { normalise, tokenize } from '../content/vocabulary.js';
+import type { ToolDeps } from '../web/tools.js';
+import { createChatEngine, MAX_MESSAGE_LENGTH, type ChatContext, type ChatEngine, type ChatReply } from './engine.js';
+import { redact } from './redact.js';
+import { ChatRepository } from './repository.js';
+
+/** How many earlier questions the page carries; older ones drop off. */
+const MAX_TURNS = 8;
+
+const apiRequest = z.object({
+  message: z.string({ error: 'message must be text' }),
+  context: z.record(z.string(), z.unknown(), { error: 'context must be an object' }).optional(),
+});
+
+const feedbackRequest = z.object({
+  answerId: z.string().min(1).max(200),
+  helpful: z.boolean(),
+});
+
+interface Turn {
+  question: string;
+  reply: ChatReply;
+  paragraphs: string[];
+}
+
+function isJson(req: FastifyRequest): boolean {
+  return /^application\/json\b/i.test(req.headers['content-type'] ?? '');
+}
+
+function badRequest(reply: FastifyReply, status: number, message: string) {
+  return reply.code(status).send({ error: status === 415 ? 'Unsupported Media Type' : 'Bad Request', message, statusCode: status });
+}
+
+function asList(v: unknown): string[] {
+  if (typeof v === 'string') return [v];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+export async function chatRoutes(app: FastifyInstance, { store, content }: ToolDeps): Promise<void> {
+  const repo = new ChatRepository(store);
+  let engine: ChatEngine | undefined;
+  let enginePack: unknown;
+  // the engine is rebuilt when the published pack changes
+  const bot = () => {
+    const pack = content();
+    if (!engine || enginePack !== pack) {
+      engine = createChatEngine(pack);
+      enginePack = pack;
+    }
+    return engine;
+  };
+  bot();
+  const known = (w: string) => bot().knowsWord(w);
+
+  await app.register(rateLimit, { max: 120, timeWindow: '1 minute' });
+
+  /** Asks the engine and keeps the question for editors when it could not be answered. */
+  async function ask(message: string, context: unknown): Promise<ChatReply> {
+    const r = bot().respond(message, context);
+    if (r.band === 'unsure' && tokenize(message).length > 0) await repo.recordUnanswered(redact(message, known));
+    return r;
+  }
+
+  /** Replays the earlier questions of a page conversation to rebuild the replies and the context. */
+  function replay(questions: string[]): { turns: Turn[]; context: ChatContext } {
+    const turns: Turn[] = [];
+    let context: ChatContext = {};
+    for (const q of questions.slice(-MAX_TURNS)) {
+      const text = q.slice(0, MAX_MESSAGE_LENGTH);
+      if (!normalise(text)) continue;
+      const reply = bot().respond(text, context);
+      context = reply.context;
+      turns.push({ question: text, reply, paragraphs: reply.reply.split(/\n\n+/) });
+    }
+    return { turns, context };
+  }
+
+  const renderPage = (reply: FastifyReply, view: { turns: Turn[]; errorList?: unknown[]; error?: string; value?: string; thanks?: boolean; status?: number }) => {
+    const csrfToken = reply.generateCsrf();
+    return reply.code(view.status ?? 200).render('chat/views/ask.njk', {
+      title: 'Ask a question',
+      csrfToken,
+      turns: view.turns,
+      history: view.turns.map((t) => t.question),
+      errorList: view.errorList ?? [],
+      error: view.error,
+      value: view.value ?? '',
+      thanks: view.thanks ?? false,
+      maxLength: MAX_MESSAGE_LENGTH,
+    });
+  };
+
+  app.get('/ask', (_req, reply) => renderPage(reply, { turns: [] }));
+
+  app.post('/ask', { preHandler: app.csrfProtection }, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const { turns, context } = replay(asList(body['q']));
+    const suggestion = asList(body['suggestion'])[0];
+    const message = suggestion ?? asList(body['message'])[0] ?? '';
+    if (!message.trim()) {
+      const error = 'Enter your question';
+      return renderPage(reply, { turns, error, errorList: [{ text: error, href: '#message' }], value: message, status: 400 });
+    }
+    if (message.length > MAX_MESSAGE_LENGTH) {
+      const error = `Your question must be ${MAX_MESSAGE_LENGTH.toLocaleString('en-GB')} characters or fewer`;
+      return renderPage(reply, { turns, error, errorList: [{ text: error, href: '#message' }], value: message.slice(0, MAX_MESSAGE_LENGTH), status: 400 });
+    }
+    const r = await ask(message, context);
+    return renderPage(reply, { turns: [...turns, { question: message, reply: r, paragraphs: r.reply.split(/\n\n+/) }].slice(-MAX_TURNS) });
+  });
+
+  app.post('/ask/feedback', { preHandler: app.csrfProtection }, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const answerId = asList(body['answerId'])[0] ?? '';
+    const helpful = asList(body['helpful'])[0];
+    if (bot().entry(answerId) && (helpful === 'yes' || helpful === 'no')) await repo.recordFeedback(answerId, helpful === 'yes');
+    const { turns } = replay(asList(body['q']));
+    return renderPage(reply, { turns, thanks: true });
+  });
+
+  app.post('/api/chat', async (req, reply) => {
+    if (!isJson(req)) return badRequest(reply, 415, 'Send the request as JSON with content-type application/json.');
+    const parsed = apiRequest.safeParse(req.body);
+    if (!parsed.success) return badRequest(reply, 400, parsed.error.issues[0]?.message ?? 'The request could not be understood.');
+    const { message, context } = parsed.data;
+    // only an empty request is malformed; emoji or punctuation alone get a reply asking for a question
+    if (!message.trim()) return badRequest(reply, 400, 'message must not be empty.');
+    if (message.length > MAX_MESSAGE_LENGTH) return badRequest(reply, 400, `message must be at most ${MAX_MESSAGE_LENGTH} characters.`);
+    const r = await ask(message, context ?? {});
+    return reply.send({
+      reply: r.reply,
+      links: r.links,
+      suggestions: r.suggestions,
+      context: r.context,
+      band: r.band,
+      danger: r.danger,
+      answerId: r.answerId ?? null,
+    });
+  });
+
+  app.post('/api/chat/feedback', async (req, reply) => {
+    if (!isJson(req)) return badRequest(reply, 415, 'Send the request as JSON with content-type application/json.');
+    const parsed = feedbackRequest.safeParse(req.body);
+    if (!parsed.success) return badRequest(reply, 400, 'Send {"answerId": "...", "helpful": true or false}.');
+    if (!bot().entry(parsed.data.answerId)) return badRequest(reply, 400, 'There is no answer with that id.');
+    await repo.recordFeedback(parsed.data.answerId, parsed.data.helpful);
+    return reply.code(202).send({ recorded: true });
+  });
+}

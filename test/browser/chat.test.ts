@@ -1,0 +1,124 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestServer, type TestApp } from '../helpers/app.js';
+import { collectPageErrors, describeBrowser, expectNoAxeViolations, launchBrowser, newContext } from '../helpers/browser.js';
+
+describeBrowser('chat bot in Chromium', () => {
+  let server: TestApp & { baseUrl: string };
+  let browser: Browser;
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('/ask works without JavaScript: a question posts, the answer shows, a follow-up keeps the subject', async () => {
+    const context = await newContext(browser, false);
+    const page = await context.newPage();
+    await page.goto(`${server.baseUrl}/ask`);
+    await expect(page.locator('[data-qa="privacy-line"]').textContent()).resolves.toContain('Do not type names');
+    await expectNoAxeViolations(page);
+
+    await page.getByLabel('Your question').fill('whats kooth');
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    await expect(page.locator('[data-qa="answer"]').first().textContent()).resolves.toContain('Kooth');
+    await expectNoAxeViolations(page);
+
+    await page.getByLabel('Ask another question').fill('how do i refer to them');
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    await expect(page.locator('[data-qa="answer"]').last().textContent()).resolves.toContain('How to refer to Kooth');
+    await expect(page.locator('[data-qa="answer"]').count()).resolves.toBe(2);
+
+    await page.getByRole('button', { name: 'Yes' }).click();
+    await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain('Thank you');
+    await expectNoAxeViolations(page);
+
+    await page.getByLabel('Ask another question').fill('');
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain('Enter your question');
+    await expectNoAxeViolations(page);
+    await context.close();
+  });
+
+  it('/ask with JavaScript on: suggestion buttons answer, danger comes first, no script errors', async () => {
+    const context = await newContext(browser, true);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(`${server.baseUrl}/ask`);
+    await page.getByLabel('Your question').fill('consent');
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    await expect(page.locator('[data-qa="answer"]').getAttribute('data-band')).resolves.toBe('clarify');
+    await expectNoAxeViolations(page);
+    await page.locator('.app-chat-suggestion').first().click();
+    await expect(page.locator('[data-qa="answer"]').last().getAttribute('data-band')).resolves.toBe('answer');
+
+    await page.getByLabel('Ask another question').fill('child being hit right now in the playground');
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    await expect(page.locator('[data-qa="answer"] p').last().textContent()).resolves.toBeTruthy();
+    const danger = page.locator('.app-chat-turn__answer--danger p').first();
+    await expect(danger.textContent()).resolves.toMatch(/^If a child is in immediate danger, call 999/);
+    await expectNoAxeViolations(page);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the panel opens from another page with the keyboard only: open, type, Enter, reply announced, Escape closes', async () => {
+    const context = await newContext(browser, true);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(`${server.baseUrl}/`);
+    const launcher = page.locator('[data-qa="chat-launcher"]');
+    await expect(launcher.isVisible()).resolves.toBe(true);
+    await expectNoAxeViolations(page);
+
+    await launcher.focus();
+    await page.keyboard.press('Enter');
+    await expect(launcher.getAttribute('aria-expanded')).resolves.toBe('true');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('app-chat-panel-input');
+    await expectNoAxeViolations(page);
+
+    await page.keyboard.type('whats kooth');
+    await page.keyboard.press('Enter');
+    const reply = page.locator('[data-qa="chat-reply"]').first();
+    await reply.waitFor();
+    await expect(reply.textContent()).resolves.toContain('Kooth');
+    // replies are added inside the live region, so screen readers announce them
+    await expect(page.locator('#app-chat-panel [role="log"]').getAttribute('aria-live')).resolves.toBe('polite');
+    await expect(page.locator('#app-chat-panel [role="log"] [data-qa="chat-reply"]').count()).resolves.toBe(1);
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('app-chat-panel-input');
+
+    // the follow-up uses the context the panel holds
+    await page.keyboard.type('how do i refer to them');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-qa="chat-reply"]').nth(1).waitFor();
+    await expect(page.locator('[data-qa="chat-reply"]').nth(1).textContent()).resolves.toContain('How to refer to Kooth');
+    await expect(page.getByRole('button', { name: 'Yes, this answer was helpful' }).count()).resolves.toBe(2);
+    await expectNoAxeViolations(page);
+
+    await page.keyboard.press('Escape');
+    await expect(page.locator('#app-chat-panel').isHidden()).resolves.toBe(true);
+    await expect(launcher.getAttribute('aria-expanded')).resolves.toBe('false');
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('data-qa'))).resolves.toBe('chat-launcher');
+    await expectNoAxeViolations(page);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the panel shows the emergency guidance first and renders hostile text as text', async () => {
+    const context = await newContext(browser, true);
+    const page = await context.newPage();
+    await page.goto(`${server.baseUrl}/`);
+    await page.locator('[data-qa="chat-launcher"]').click();
+    await page.locator('#app-chat-panel-input').fill('<img src=x onerror="document.title=1"> boy has a knife in his bag');
+    await page.keyboard.press('Enter');
+    const reply = page.locator('[data-qa="chat-reply"]').first();
+    await reply.waitFor();
+    await expect(reply.locator('p').first().textContent()).resolves.toMatch(/^If a child is in immediate danger, call 999/);
+    await expect(page.locator('#app-chat-panel img').count()).resolves.toBe(0);
+    await expect(page.title()).resolves.not.toBe('1');
+    await context.close();
+  });
+});
