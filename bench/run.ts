@@ -14,6 +14,7 @@ export interface BenchSection {
 const sections: Array<{ name: string; load: () => Promise<{ run: () => Promise<BenchSection> }> }> = [
   { name: 'foundation', load: () => import('./foundation.js') },
   { name: 'needs-check', load: () => import('./needs-check.js') },
+  { name: 'directory', load: () => import('./directory.js') },
 ];
 
 const only = process.argv[2];

@@ -3,5 +3,8 @@
  * importing it here is what puts it on the start page and in the navigation.
  */
 export {};
+
+// not a tool: the open data API registers routes and a footer link only
+import '../api/register.js';
 import '../needs-check/tool.js';
 import '../chat/tool.js';

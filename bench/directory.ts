@@ -1,0 +1,159 @@
+/**
+ * A 20,000-service directory: generated (realistic text, random need areas and levels of the default
+ * pack, each record checked against the service schema), loaded into SQLite through the real content
+ * import, then served by the real app. Measures the landscape search with two filters, a service page
+ * and an API list page beside the static route, in the same run.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadPack } from '../src/content/load.js';
+import { defaultPackDir } from '../src/content/pack-dir.js';
+import { deliveryModes, providerTypes, service as serviceSchema, type ContentPack, type Service } from '../src/content/schema.js';
+import { openSqliteStore } from '../src/store/store.js';
+import { buildApp } from '../src/web/app.js';
+import '../src/sections.js';
+import { loadUrl, type BenchRow } from './lib.js';
+import type { BenchSection } from './run.js';
+
+const SERVICE_COUNT = Number(process.env['BENCH_SERVICES'] ?? 20_000);
+
+/** A small deterministic PRNG (mulberry32), so every run measures the same directory. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PLACES = ['Riverside', 'Northgate', 'Eastbrook', 'Parkside', 'Westfield', 'Hillview', 'Marsh Lane', 'Station Road', 'Oakwood', 'Castle Green', 'Millbrook', 'Abbey'];
+const KINDS = ['support group', 'advice service', 'drop-in', 'family project', 'helpline', 'youth project', 'outreach team', 'hub', 'mentoring scheme', 'clinic', 'parenting programme', 'wellbeing service'];
+const ORGS = ['Borough Council', 'Community Health Trust', 'Family Action Network', 'Youth Futures', 'Neighbourhood Trust', 'Children’s Charity', 'Housing Association', 'Faith and Community Forum'];
+const VERBS = ['offers', 'runs', 'provides', 'gives'];
+const HELP = ['one-to-one support', 'group sessions', 'practical advice', 'short courses', 'home visits', 'a listening ear', 'help to find the right service', 'activities for children and parents'];
+const WHO = ['children and young people', 'parents and carers', 'families', 'young people aged 11 to 18', 'children under five and their parents'];
+
+function pick<T>(rnd: () => number, items: readonly T[]): T {
+  return items[Math.floor(rnd() * items.length)]!;
+}
+
+function some<T>(rnd: () => number, items: readonly T[], min: number, max: number): T[] {
+  const n = min + Math.floor(rnd() * (max - min + 1));
+  const out = new Set<T>();
+  while (out.size < Math.min(n, items.length)) out.add(pick(rnd, items));
+  return [...out];
+}
+
+/** The generated directory, each record parsed by the content model's service schema. */
+export function generateServices(pack: ContentPack, count: number, seed = 42): Service[] {
+  const rnd = random(seed);
+  const areas = pack.needAreas.flatMap((a) => [a, ...a.children]);
+  const levelIds = pack.levels.map((l) => l.id);
+  const today = Date.now();
+  const services: Service[] = [];
+  for (let i = 0; i < count; i++) {
+    const need = some(rnd, areas, 1, 3);
+    const place = pick(rnd, PLACES);
+    const kind = pick(rnd, KINDS);
+    const main = need[0]!;
+    const name = `${place} ${main.name.toLowerCase()} ${kind} ${i + 1}`.replace(/^./, (c) => c.toUpperCase());
+    const who = pick(rnd, WHO);
+    const help = some(rnd, HELP, 2, 3);
+    const org = `${place} ${pick(rnd, ORGS)}`;
+    const min = Math.floor(rnd() * 12);
+    const self = rnd() < 0.6;
+    const reviewed = new Date(today - Math.floor(rnd() * 540) * 86_400_000).toISOString().slice(0, 10);
+    const raw = {
+      slug: `service-${i + 1}`,
+      name,
+      summary: `${org} ${pick(rnd, VERBS)} ${help[0]} for ${who} facing ${main.name.toLowerCase()}.`.slice(0, 200),
+      description: [
+        `${name} ${pick(rnd, VERBS)} ${help.join(', ')} for ${who}.`,
+        `It helps with ${need.map((n) => n.name.toLowerCase()).join(', ')}: ${main.hint.toLowerCase()}.`,
+        `Staff can support families to understand their options and to get help early, before problems grow.`,
+      ].join(' '),
+      status: 'active',
+      organization: { name: org },
+      coverage: rnd() < 0.85 ? 'local' : 'national',
+      providerType: pick(rnd, providerTypes),
+      deliveryModes: some(rnd, deliveryModes, 1, 3),
+      ...(rnd() < 0.7 ? { ages: { min, max: min + 6 + Math.floor(rnd() * 8) } } : {}),
+      schedules: rnd() < 0.5 ? [{ description: 'Weekdays, office hours', byDay: ['MO', 'TU', 'WE', 'TH', 'FR'], opensAt: '09:00', closesAt: '17:00' }] : [],
+      eligibility: `Open to ${who}.`,
+      cost: rnd() < 0.8 ? { free: true } : { free: false, description: 'A small charge for some sessions.' },
+      needAreas: need.map((n) => n.id),
+      levels: some(rnd, levelIds, 1, 2),
+      referral: { self, professional: !self || rnd() < 0.5, viaFrontDoor: rnd() < 0.1, consentNeeded: rnd() < 0.7 },
+      card: {
+        canDo: help.map((h) => `Give ${h}`),
+        cannotDo: ['Respond to an emergency. Call 999 if a child is in immediate danger'],
+        beforeYouRefer: ['Talk to the family and get their agreement'],
+        informationToHave: ['The child’s age and what the family want help with'],
+        howToRefer: ['Use the service’s referral form'],
+        whatHappensNext: 'The service contacts the family to agree what help to give.',
+        responseTime: `Usually within ${2 + Math.floor(rnd() * 10)} working days.`,
+      },
+      source: { title: 'Generated for the bench' },
+      reviewed,
+    };
+    services.push(serviceSchema.parse(raw));
+  }
+  return services;
+}
+
+export async function run(): Promise<BenchSection> {
+  const dir = mkdtempSync(join(tmpdir(), 'isg-bench-directory-'));
+  const databaseFile = join(dir, 'directory.sqlite');
+  try {
+    const { pack, hash, problems } = loadPack(defaultPackDir());
+    if (!pack) throw new Error(`the default pack does not load: ${problems.map((p) => p.message).join('; ')}`);
+
+    let t0 = performance.now();
+    const services = generateServices(pack, SERVICE_COUNT);
+    const generateMs = performance.now() - t0;
+
+    // the real import path; with the default pack's hash, the app then serves this directory as published
+    const store = await openSqliteStore(databaseFile);
+    t0 = performance.now();
+    await store.content.importPack({ ...pack, services }, hash);
+    const importMs = performance.now() - t0;
+    await store.close();
+
+    t0 = performance.now();
+    const { app } = await buildApp({ packDir: defaultPackDir(), databaseFile, logLevel: 'silent', sessionSecret: 'bench-secret-bench-secret-bench-secret' });
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    const startMs = performance.now() - t0;
+    try {
+      const need = pack.needAreas.find((a) => a.children.length > 0) ?? pack.needAreas[0]!;
+      const level = pack.levels[Math.min(1, pack.levels.length - 1)]!;
+      const middle = services[Math.floor(services.length / 2)]!;
+      const search = `/services?q=support&need=${need.id}&level=${level.id}`;
+
+      const staticRow = await loadUrl('static route (/public/app.css)', `${base}/public/app.css`);
+      const searchRow = await loadUrl(`landscape search, two filters (${search})`, `${base}${search}`);
+      const pageRow = await loadUrl('service page (/services/<slug>)', `${base}/services/${middle.slug}`);
+      const apiRow = await loadUrl('API list page (/api/v1/services?page=3&per_page=50)', `${base}/api/v1/services?page=3&per_page=50`);
+
+      const share = searchRow.throughput / staticRow.throughput;
+      searchRow.goal = `p95 < 30 ms: ${(searchRow.p95 ?? Infinity) < 30 ? 'yes' : 'NO'}; ≥ 50% of static: ${share >= 0.5 ? 'yes' : 'NO'} (${Math.round(share * 100)}%)`;
+      if (searchRow.errors) searchRow.goal += `; ${searchRow.errors} errors or non-2xx`;
+      apiRow.goal = `p95 < 20 ms: ${(apiRow.p95 ?? Infinity) < 20 ? 'yes' : 'NO'}`;
+      if (pageRow.errors) pageRow.goal = `${pageRow.errors} errors or non-2xx`;
+
+      const setup: BenchRow[] = [
+        { name: `generate and validate ${SERVICE_COUNT} services`, setup: 'once', throughput: (SERVICE_COUNT / generateMs) * 1000, p50: generateMs },
+        { name: `content import of ${SERVICE_COUNT} services (importPack)`, setup: 'once, one transaction', throughput: (SERVICE_COUNT / importMs) * 1000, p50: importMs },
+        { name: 'app start on the directory (publish, indexes)', setup: 'once', throughput: 1000 / startMs, p50: startMs },
+      ];
+      return { title: `Directory of ${SERVICE_COUNT.toLocaleString('en-GB')} services (setup rows: p50 = total ms)`, rows: [...setup, staticRow, searchRow, pageRow, apiRow] };
+    } finally {
+      await app.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
