@@ -3,5 +3,5 @@
  * (see src/content/sections.ts). Loaded by the server and by `content:check`.
  */
 export {};
-import './needs-check/content.js';
 import './chat/content.js';
+import './needs-check/content.js';

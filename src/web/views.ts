@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyReply {
     /** renders a template with the layout's globals (pack, contacts, nonce, navigation) */
     render(template: string, context?: Record<string, unknown>): FastifyReply;
+    /** the same page as `render`, as a string (for a tool that caches what it renders) */
+    renderToString(template: string, context?: Record<string, unknown>): string;
   }
 }
 
@@ -53,10 +55,10 @@ export interface ViewGlobals {
 
 export function setUpViews(app: FastifyInstance, globals: ViewGlobals): void {
   const env = createViewEnvironment();
-  app.decorateReply('render', function render(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+  app.decorateReply('renderToString', function renderToString(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
     const pack = globals.content();
     const levelsById: Record<string, Level> = Object.fromEntries(pack.levels.map((l) => [l.id, l]));
-    const html = env.render(template, {
+    return env.render(template, {
       pack: pack.manifest,
       contacts: pack.manifest.contacts,
       levels: pack.levels,
@@ -68,6 +70,8 @@ export function setUpViews(app: FastifyInstance, globals: ViewGlobals): void {
       currentPath: this.request.url.split('?')[0],
       ...context,
     });
-    return this.type('text/html; charset=utf-8').send(html);
+  });
+  app.decorateReply('render', function render(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+    return this.type('text/html; charset=utf-8').send(this.renderToString(template, context));
   });
 }

@@ -3,7 +3,8 @@
  * components and each tool's enhancements (each tool adds an import below).
  */
 import { initAll } from 'govuk-frontend';
-import '../../needs-check/client.js';
+import '../../landscape/client.js';
 
 initAll();
+import '../../needs-check/client.js';
 import '../../chat/client.js';

@@ -1,0 +1,194 @@
+/**
+ * Progressive enhancement for the service landscape. Without it, everything works through the GET
+ * filter form and the POST shortlist forms. With it:
+ * - filters update the results in place: the script fetches the same `/services?...` URL the form
+ *   would open, swaps the results region and the counts, keeps the address (pushState) so Back and
+ *   bookmarks work, and announces the number of results in a live region;
+ * - shortlist buttons add and remove without leaving the page;
+ * - print and copy buttons appear where the page has them.
+ */
+
+const RESULTS_ID = 'landscape-results';
+
+export function initLandscape(doc: Document = document): void {
+  const form = doc.querySelector<HTMLFormElement>('form[data-module="app-landscape-filters"]');
+  if (form) enhanceFilters(doc, form);
+  enhanceShortlist(doc);
+  for (const button of doc.querySelectorAll<HTMLButtonElement>('[data-print]')) {
+    button.hidden = false;
+    button.addEventListener('click', () => window.print());
+  }
+  for (const button of doc.querySelectorAll<HTMLButtonElement>('[data-copy]')) {
+    button.hidden = false;
+    button.addEventListener('click', () => void copyFrom(doc, button.dataset['copy'] ?? ''));
+  }
+}
+
+function enhanceFilters(doc: Document, form: HTMLFormElement): void {
+  const status = doc.getElementById('landscape-status');
+  let controller: AbortController | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const urlFor = (): string => {
+    const params = new URLSearchParams();
+    // FormData includes the sort select, which sits outside the form with form="landscape-form"
+    for (const [k, v] of new FormData(form)) if (typeof v === 'string' && v.trim() !== '') params.append(k, v.trim());
+    const s = params.toString();
+    return s ? `/services?${s}` : '/services';
+  };
+
+  const load = async (url: string, mode: 'push' | 'pop', focusResults = false): Promise<void> => {
+    controller?.abort();
+    controller = new AbortController();
+    const current = doc.getElementById(RESULTS_ID);
+    current?.classList.add('app-results--loading');
+    try {
+      const res = await fetch(url, { headers: { Accept: 'text/html' }, signal: controller.signal, credentials: 'same-origin' });
+      if (!res.ok) throw new Error(String(res.status));
+      const next = new DOMParser().parseFromString(await res.text(), 'text/html');
+      const fresh = next.getElementById(RESULTS_ID);
+      const now = doc.getElementById(RESULTS_ID);
+      if (!fresh || !now) throw new Error('no results region');
+      // keep focus on the same control (e.g. the sort list) when it was inside the swapped region
+      const focusedId = now.contains(doc.activeElement) ? doc.activeElement?.id : undefined;
+      now.replaceWith(doc.importNode(fresh, true));
+      if (focusedId) doc.getElementById(focusedId)?.focus();
+      syncCounts(doc, next);
+      if (mode === 'pop') syncFields(form, next);
+      doc.title = next.title;
+      if (mode === 'push') history.pushState({ landscape: true }, '', url);
+      if (status) status.textContent = fresh.dataset['status'] ?? '';
+      if (focusResults) {
+        const heading = doc.getElementById('results-heading');
+        heading?.setAttribute('tabindex', '-1');
+        heading?.focus();
+      }
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') return;
+      // fall back to a normal page load: the server renders the same thing
+      window.location.assign(url);
+    }
+  };
+
+  const update = (delay = 0) => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void load(urlFor(), 'push'), delay);
+  };
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    update();
+  });
+  doc.addEventListener('change', (e) => {
+    const el = e.target as HTMLInputElement | HTMLSelectElement | null;
+    if (!el || el.form !== form) return;
+    if (el.id === 'q' || el.id === 'age') return; // typed fields update as you type (below) or on submit
+    update();
+  });
+  form.addEventListener('input', (e) => {
+    const el = e.target as HTMLInputElement;
+    if (el.id === 'q' || (el.id === 'age' && /^\d{0,2}$/.test(el.value.trim()))) update(400);
+  });
+  // the sort button and pagination live inside the swapped region: delegate
+  doc.addEventListener('click', (e) => {
+    const link = (e.target as Element | null)?.closest?.('a');
+    if (!link || !link.closest(`#${RESULTS_ID} .govuk-pagination`)) return;
+    if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+    e.preventDefault();
+    void load(link.getAttribute('href') ?? '/services', 'push', true);
+  });
+  window.addEventListener('popstate', () => {
+    if (window.location.pathname === '/services') void load(window.location.pathname + window.location.search, 'pop');
+  });
+}
+
+/** Copies the facet counts ("(12)") and the option texts of the need and level lists from the new page. */
+function syncCounts(doc: Document, next: Document): void {
+  for (const el of next.querySelectorAll<HTMLElement>('.app-count[id]')) {
+    const mine = doc.getElementById(el.id);
+    if (mine) mine.textContent = el.textContent;
+  }
+  for (const select of next.querySelectorAll<HTMLSelectElement>('select[data-facet-select]')) {
+    const mine = doc.getElementById(select.id) as HTMLSelectElement | null;
+    if (!mine) continue;
+    for (const o of select.options) {
+      const match = [...mine.options].find((m) => m.value === o.value);
+      if (match && match.text !== o.text) match.text = o.text;
+    }
+  }
+}
+
+/** After Back or Forward, shows the filters the address holds. */
+function syncFields(form: HTMLFormElement, next: Document): void {
+  for (const el of form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input[id], select[id]')) {
+    const source = next.getElementById(el.id) as HTMLInputElement | HTMLSelectElement | null;
+    if (!source) continue;
+    if (el instanceof HTMLInputElement && el.type === 'checkbox') el.checked = (source as HTMLInputElement).checked;
+    else el.value = source.value;
+  }
+}
+
+function liveRegion(doc: Document): HTMLElement {
+  let region = doc.getElementById('app-shortlist-status');
+  if (!region) {
+    region = doc.createElement('p');
+    region.id = 'app-shortlist-status';
+    region.className = 'govuk-visually-hidden';
+    region.setAttribute('aria-live', 'polite');
+    doc.body.appendChild(region);
+  }
+  return region;
+}
+
+function enhanceShortlist(doc: Document): void {
+  const region = liveRegion(doc);
+  doc.addEventListener('submit', (e) => {
+    const form = e.target as HTMLFormElement;
+    if (!form.matches('form[data-module="app-shortlist"]')) return;
+    const button = (e.submitter ?? form.querySelector('button[name="action"]')) as HTMLButtonElement | null;
+    if (!button) return;
+    e.preventDefault();
+    const body = new URLSearchParams();
+    for (const [k, v] of new FormData(form)) if (typeof v === 'string') body.append(k, v);
+    body.set('action', button.value);
+    // not form.action: the button named "action" shadows it
+    void fetch(form.getAttribute('action') ?? '/services/shortlist', {
+      method: 'POST',
+      body,
+      credentials: 'same-origin',
+      headers: { 'x-requested-with': 'fetch', Accept: 'application/json' },
+    })
+      .then(async (res) => {
+        if (!res.ok) throw new Error(String(res.status));
+        const { count } = (await res.json()) as { count: number };
+        const added = button.value === 'add';
+        button.value = added ? 'remove' : 'add';
+        const label = button.firstChild;
+        if (label && label.nodeType === Node.TEXT_NODE) label.textContent = added ? 'Remove from shortlist' : 'Add to shortlist';
+        region.textContent = `${added ? 'Added to' : 'Removed from'} your shortlist. It has ${count} ${count === 1 ? 'service' : 'services'}.`;
+      })
+      .catch(() => {
+        // fall back to the plain form post, which the server handles the same way
+        const action = doc.createElement('input');
+        action.type = 'hidden';
+        action.name = 'action';
+        action.value = button.value;
+        form.appendChild(action);
+        form.submit();
+      });
+  });
+}
+
+async function copyFrom(doc: Document, id: string): Promise<void> {
+  const field = doc.getElementById(id) as HTMLTextAreaElement | null;
+  const status = doc.getElementById('copy-status');
+  if (!field) return;
+  try {
+    await navigator.clipboard.writeText(field.value);
+  } catch {
+    field.select();
+  }
+  if (status) status.textContent = 'The list has been copied. If it was not, it is selected: copy it with your keyboard.';
+}
+
+if (typeof document !== 'undefined') initLandscape();

@@ -1,0 +1,145 @@
+/**
+ * What the landscape page shows, worked out from a clean query and the engine's result: plain data
+ * for the template, so the template stays a loop over lists.
+ */
+import { deliveryModes, providerTypes, type ContentPack, type Service } from '../content/schema.js';
+import { deliveryLabels, isDueForReview, providerLabels, routeLabels, serviceRoutes, sortLabels } from './labels.js';
+import { hasFilters, landscapeHref, type ParsedLandscapeQuery } from './query.js';
+import { referralRoutes, sortOrders, type FilterName, type LandscapeResult, type ServiceIndex } from './search.js';
+
+export interface ResultItem {
+  slug: string;
+  name: string;
+  summary: string;
+  status: string;
+  levels: string[];
+  needAreas: string[];
+  routes: string[];
+  reviewed: string;
+  due: boolean;
+  unverified: boolean;
+  inShortlist: boolean;
+}
+
+const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
+
+export function summariseService(s: Service, pack: ContentPack, names: Map<string, string>, shortlist: ReadonlySet<string>, today: Date): ResultItem {
+  return {
+    slug: s.slug,
+    name: s.name,
+    summary: s.summary,
+    status: s.status,
+    levels: s.levels.map((id) => names.get(`level:${id}`) ?? id),
+    needAreas: s.needAreas.map((id) => names.get(`need:${id}`) ?? id),
+    routes: serviceRoutes(s).map((r) => routeLabels[r]),
+    reviewed: s.reviewed,
+    due: isDueForReview(s.reviewed, pack.manifest.reviewPeriodMonths, today),
+    unverified: Boolean(s.unverifiedNote) || s.phones.some((p) => !p.verified),
+    inShortlist: shortlist.has(s.slug),
+  };
+}
+
+/** level and need area names by "level:<id>" and "need:<id>", built once per pack */
+const nameCache = new WeakMap<ContentPack, Map<string, string>>();
+export function namesFor(pack: ContentPack): Map<string, string> {
+  let names = nameCache.get(pack);
+  if (!names) {
+    names = new Map();
+    for (const l of pack.levels) names.set(`level:${l.id}`, `${l.label}: ${l.name}`);
+    for (const a of pack.needAreas) {
+      names.set(`need:${a.id}`, a.name);
+      for (const c of a.children) names.set(`need:${c.id}`, c.name);
+    }
+    nameCache.set(pack, names);
+  }
+  return names;
+}
+
+export function landscapeView(index: ServiceIndex, parsed: ParsedLandscapeQuery, result: LandscapeResult, shortlist: ReadonlySet<string>, today: Date) {
+  const pack = index.pack;
+  const { query } = parsed;
+  const names = namesFor(pack);
+  const f = result.facets;
+  const notices = [...parsed.notices];
+  if (query.page && query.page > result.pageCount) notices.push(`There is no page ${query.page}: the last page is shown.`);
+
+  const needGroups = pack.needAreas.map((area) => ({
+    name: area.name,
+    options: [area, ...area.children].map((a, i) => ({
+      value: a.id,
+      text: `${i === 0 && area.children.length ? `${a.name}: all` : a.name} (${f.need[a.id] ?? 0})`,
+      selected: query.need === a.id,
+    })),
+  }));
+  const levelOptions = pack.levels.map((l) => ({ value: l.id, text: `${l.label}: ${l.name} (${f.level[l.id] ?? 0})`, selected: query.level === l.id }));
+  const checkboxes = <T extends string>(name: string, values: readonly T[], labels: Record<T, string>, counts: Record<T, number>, chosen: readonly T[]) =>
+    values.map((v) => ({ name, value: v, id: `${name}-${v}`, text: labels[v], count: counts[v] ?? 0, checked: chosen.includes(v) }));
+
+  // each filter in use, with a link that removes it: the "loosen" list on a page with no results
+  const active: Array<{ key: FilterName; text: string; removeHref: string; without?: number }> = [];
+  const remove = (key: FilterName, text: string, change: Record<string, unknown>) =>
+    active.push({ key, text, removeHref: landscapeHref(query, { ...change, page: undefined }), without: result.totalWithout[key] });
+  if (query.need) remove('need', `Need area: ${names.get(`need:${query.need}`) ?? query.need}`, { need: undefined });
+  if (query.level) remove('level', `Level of need: ${names.get(`level:${query.level}`) ?? query.level}`, { level: undefined });
+  if (query.age !== undefined) remove('age', `Child's age: ${query.age}`, { age: undefined });
+  if (query.free) remove('free', 'Free services only', { free: undefined });
+  if (query.delivery.length) remove('delivery', `Delivery: ${query.delivery.map((d) => deliveryLabels[d]).join(' or ')}`, { delivery: [] });
+  if (query.provider.length) remove('provider', `Provider: ${query.provider.map((p) => providerLabels[p]).join(' or ')}`, { provider: [] });
+  if (query.route.length) remove('route', `Referral route: ${query.route.map((r) => routeLabels[r]).join(' or ')}`, { route: [] });
+
+  const pageHref = (page: number) => landscapeHref(query, { page });
+  const pages: Array<{ number?: number; href?: string; current?: boolean; ellipsis?: boolean }> = [];
+  if (result.pageCount > 1) {
+    let last = 0;
+    for (let p = 1; p <= result.pageCount; p++) {
+      if (p === 1 || p === result.pageCount || Math.abs(p - result.page) <= 1) {
+        if (p - last > 1) pages.push({ ellipsis: true });
+        pages.push({ number: p, href: pageHref(p), current: p === result.page });
+        last = p;
+      }
+    }
+  }
+
+  const from = result.total === 0 ? 0 : (result.page - 1) * result.perPage + 1;
+  const to = Math.min(result.total, result.page * result.perPage);
+  const heading = result.total === 0 ? 'No services found' : plural(result.total, 'service', 'services');
+
+  return {
+    form: {
+      q: query.q,
+      age: query.age === undefined ? '' : String(query.age),
+      free: Boolean(query.free),
+      freeCount: f.free,
+      sort: result.sort,
+      needGroups,
+      levelOptions,
+      delivery: checkboxes('delivery', deliveryModes, deliveryLabels, f.delivery, query.delivery),
+      provider: checkboxes('provider', providerTypes, providerLabels, f.provider, query.provider),
+      route: checkboxes('route', referralRoutes, routeLabels, f.route, query.route),
+      sortOptions: sortOrders.filter((s) => s !== 'relevance' || query.q).map((s) => ({ value: s, text: sortLabels[s], selected: s === result.sort })),
+    },
+    notices,
+    results: {
+      total: result.total,
+      heading,
+      status: result.total === 0 ? 'No services found' : `${heading} found${result.pageCount > 1 ? `, showing ${from} to ${to}` : ''}`,
+      range: result.pageCount > 1 ? `Showing ${from} to ${to} of ${result.total.toLocaleString('en-GB')}` : '',
+      q: query.q,
+      alsoSearchedFor: result.alsoSearchedFor.slice(0, 6),
+      loosened: result.loosened,
+      items: result.services.map((s) => summariseService(s, pack, names, shortlist, today)),
+      active,
+      filtered: hasFilters(query),
+      clearHref: landscapeHref({ q: query.q }),
+      withoutWordsHref: landscapeHref(query, { q: undefined, page: undefined, sort: undefined }),
+      pagination: {
+        previous: result.page > 1 ? pageHref(result.page - 1) : undefined,
+        next: result.page < result.pageCount ? pageHref(result.page + 1) : undefined,
+        pages,
+      },
+      returnTo: landscapeHref(query),
+      cardsHref: query.need ? `/services/cards?need=${encodeURIComponent(query.need)}` : undefined,
+      needName: query.need ? names.get(`need:${query.need}`) : undefined,
+    },
+  };
+}

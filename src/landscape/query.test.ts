@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { isDueForReview } from './labels.js';
+import { landscapeHref, parseLandscapeQuery, resolveLevel } from './query.js';
+import { redactPersonalDetails, validateReport } from './reports.js';
+import { parseShortlist, safeReturnTo } from './shortlist.js';
+
+const levels = [
+  { id: 'targeted', rank: 2 },
+  { id: 'statutory', rank: 3 },
+] as Parameters<typeof resolveLevel>[0]['levels'];
+const needAreas = [{ id: 'housing', name: 'Housing', hint: 'h', synonyms: [], abbreviations: [], children: [{ id: 'eviction', name: 'Eviction', hint: 'h', synonyms: [], abbreviations: [] }] }];
+const pack = { levels, needAreas };
+
+describe('landscape query from the address', () => {
+  it('maps a level number through the pack, never by a fixed meaning', () => {
+    expect(resolveLevel(pack, '2')).toBe('targeted');
+    expect(resolveLevel(pack, '3')).toBe('statutory');
+    expect(resolveLevel(pack, 'statutory')).toBe('statutory');
+    expect(resolveLevel(pack, '4')).toBeUndefined();
+  });
+
+  it('keeps known values and explains what it dropped', () => {
+    const { query, notices } = parseLandscapeQuery({ q: '  food   bank ', need: 'eviction', level: '3', age: '7', free: 'yes', delivery: ['phone', 'pigeon'], route: 'self', sort: 'name', page: '2' }, pack);
+    expect(query).toMatchObject({ q: 'food bank', need: 'eviction', level: 'statutory', age: 7, free: true, delivery: ['phone'], route: ['self'], sort: 'name', page: 2 });
+    expect(notices).toEqual(['Some delivery options in the link were not recognised and were left out.']);
+  });
+
+  it('ignores tampered values with a notice each', () => {
+    const { query, notices } = parseLandscapeQuery({ need: 'x', level: 'x', age: '-1', free: 'maybe', sort: 'x', page: '0', provider: 'x' }, pack);
+    expect(query).toEqual({ q: '', delivery: [], provider: [], route: [] });
+    expect(notices).toHaveLength(7);
+  });
+
+  it('caps the search words', () => {
+    const { query, notices } = parseLandscapeQuery({ q: 'x'.repeat(10_000) }, pack);
+    expect(query.q).toHaveLength(200);
+    expect(notices).toHaveLength(1);
+  });
+
+  it('builds links in a stable order without empty values', () => {
+    expect(landscapeHref({ q: 'a&b', need: 'housing', delivery: ['phone', 'online'], page: 1 })).toBe('/services?q=a%26b&need=housing&delivery=phone&delivery=online');
+    expect(landscapeHref({ q: 'x', level: 'statutory' }, { level: undefined })).toBe('/services?q=x');
+  });
+});
+
+describe('review dates', () => {
+  const today = new Date('2026-11-26T12:00:00Z');
+  it('flags a record older than the review period', () => {
+    expect(isDueForReview('2025-11-25', 12, today)).toBe(true);
+    expect(isDueForReview('2025-11-27', 12, today)).toBe(false);
+    expect(isDueForReview('2026-05-01', 6, today)).toBe(true);
+  });
+});
+
+describe('reports', () => {
+  it('removes emails, phone numbers and postcodes', () => {
+    const out = redactPersonalDetails('Call 020 8227 3811 or +44 7700 900123, email a.b@example.co.uk, lives at IG11 7NB. Open 9 to 5.');
+    expect(out).toBe('Call [phone number removed] or [phone number removed], email [email removed], lives at [postcode removed]. Open 9 to 5.');
+  });
+
+  it('needs a known reason and limits the details', () => {
+    expect(validateReport({}).errors.reason).toBe('Select what is wrong with this page');
+    expect(validateReport({ reason: 'closed', details: 'x'.repeat(1001) }).errors.details).toMatch(/1000 characters/);
+    expect(validateReport({ reason: 'closed', details: '  ' }).value).toEqual({ reason: 'closed', details: undefined });
+  });
+});
+
+describe('shortlist cookie', () => {
+  const index = { service: (slug: string) => (['kooth', 'childline'].includes(slug) ? ({ slug } as never) : undefined) };
+  it('keeps only slugs of published services, once each', () => {
+    expect(parseShortlist('kooth.nope.childline.kooth.<script>', index)).toEqual(['kooth', 'childline']);
+    expect(parseShortlist(undefined, index)).toEqual([]);
+    expect(parseShortlist('x'.repeat(5000), index)).toEqual([]);
+  });
+
+  it('only returns to our own service pages', () => {
+    expect(safeReturnTo('/services?q=a')).toBe('/services?q=a');
+    expect(safeReturnTo('/services/kooth')).toBe('/services/kooth');
+    for (const bad of ['https://evil.example', '//evil.example', '/services//evil', '/servicesx', '/\\evil', 42]) expect(safeReturnTo(bad)).toBe('/services/shortlist');
+  });
+});
+
+describe('page cache', () => {
+  it('fills every placeholder with this response’s nonce and token', async () => {
+    const { CSRF_MARK, NONCE_MARK, personalise, preparePage } = await import('./page-cache.js');
+    const page = preparePage(`<script nonce="${NONCE_MARK}"></script>\n    <input value="${CSRF_MARK}"><input value="${CSRF_MARK}">é`);
+    expect(personalise(page, 'n1', 't1').toString('utf8')).toBe('<script nonce="n1"></script>\n<input value="t1"><input value="t1">é');
+    expect(personalise(page, 'n2', 't2').toString('utf8')).toContain('nonce="n2"');
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * "Report something wrong with this page": what staff send, checked and stripped of personal details
+ * before it is stored for editors. The details box asks for no personal data; redaction is the
+ * safety net for when someone types it anyway.
+ */
+import type { Kysely } from 'kysely';
+import type { Generated } from 'kysely';
+import type { Database } from '../store/database.js';
+
+export const reportReasons = ['out-of-date', 'closed', 'wrong-contact', 'other'] as const;
+export type ReportReason = (typeof reportReasons)[number];
+
+export const reportReasonLabels: Record<ReportReason, string> = {
+  'out-of-date': 'Some information is out of date',
+  closed: 'The service has closed or stopped',
+  'wrong-contact': 'A phone number, email or address is wrong',
+  other: 'Something else',
+};
+
+export const REPORT_DETAILS_MAX = 1000;
+
+export interface LandscapeReportTable {
+  id: Generated<number>;
+  service_slug: string;
+  reason: string;
+  details: string | null;
+  status: Generated<string>;
+  created_at: string;
+}
+
+export interface ReportForm {
+  reason: string;
+  details: string;
+}
+
+export interface ReportErrors {
+  reason?: string;
+  details?: string;
+}
+
+export function validateReport(body: unknown): { form: ReportForm; errors: ReportErrors; value?: { reason: ReportReason; details?: string } } {
+  const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const reason = typeof b['reason'] === 'string' ? b['reason'] : '';
+  const details = typeof b['details'] === 'string' ? b['details'].replace(/\r\n/g, '\n').trim() : '';
+  const form = { reason, details };
+  const errors: ReportErrors = {};
+  if (!(reportReasons as readonly string[]).includes(reason)) errors.reason = 'Select what is wrong with this page';
+  if (details.length > REPORT_DETAILS_MAX) errors.details = `Details must be ${REPORT_DETAILS_MAX} characters or fewer`;
+  if (errors.reason || errors.details) return { form, errors };
+  return { form, errors, value: { reason: reason as ReportReason, details: details ? redactPersonalDetails(details) : undefined } };
+}
+
+const EMAIL = /[^\s@<>()]+@[^\s@<>()]+\.[A-Za-z]{2,}/g;
+// UK postcodes, with or without the space
+const POSTCODE = /\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b/gi;
+// runs of 7 or more digits, allowing spaces, dashes, brackets and a leading +
+const PHONE = /\+?\(?\d[\d\s\-()]{5,}\d/g;
+
+/** Replaces email addresses, phone numbers and postcodes with a marker. */
+export function redactPersonalDetails(text: string): string {
+  return text
+    .replace(EMAIL, '[email removed]')
+    .replace(POSTCODE, '[postcode removed]')
+    .replace(PHONE, (m) => (m.replace(/\D/g, '').length >= 7 ? '[phone number removed]' : m));
+}
+
+type ReportDb = Kysely<Database & { landscape_report: LandscapeReportTable }>;
+
+export class ReportRepository {
+  private readonly db: ReportDb;
+  constructor(db: Kysely<Database>) {
+    this.db = db.withTables<{ landscape_report: LandscapeReportTable }>();
+  }
+
+  async add(slug: string, reason: ReportReason, details: string | undefined, now = new Date()): Promise<void> {
+    await this.db.insertInto('landscape_report').values({ service_slug: slug, reason, details: details ?? null, created_at: now.toISOString() }).execute();
+  }
+
+  /** newest first, for editors */
+  async list(slug?: string): Promise<Array<{ id: number; serviceSlug: string; reason: string; details: string | null; status: string; createdAt: string }>> {
+    let q = this.db.selectFrom('landscape_report').selectAll().orderBy('id', 'desc');
+    if (slug) q = q.where('service_slug', '=', slug);
+    const rows = await q.execute();
+    return rows.map((r) => ({ id: r.id, serviceSlug: r.service_slug, reason: r.reason, details: r.details, status: r.status, createdAt: r.created_at }));
+  }
+}

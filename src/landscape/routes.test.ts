@@ -1,0 +1,302 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildTestApp, csrfFrom, type TestApp } from '../../test/helpers/app.js';
+import { ReportRepository } from './reports.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp();
+});
+afterAll(async () => t?.close());
+
+const get = (url: string, cookie?: string) => t.app.inject({ url, headers: cookie ? { cookie } : {} });
+const resultSlugs = (html: string) => [...html.matchAll(/data-qa="result" data-slug="([^"]+)"/g)].map((m) => m[1]);
+const setCookies = (h: string | string[] | undefined) => (Array.isArray(h) ? h : h ? [h] : []);
+const cookieHeader = (...lists: Array<string | string[] | undefined>) =>
+  lists
+    .flatMap(setCookies)
+    .map((c) => c.split(';')[0])
+    .join('; ');
+
+describe('GET /services', () => {
+  it('lists every service with the filters, a search box and counts', async () => {
+    const r = await get('/services');
+    expect(r.statusCode).toBe(200);
+    expect(r.body).toContain('name="q"');
+    expect(r.body).toMatch(/<h2[^>]*data-qa="results-heading">45 services<\/h2>/);
+    expect(resultSlugs(r.body)).toHaveLength(20);
+    expect(r.body).toContain('aria-label="Results pages"');
+    // need area options with counts, parents with their children in a group
+    expect(r.body).toMatch(/<optgroup label="Housing, money and food">\s*<option value="housing-and-money">Housing, money and food: all \(\d+\)<\/option>/);
+  });
+
+  it('takes the filters from the address, including a level given by its number', async () => {
+    const r = await get('/services?q=food+bank&need=housing-and-money&level=2');
+    expect(r.statusCode).toBe(200);
+    const slugs = resultSlugs(r.body);
+    // the food banks by name, and the food clubs through the pack's synonyms
+    expect(slugs.slice(0, 3)).toEqual(expect.arrayContaining(['barking-food-bank', 'community-food-clubs']));
+    expect(r.body).toMatch(/<option value="early-help" selected>/);
+    expect(r.body).toMatch(/<option value="housing-and-money" selected>/);
+    expect(r.body).toContain('food club');
+  });
+
+  it('shows each result with summary, levels, need areas, referral route and review date', async () => {
+    const r = await get('/services?q=CAMHS');
+    const item = r.body.split('data-slug="camhs-nelft"')[1]?.split('</li>')[0] ?? '';
+    expect(item).toContain('Levels:');
+    expect(item).toContain('Need areas:');
+    expect(item).toContain('Referral:');
+    expect(item).toMatch(/Last reviewed:<\/dt> <dd><time datetime="\d{4}-\d{2}-\d{2}">/);
+  });
+
+  it('names the filters to loosen and offers the needs check and the chat when nothing matches', async () => {
+    const r = await get('/services?q=zzqqxx&level=acute&free=yes');
+    expect(r.statusCode).toBe(200);
+    expect(r.body).toContain('data-qa="no-results"');
+    expect(r.body).toContain('Remove “Level of need: Level 4');
+    expect(r.body).toContain('href="/services?q=zzqqxx&amp;free=yes"');
+    expect(r.body).toContain('href="/needs-check"');
+    expect(r.body).toContain('href="/ask"');
+  });
+
+  it('keeps state for pagination links and clamps a page past the end', async () => {
+    const p2 = await get('/services?sort=name&page=2');
+    expect(resultSlugs(p2.body)).toHaveLength(20);
+    expect(p2.body).toContain('href="/services?sort=name&amp;page=3"');
+    const far = await get('/services?sort=name&page=99');
+    expect(far.statusCode).toBe(200);
+    expect(far.body).toContain('There is no page 99');
+    expect(resultSlugs(far.body)).toHaveLength(5);
+  });
+
+  it.each([
+    ['/services?need=no-such-area', 'need area in the link was not recognised'],
+    ['/services?page=-5', 'page number in the link was not valid'],
+    ['/services?age=abc', 'age must be a whole number'],
+    ['/services?age=400', 'age must be a whole number'],
+    ['/services?level=99', 'level of need in the link was not recognised'],
+    ['/services?delivery=teleport', 'Some delivery options'],
+    ['/services?sort=%3Cscript%3E', 'sort order in the link was not recognised'],
+    [`/services?q=${'a'.repeat(5000)}`, 'only its first 200 characters'],
+  ])('%s gives a clear notice, not an error', async (url, notice) => {
+    const r = await get(url);
+    expect(r.statusCode).toBe(200);
+    expect(r.body).toContain(notice);
+  });
+
+  it('escapes what is typed and survives odd input', async () => {
+    const r = await get('/services?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E&need[]=x&free=%F0%9F%92%A5&q=second');
+    expect(r.statusCode).toBe(200);
+    expect(r.body).not.toContain('<script>alert(1)');
+    expect(r.body).toContain('&lt;script&gt;alert(1)');
+    const unicode = await get('/services?q=%E2%80%AE%00%F0%9F%98%80');
+    expect(unicode.statusCode).toBe(200);
+  });
+});
+
+describe('repeated pages', () => {
+  it('serve a fresh CSP nonce and CSRF token every time', async () => {
+    const a = await get('/services?need=housing');
+    const b = await get('/services?need=housing');
+    const nonce = (html: string) => /<script nonce="([^"]+)"/.exec(html)?.[1];
+    expect(nonce(a.body)).toBeTruthy();
+    expect(nonce(a.body)).not.toBe(nonce(b.body));
+    expect(String(b.headers['content-security-policy'])).toContain(`'nonce-${nonce(b.body)}'`);
+    const token = csrfFrom(b.body, b.headers['set-cookie']).token;
+    expect(token).not.toMatch(/^csrf-/);
+    expect(b.body.replace(/name="_csrf" value="[^"]+"/g, '').replace(/nonce="[^"]+"/g, '')).toBe(
+      a.body.replace(/name="_csrf" value="[^"]+"/g, '').replace(/nonce="[^"]+"/g, ''),
+    );
+  });
+});
+
+describe('records due for review', () => {
+  it('are flagged on the landscape and with a banner on the service page', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2031-01-01T09:00:00Z'));
+    try {
+      const list = await get('/services?q=kooth');
+      expect(list.body).toContain('data-qa="due"');
+      const page = await get('/services/kooth');
+      expect(page.body).toContain('data-qa="stale"');
+      expect(page.body).toContain('more than 12 months ago');
+    } finally {
+      vi.useRealTimers();
+    }
+    expect((await get('/services/kooth')).body).not.toContain('data-qa="stale"');
+  });
+});
+
+describe('GET /services/{slug}', () => {
+  it('shows the service with its full expectation card and contact details', async () => {
+    const r = await get('/services/domestic-and-sexual-violence-service-refuge');
+    expect(r.statusCode).toBe(200);
+    for (const heading of ['What they can do', 'What they cannot do', 'Who it is for', 'Before you refer', 'Information to have ready', 'How to refer', 'What happens next', 'Contact details', 'Opening times', 'Languages', 'Last reviewed']) {
+      expect(r.body).toContain(heading);
+    }
+    expect(r.body).toContain('href="tel:03004560174"');
+    expect(r.body).toContain('action="/services/domestic-and-sexual-violence-service-refuge/report"');
+    expect(r.body).toContain('Do not include personal details');
+  });
+
+  it('shows an unverified note prominently', async () => {
+    const r = await get('/services/lado-allegations-against-staff');
+    expect(r.body).toContain('data-qa="unverified-note"');
+    expect(r.body).toContain('Unverified');
+  });
+
+  it('gives a 404 page for an unknown or malformed slug', async () => {
+    for (const url of ['/services/no-such-service', '/services/..%2F..%2Fetc', '/services/%3Cb%3E', `/services/${'x'.repeat(150)}`]) {
+      const r = await get(url);
+      expect(r.statusCode, url).toBe(404);
+      expect(r.body).toContain('Page not found');
+    }
+  });
+});
+
+describe('expectation cards', () => {
+  it('/services/{slug}/card shows the card alone with the A4 print stylesheet', async () => {
+    const r = await get('/services/camhs-nelft/card');
+    expect(r.statusCode).toBe(200);
+    expect(r.body).toContain('/public/cards/cards.css');
+    expect(r.body).toContain('data-qa="card"');
+    expect(r.body).not.toContain('Contact details');
+    const css = await get('/public/cards/cards.css');
+    expect(css.statusCode).toBe(200);
+    expect(css.body).toMatch(/@page\s*{\s*size: A4/);
+  });
+
+  it('prints every card for a need area, one per page', async () => {
+    const r = await get('/services/cards?need=domestic-abuse');
+    expect(r.statusCode).toBe(200);
+    const cards = r.body.match(/data-qa="pack-card"/g) ?? [];
+    expect(cards.length).toBeGreaterThan(1);
+    expect(r.body).toContain('domestic-and-sexual-violence-service-refuge');
+    // and the landscape filtered by that need area links to it
+    expect((await get('/services?need=domestic-abuse')).body).toContain('href="/services/cards?need=domestic-abuse"');
+  });
+
+  it('lists need areas when none or an unknown one is given', async () => {
+    expect((await get('/services/cards')).statusCode).toBe(200);
+    const bad = await get('/services/cards?need=%3Cx%3E');
+    expect(bad.statusCode).toBe(404);
+    expect(bad.body).toContain('was not recognised');
+  });
+
+  it('404s the card of an unknown service', async () => {
+    expect((await get('/services/no-such/card')).statusCode).toBe(404);
+  });
+});
+
+describe('report something wrong', () => {
+  const slug = 'camhs-nelft';
+
+  async function form() {
+    const page = await get(`/services/${slug}/report`);
+    expect(page.statusCode).toBe(200);
+    return csrfFrom(page.body, page.headers['set-cookie']);
+  }
+  const post = (csrf: { token: string; cookie: string }, body: Record<string, string>) =>
+    t.app.inject({
+      method: 'POST',
+      url: `/services/${slug}/report`,
+      headers: { cookie: csrf.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: csrf.token, ...body }).toString(),
+    });
+
+  it('stores a report with personal details removed and thanks the sender', async () => {
+    const csrf = await form();
+    const r = await post(csrf, { reason: 'wrong-contact', details: 'New number is 020 8227 1234, ask jo.bloggs@example.org at RM10 7XS' });
+    expect(r.statusCode).toBe(303);
+    expect(r.headers.location).toBe(`/services/${slug}/report/thank-you`);
+    const thanks = await get(r.headers.location as string);
+    expect(thanks.body).toContain('Report sent');
+    const stored = await new ReportRepository(t.store.db).list(slug);
+    expect(stored[0]).toMatchObject({ reason: 'wrong-contact' });
+    expect(stored[0]?.details).not.toMatch(/8227 1234|jo\.bloggs|RM10/);
+    expect(stored[0]?.details).toContain('[phone number removed]');
+  });
+
+  it('shows GOV.UK errors for a missing reason or too long details', async () => {
+    const csrf = await form();
+    const r = await post(csrf, { reason: 'nonsense', details: 'x'.repeat(1200) });
+    expect(r.statusCode).toBe(400);
+    expect(r.body).toContain('govuk-error-summary');
+    expect(r.body).toContain('href="#reason"');
+    expect(r.body).toContain('Details must be 1000 characters or fewer');
+    expect(r.body).toMatch(/^[\s\S]*<title>Error: /);
+  });
+
+  it('refuses a post without the CSRF token', async () => {
+    const r = await t.app.inject({ method: 'POST', url: `/services/${slug}/report`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'reason=closed' });
+    expect(r.statusCode).toBe(403);
+  });
+
+  it('rate limits reports', async () => {
+    const own = await buildTestApp();
+    try {
+      const page = await own.app.inject({ url: `/services/${slug}/report` });
+      const csrf = csrfFrom(page.body, page.headers['set-cookie']);
+      const codes: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const r = await own.app.inject({
+          method: 'POST',
+          url: `/services/${slug}/report`,
+          headers: { cookie: csrf.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ _csrf: csrf.token, reason: 'other' }).toString(),
+        });
+        codes.push(r.statusCode);
+      }
+      expect(codes.slice(0, 10).every((c) => c === 303)).toBe(true);
+      expect(codes[11]).toBe(429);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('shortlist', () => {
+  it('adds and removes services with no-JS forms, and ignores unknown slugs in the cookie', async () => {
+    const page = await get('/services/camhs-nelft');
+    const csrf = csrfFrom(page.body, page.headers['set-cookie']);
+    const add = await t.app.inject({
+      method: 'POST',
+      url: '/services/shortlist',
+      headers: { cookie: csrf.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: csrf.token, slug: 'camhs-nelft', action: 'add', returnTo: '/services/camhs-nelft' }).toString(),
+    });
+    expect(add.statusCode).toBe(303);
+    expect(add.headers.location).toBe('/services/camhs-nelft');
+    const withList = cookieHeader(page.headers['set-cookie'], add.headers['set-cookie']);
+    const tampered = withList.replace(/shortlist=([^;]+)/, 'shortlist=$1.no-such-service.%3Cscript%3E');
+    const list = await get('/services/shortlist', tampered);
+    expect(list.statusCode).toBe(200);
+    expect(list.body).toContain('href="/services/camhs-nelft"');
+    expect(list.body).not.toContain('no-such-service');
+    expect(list.body).toMatch(/<textarea[^>]*readonly[^>]*>[^<]*Child and Adolescent|<textarea[^>]*readonly[^>]*>[^<]*CAMHS/);
+
+    const remove = await t.app.inject({
+      method: 'POST',
+      url: '/services/shortlist',
+      headers: { cookie: withList, 'content-type': 'application/x-www-form-urlencoded', 'x-requested-with': 'fetch' },
+      payload: new URLSearchParams({ _csrf: csrf.token, slug: 'camhs-nelft', action: 'remove' }).toString(),
+    });
+    expect(remove.json()).toEqual({ shortlist: [], count: 0 });
+  });
+
+  it('never redirects off the site and rejects unknown services', async () => {
+    const page = await get('/services');
+    const csrf = csrfFrom(page.body, page.headers['set-cookie']);
+    const post = (body: Record<string, string>) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/services/shortlist',
+        headers: { cookie: csrf.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: csrf.token, ...body }).toString(),
+      });
+    const offsite = await post({ slug: 'kooth', action: 'add', returnTo: '//evil.example/services' });
+    expect(offsite.headers.location).toBe('/services/shortlist');
+    const unknown = await post({ slug: 'no-such', action: 'add' });
+    expect(unknown.statusCode).toBe(400);
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * The shortlist: services a member of staff wants to keep to hand, kept in their own browser as a
+ * cookie of slugs (no names, nothing about a child). It is validated on every read: anything that is
+ * not the slug of a published service is dropped, so a tampered cookie shows nothing unexpected.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServiceIndex } from './search.js';
+
+export const SHORTLIST_COOKIE = 'shortlist';
+export const SHORTLIST_MAX = 30;
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** Parses a cookie value into the slugs of services that exist, in the order added, without repeats. */
+export function parseShortlist(value: string | undefined, index: Pick<ServiceIndex, 'service'>): string[] {
+  if (!value || value.length > 4096) return [];
+  const out: string[] = [];
+  for (const part of value.split('.')) {
+    if (out.length >= SHORTLIST_MAX) break;
+    if (part.length <= 100 && SLUG.test(part) && index.service(part) && !out.includes(part)) out.push(part);
+  }
+  return out;
+}
+
+export function readShortlist(request: FastifyRequest, index: Pick<ServiceIndex, 'service'>): string[] {
+  return parseShortlist(request.cookies[SHORTLIST_COOKIE], index);
+}
+
+export function writeShortlist(request: FastifyRequest, reply: FastifyReply, slugs: string[]): void {
+  if (slugs.length === 0) {
+    reply.clearCookie(SHORTLIST_COOKIE, { path: '/services' });
+    return;
+  }
+  reply.setCookie(SHORTLIST_COOKIE, slugs.slice(0, SHORTLIST_MAX).join('.'), {
+    path: '/services',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: request.protocol === 'https',
+    maxAge: 60 * 60 * 24 * 90,
+  });
+}
+
+/** Where to go back to after a no-JS shortlist form: only our own service pages, never another site. */
+export function safeReturnTo(value: unknown, fallback = '/services/shortlist'): string {
+  if (typeof value !== 'string' || value.length > 2000) return fallback;
+  if (!/^\/services(?:[/?]|$)/.test(value) || value.includes('//') || value.includes('\\')) return fallback;
+  return value;
+}
