@@ -15,6 +15,7 @@ const sections: Array<{ name: string; load: () => Promise<{ run: () => Promise<B
   { name: 'foundation', load: () => import('./foundation.js') },
   { name: 'needs-check', load: () => import('./needs-check.js') },
   { name: 'directory', load: () => import('./directory.js') },
+  { name: 'chat', load: () => import('./chat.js') },
 ];
 
 const only = process.argv[2];

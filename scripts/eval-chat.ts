@@ -1,10 +1,16 @@
 /**
- * `npm run eval:chat`: measures the chat bot on the project's labelled set (test/chat/eval-set.yaml),
- * side by side with nlp.js (node-nlp) trained in the same run on the same phrasings. Prints a table and
- * exits non-zero when a goal is missed, so it can run in CI.
+ * `npm run eval:chat`: measures the chat bot on two labelled sets the project owns, side by side with
+ * nlp.js (node-nlp) trained in the same run on the same phrasings:
+ *   - test/chat/dev-set.yaml: the development set. The matcher is tuned on its errors only
+ *     (`--verbose` lists them).
+ *   - test/chat/eval-set.yaml: the evaluation set, for measuring only. Its misses are never printed,
+ *     so nobody tunes on them; the goals are judged on it.
+ * No question of either set may be an FAQ or generated phrasing, and no dev question may be an eval
+ * question (same words, in any order). Prints the dev table, then the eval table, then the goals, and
+ * exits non-zero when danger recall is below 100 % on either set or any goal is missed, so CI fails.
  *
  * Goals: top-1 ≥ 90 %, off-topic rejection ≥ 90 %, danger recall 100 %, top-1 at least 10 points above
- * nlp.js, p99 latency per message < 10 ms.
+ * nlp.js, p99 latency per message < 10 ms (after a warm-up, over many repetitions).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -28,10 +34,23 @@ export function readEvalSet(file = join(projectRoot(), 'test', 'chat', 'eval-set
   return z.array(evalItem).parse(parse(readFileSync(file, 'utf8')));
 }
 
-/** Eval questions that are also phrasings: they would measure memory, not matching. */
+export function readDevSet(file = join(projectRoot(), 'test', 'chat', 'dev-set.yaml')): EvalItem[] {
+  return readEvalSet(file);
+}
+
+/** Questions that are also phrasings: they would measure memory, not matching. */
 export function leakedQuestions(engine: ChatEngine, items: EvalItem[]): string[] {
   const phrasings = new Set(engine.entries.flatMap((e) => e.phrasings.map(normalise)));
   return items.filter((i) => phrasings.has(normalise(i.q))).map((i) => i.q);
+}
+
+/** The same words in any order: "refer how do i" is "how do i refer". */
+const wordKey = (q: string) => [...new Set(normalise(q).split(' '))].sort().join(' ');
+
+/** Dev questions that are also eval questions (same words, any order): tuning on them would leak the eval. */
+export function sharedQuestions(dev: EvalItem[], evalItems: EvalItem[]): string[] {
+  const evalKeys = new Set(evalItems.map((i) => wordKey(i.q)));
+  return dev.filter((i) => evalKeys.has(wordKey(i.q))).map((i) => i.q);
 }
 
 export interface Metrics {
@@ -52,7 +71,7 @@ export interface Metrics {
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
-export function evaluateEngine(engine: ChatEngine, items: EvalItem[], rounds = 5): Metrics & { misses: string[] } {
+export function evaluateEngine(engine: ChatEngine, items: EvalItem[], rounds = 20): Metrics & { misses: string[] } {
   const inScope = items.filter((i) => i.expect && i.expect !== 'off-topic');
   const offTopic = items.filter((i) => i.expect === 'off-topic');
   const dangerItems = items.filter((i) => i.danger);
@@ -85,6 +104,8 @@ export function evaluateEngine(engine: ChatEngine, items: EvalItem[], rounds = 5
   const falseAlarms = calm.filter((i) => engine.respond(i.q).danger);
   for (const f of falseAlarms) misses.push(`  danger false alarm: "${f.q}"`);
 
+  // latency: a warm-up round first (JIT), then many rounds, so p99 is of the engine and not of start-up
+  for (const i of items) engine.respond(i.q);
   const samples: number[] = [];
   for (let round = 0; round < rounds; round++) {
     for (const i of items) {
@@ -122,21 +143,38 @@ interface NlpManagerLike {
   process(locale: string, utterance: string): Promise<NlpResult>;
 }
 
-/** nlp.js trained on exactly the phrasings our index holds, scored the same way. */
-export async function evaluateNlpJs(engine: ChatEngine, items: EvalItem[]): Promise<Metrics & { trainSeconds: number }> {
+export interface NlpJs {
+  manager: NlpManagerLike;
+  trainSeconds: number;
+  documents: number;
+}
+
+/** nlp.js trained on exactly the phrasings our index holds (FAQ phrasings and generated ones). */
+export async function trainNlpJs(engine: ChatEngine): Promise<NlpJs> {
   const require = createRequire(import.meta.url);
   const { NlpManager } = require('node-nlp') as { NlpManager: new (opts: unknown) => NlpManagerLike };
   const manager = new NlpManager({ languages: ['en'], forceNER: true, autoSave: false, nlu: { log: false, useNoneFeature: true } });
-  for (const e of engine.entries) for (const p of e.phrasings) manager.addDocument('en', p, e.id);
+  let documents = 0;
+  for (const e of engine.entries) {
+    for (const p of e.phrasings) {
+      manager.addDocument('en', p, e.id);
+      documents++;
+    }
+  }
   const t0 = Date.now();
   await manager.train();
-  const trainSeconds = (Date.now() - t0) / 1000;
+  return { manager, trainSeconds: (Date.now() - t0) / 1000, documents };
+}
+
+/** nlp.js on a labelled set, scored the same way as our engine. */
+export async function evaluateNlpJs({ manager }: NlpJs, items: EvalItem[]): Promise<Metrics> {
   const inScope = items.filter((i) => i.expect && i.expect !== 'off-topic');
   const offTopic = items.filter((i) => i.expect === 'off-topic');
   let top1 = 0;
   let answered = 0;
   let wrong = 0;
   let rr = 0;
+  for (const i of items.slice(0, 20)) await manager.process('en', i.q);
   const samples: number[] = [];
   const run = async (q: string) => {
     const t = process.hrtime.bigint();
@@ -171,36 +209,11 @@ export async function evaluateNlpJs(engine: ChatEngine, items: EvalItem[]): Prom
     inScope: inScope.length,
     offTopic: offTopic.length,
     dangerCount: 0,
-    trainSeconds,
   };
 }
 
-async function main(): Promise<void> {
-  const { pack, problems } = loadPack(process.env['CONTENT_PACK'] ?? defaultPackDir());
-  if (!pack) {
-    console.error(problems.filter((p) => p.severity === 'error'));
-    process.exit(2);
-  }
-  const engine = createChatEngine(pack);
-  const items = readEvalSet();
-  const leaked = leakedQuestions(engine, items);
-  if (leaked.length > 0) {
-    console.error(`These eval questions are also FAQ or generated phrasings; rewrite them:\n${leaked.map((q) => `  ${q}`).join('\n')}`);
-    process.exit(1);
-  }
-  const ours = evaluateEngine(engine, items);
-  const skipNlp = process.argv.includes('--no-nlpjs');
-  const theirs = skipNlp ? undefined : await evaluateNlpJs(engine, items);
-
-  const goals: Array<[string, boolean]> = [
-    ['top-1 ≥ 90 %', ours.top1 >= 0.9],
-    ['off-topic rejection ≥ 90 %', ours.offTopicRejection >= 0.9],
-    ['danger recall 100 %', ours.dangerRecall === 1],
-    ['p99 < 10 ms', (ours.p99 ?? Infinity) < 10],
-  ];
-  if (theirs) goals.push(['top-1 ≥ nlp.js + 10 points', ours.top1 - theirs.top1 >= 0.1]);
-
-  console.log(`\n## Chat bot evaluation: ${items.length} questions (${ours.inScope} in scope, ${ours.offTopic} off-topic, ${ours.dangerCount} danger), ${engine.entries.length} answers\n`);
+function printTable(title: string, count: number, ours: Metrics, theirs: Metrics | undefined, trainSeconds?: number): void {
+  console.log(`\n## ${title}: ${count} questions (${ours.inScope} in scope, ${ours.offTopic} off-topic, ${ours.dangerCount} danger)\n`);
   console.log('| measure | this bot | nlp.js | goal |');
   console.log('|---|---:|---:|---|');
   const row = (name: string, a: string, b: string, goal = '') => console.log(`| ${name} | ${a} | ${b} | ${goal} |`);
@@ -213,10 +226,52 @@ async function main(): Promise<void> {
   row('danger false alarms (non-danger questions)', pct(ours.dangerFalseAlarm ?? 0), '–');
   row('latency p50 per message', `${ours.p50?.toFixed(3)} ms`, theirs ? `${theirs.p50?.toFixed(3)} ms` : '–');
   row('latency p99 per message', `${ours.p99?.toFixed(3)} ms`, theirs ? `${theirs.p99?.toFixed(3)} ms` : '–', '< 10 ms');
-  if (theirs) row('nlp.js training time', '–', `${theirs.trainSeconds.toFixed(1)} s`);
+  if (trainSeconds !== undefined) row('nlp.js training time', '–', `${trainSeconds.toFixed(1)} s`);
+}
+
+async function main(): Promise<void> {
+  const { pack, problems } = loadPack(process.env['CONTENT_PACK'] ?? defaultPackDir());
+  if (!pack) {
+    console.error(problems.filter((p) => p.severity === 'error'));
+    process.exit(2);
+  }
+  const engine = createChatEngine(pack);
+  const dev = readDevSet();
+  const items = readEvalSet();
+  const leaked = [...leakedQuestions(engine, dev), ...leakedQuestions(engine, items)];
+  if (leaked.length > 0) {
+    console.error(`These dev or eval questions are also FAQ or generated phrasings; rewrite them:\n${leaked.map((q) => `  ${q}`).join('\n')}`);
+    process.exit(1);
+  }
+  const shared = sharedQuestions(dev, items);
+  if (shared.length > 0) {
+    console.error(`These dev questions are also eval questions; rewrite them:\n${shared.map((q) => `  ${q}`).join('\n')}`);
+    process.exit(1);
+  }
+  const oursDev = evaluateEngine(engine, dev);
+  const ours = evaluateEngine(engine, items);
+  const skipNlp = process.argv.includes('--no-nlpjs');
+  const nlp = skipNlp ? undefined : await trainNlpJs(engine);
+  const theirsDev = nlp ? await evaluateNlpJs(nlp, dev) : undefined;
+  const theirs = nlp ? await evaluateNlpJs(nlp, items) : undefined;
+
+  const goals: Array<[string, boolean]> = [
+    ['top-1 ≥ 90 %', ours.top1 >= 0.9],
+    ['off-topic rejection ≥ 90 %', ours.offTopicRejection >= 0.9],
+    ['danger recall 100 % (eval)', ours.dangerRecall === 1],
+    ['danger recall 100 % (dev)', oursDev.dangerRecall === 1],
+    ['p99 < 10 ms', (ours.p99 ?? Infinity) < 10],
+  ];
+  if (theirs) goals.push(['top-1 ≥ nlp.js + 10 points', ours.top1 - theirs.top1 >= 0.1]);
+  else goals.push(['top-1 ≥ nlp.js + 10 points (not measured: --no-nlpjs)', false]);
+
+  console.log(`\n${engine.entries.length} answers; nlp.js ${nlp ? `trained on the same ${nlp.documents} phrasings in this run` : 'skipped'}.`);
+  printTable('Development set (tuned on)', dev.length, oursDev, theirsDev);
+  printTable('Evaluation set (measured only; goals judged here)', items.length, ours, theirs, nlp?.trainSeconds);
   console.log('');
   for (const [name, ok] of goals) console.log(`${ok ? 'met   ' : 'MISSED'} ${name}`);
-  if (process.argv.includes('--verbose')) console.log(`\nMisses:\n${ours.misses.join('\n')}`);
+  // only the dev set's misses are ever shown: the eval set stays a measurement
+  if (process.argv.includes('--verbose')) console.log(`\nDev set misses:\n${oursDev.misses.join('\n')}`);
   if (goals.some(([, ok]) => !ok)) process.exitCode = 1;
 }
 

@@ -21,6 +21,8 @@ export interface Entry {
   /** shown on a suggestion button; also one of the phrasings */
   question: string;
   phrasings: string[];
+  /** words that tell this entry apart from its close neighbours (FAQs only) */
+  keywords: string[];
   /** the answer in plain text (paragraphs separated by a blank line), placeholders expanded */
   answer: string;
   links: ChatLink[];
@@ -96,6 +98,7 @@ export function buildEntries(pack: ContentPack, chat: ChatContent): Entry[] {
       kind: 'faq',
       question: f.question,
       phrasings: unique([f.question, ...f.phrasings]),
+      keywords: f.keywords,
       answer: expand(f.answer),
       links: f.links,
       need: f.needAreas[0],
@@ -114,6 +117,7 @@ export function buildEntries(pack: ContentPack, chat: ChatContent): Entry[] {
       kind: 'service-about',
       question: `What does ${s.name} do?`,
       phrasings: many(g.serviceAbout),
+      keywords: [],
       answer: `${s.name}: ${sentence(s.summary)}\n\nWho it is for: ${sentence(s.eligibility)}${note}`,
       links: [page],
       service: s.slug,
@@ -132,6 +136,7 @@ export function buildEntries(pack: ContentPack, chat: ChatContent): Entry[] {
       kind: 'service-refer',
       question: `How do I refer to ${s.name}?`,
       phrasings: many(g.serviceRefer),
+      keywords: [],
       answer: refer.join('\n\n'),
       links: referLinks,
       service: s.slug,
@@ -151,6 +156,7 @@ export function buildEntries(pack: ContentPack, chat: ChatContent): Entry[] {
       kind: 'service-phone',
       question: `Phone number for ${s.name}`,
       phrasings: many(g.servicePhone),
+      keywords: [],
       answer: phoneAnswer,
       links: [...phoneLinks, page],
       service: s.slug,
@@ -165,6 +171,7 @@ export function buildEntries(pack: ContentPack, chat: ChatContent): Entry[] {
       kind: 'level',
       question: `What does ${l.label} mean?`,
       phrasings: unique(fill(g.level, { label: l.label, name: l.name })),
+      keywords: [],
       answer: [`${l.label}: ${l.name}. ${sentence(l.meaning)}`, `Who responds: ${sentence(l.whoResponds)}`, `Consent: ${sentence(l.consent.guidance)}`, `What to do: ${route}`].join('\n\n'),
       links: [
         { text: `Services at ${l.label}`, href: `/services?level=${l.id}` },
@@ -184,6 +191,7 @@ export function buildEntries(pack: ContentPack, chat: ChatContent): Entry[] {
         kind: 'need-services',
         question: `Services for ${area.name.toLowerCase()}`,
         phrasings: unique(names.flatMap((n) => fill(g.needServices, { name: n }))),
+        keywords: [],
         answer:
           services.length > 0
             ? `There ${services.length === 1 ? 'is 1 service' : `are ${services.length} services`} for ${area.name.toLowerCase()}, including ${local
@@ -202,6 +210,7 @@ export function buildEntries(pack: ContentPack, chat: ChatContent): Entry[] {
     kind: 'nav',
     question: 'Start the needs check',
     phrasings: unique(g.needsCheck),
+    keywords: [],
     answer:
       'The needs check asks a few short questions about your concern, then suggests the level of need, what to do next and services that fit. It stores nothing about the child. It is a guide and does not replace your judgement.',
     links: [{ text: 'Start the needs check', href: '/needs-check' }],
@@ -211,6 +220,7 @@ export function buildEntries(pack: ContentPack, chat: ChatContent): Entry[] {
     kind: 'nav',
     question: 'Find a service',
     phrasings: unique(g.landscape),
+    keywords: [],
     answer: `The service list has ${pack.services.length} local and national services. You can filter it by need and level, and search it.`,
     links: [{ text: 'Find a service', href: '/services' }],
   });

@@ -66,6 +66,13 @@ describe('FAQ validation', () => {
     expect(messages).toContainEqual(expect.stringMatching(/duplicate FAQ id "gdpr-sharing"/));
   });
 
+  it('refuses a keyword shared by two FAQs: a keyword must tell one FAQ apart', () => {
+    const dir = packWith('faqs/next-steps-and-escalation.yaml', (t) => t.replace('keywords: ["heard nothing"', 'keywords: ["what happens next"'));
+    expect(errorsOf(dir)).toContainEqual(
+      expect.objectContaining({ file: 'faqs/next-steps-and-escalation.yaml', record: 'no-feedback', field: 'keywords[0]', message: expect.stringContaining('also a keyword of "after-referral"') }),
+    );
+  });
+
   it('requires the danger reply to give the emergency and front door numbers', () => {
     const dir = packWith('chat.yaml', (t) => t.replace('call {phone:emergency} now', 'call now').replace(/\{phone:emergency\}/g, 'the police').replace(/\{phone:frontDoor\}/g, 'the front door').replace(/\{name:frontDoor\}/g, 'front door'));
     const messages = errorsOf(dir).map((e) => e.message);

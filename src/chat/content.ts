@@ -25,6 +25,11 @@ export const faq = z.strictObject({
   question: z.string().min(5).max(140),
   /** other ways staff ask the same thing (the lexical index boosts these) */
   phrasings: z.array(z.string().min(3).max(200)).min(3),
+  /**
+   * words or short phrases that tell this FAQ apart from its close neighbours ("what happens next",
+   * "how long"); a message that uses one moves this FAQ up. Each belongs to one FAQ only.
+   */
+  keywords: z.array(z.string().min(2).max(60)).max(12).default([]),
   /** short, plain words; placeholders such as {phone:frontDoor} are expanded from the pack */
   answer: z.string().min(20).max(900),
   links: z.array(faqLink).default([]),
@@ -67,6 +72,11 @@ export const chatSettings = z.strictObject({
     needsCheck: templates,
     landscape: templates,
   }),
+  /**
+   * words staff use for the same thing, for the chat only (the glossary and need areas are used too):
+   * each group is matched as one term, e.g. ["social care", "social services", "childrens services"]
+   */
+  synonyms: z.array(z.array(z.string().min(2).max(60)).min(2)).default([]),
   /** follow-up questions that refer back to the last service or need area ("how do I refer to them?") */
   followUps: z.strictObject({
     refer: templates,
@@ -139,6 +149,7 @@ function checkFaqs(value: SectionValue<FaqTopic>, ctx: SectionCheckContext): voi
   const needIds = new Set(ctx.pack.needAreas.flatMap((a) => [a.id, ...a.children.map((c) => c.id)]));
   const ids = new Map<string, string>();
   const phrasings = new Map<string, string>();
+  const keywords = new Map<string, string>();
   for (const { file, value: topic } of files) {
     for (const f of topic.faqs) {
       const where = (field: string) => (message: string) => ctx.error(file, f.id, field, message);
@@ -153,6 +164,18 @@ function checkFaqs(value: SectionValue<FaqTopic>, ctx: SectionCheckContext): voi
         phrasings.set(key, f.id);
         // staff may well type "101 or 999" in a question; only answers must not hold numbers
         checkPlaceholders(p, ctx.pack, where(field), true);
+      });
+      const own = new Set<string>();
+      f.keywords.forEach((k, i) => {
+        const key = normalise(k);
+        const field = `keywords[${i}]`;
+        if (!key) return ctx.error(file, f.id, field, `"${k}" has no words`);
+        if (own.has(key)) ctx.error(file, f.id, field, `"${k}" is listed twice`);
+        own.add(key);
+        const owner = keywords.get(key);
+        // a keyword shared by two FAQs cannot tell them apart
+        if (owner && owner !== f.id) ctx.error(file, f.id, field, `"${k}" is also a keyword of "${owner}": a keyword must tell one FAQ apart from the others`);
+        keywords.set(key, f.id);
       });
       checkPlaceholders(f.answer, ctx.pack, where('answer'));
       f.links.forEach((l, i) => checkHref(l.href, ctx.pack, where(`links[${i}].href`)));
@@ -171,6 +194,11 @@ function checkSettings(value: SectionValue<ChatSettings>, ctx: SectionCheckConte
   if (ctx.pack.manifest.contacts.emergency.phones.length > 0 && !value.danger.reply.includes('{phone:emergency}') && !value.danger.reply.includes('{contact:emergency}'))
     ctx.error('chat.yaml', 'danger', 'reply', 'the danger reply must give the emergency number ({phone:emergency})');
   if (!value.danger.reply.includes(':frontDoor}')) ctx.error('chat.yaml', 'danger', 'reply', 'the danger reply must give the front door ({phone:frontDoor})');
+  value.synonyms.forEach((group, i) => {
+    const words = group.map(normalise);
+    if (words.some((w) => !w)) ctx.error('chat.yaml', 'synonyms', `synonyms[${i}]`, 'every synonym needs a word');
+    if (new Set(words).size !== words.length) ctx.error('chat.yaml', 'synonyms', `synonyms[${i}]`, 'a synonym is listed twice');
+  });
   value.danger.rules.forEach((r, i) => {
     if (!r.any && !r.all) ctx.error('chat.yaml', r.id, `danger.rules[${i}]`, 'a rule needs "any" or "all" phrases');
   });

@@ -4,16 +4,23 @@
  * answer, clarify (the best two or three questions as suggestions) or unsure (a person, the needs
  * check and the landscape). Danger words always put the emergency guidance first.
  *
- * Retrieval is lexical: every phrasing of every entry is a small document; a query is scored against
- * each phrasing by an IDF-weighted F-measure (how much of the query the phrasing explains, and how
- * much of the phrasing the query covers), with the pack's synonyms and abbreviations folded into shared
- * terms, light stemming, typo correction against the index's own words, a small weight for the
- * answer text, and a bonus for the service the question names.
+ * Retrieval is lexical, over fields of each entry (an FAQ, or an answer generated from the pack):
+ *   - each phrasing is a small document; the best phrasing's IDF-weighted F-measure (how much of the
+ *     message it explains, and how much of it the message covers) rewards a close match;
+ *   - all phrasings and keywords together: how much of the message the entry explains anywhere, so
+ *     words spread over several phrasings still count;
+ *   - the FAQ's keywords: words that tell it apart from its close neighbours;
+ *   - pairs of adjacent words ("happens next", "social worker") that occur in a phrasing;
+ *   - the answer text, a little.
+ * Words are folded by the pack's synonyms and abbreviations, stemmed, and typo-corrected against the
+ * index's own words; negations fold into one term. Services named in the message move their answers
+ * up. Everything is precomputed per published pack; a message only fills small reused arrays.
  */
 import type { ContentPack } from '../content/schema.js';
 import { buildVocabulary, normalise, stem, tokenize, type Vocabulary } from '../content/vocabulary.js';
 import { buildEntries, expandPlaceholders, serviceAliases, telLink, type ChatLink, type Entry } from './answers.js';
 import { chatContent, type ChatContent, type DangerRule } from './content.js';
+import { CONTRACTIONS, NEGATION_TERM, NEGATIONS, NUMBER_WORDS, PhraseIndex, STOPWORDS, TypoIndex } from './text.js';
 
 export type { ChatLink } from './answers.js';
 
@@ -25,6 +32,13 @@ export interface ChatContext {
   service?: string;
   /** id of the need area the last answer was about */
   need?: string;
+}
+
+export interface Ranked {
+  id: string;
+  score: number;
+  /** the message is one of this entry's phrasings, word for word once filler is set aside */
+  exact?: boolean;
 }
 
 export interface ChatReply {
@@ -39,9 +53,10 @@ export interface ChatReply {
   /** the entry answered, for "was this helpful" counts */
   answerId?: string;
   /** best entries first, for clarification and evaluation */
-  ranked: Array<{ id: string; score: number }>;
+  ranked: Ranked[];
 }
 
+/** The matcher's weights and confidence bands (defaults tuned on test/chat/dev-set.yaml only). */
 export interface EngineOptions {
   /** score at or above which the best match is answered */
   answerAt?: number;
@@ -49,70 +64,60 @@ export interface EngineOptions {
   clarifyAt?: number;
   /** the lead the best match needs over the next to be answered outright */
   margin?: number;
+  /** at or above this score the best match is answered whatever the margin */
+  sureAt?: number;
   /** how much more recall counts than precision in the phrasing score */
   recallWeight?: number;
-  /** how much the words of an answer count beside its phrasings */
+  /** weight of the best phrasing's F-measure */
+  phrasingWeight?: number;
+  /** weight of the share of the message found anywhere in the entry's phrasings and keywords */
+  coverageWeight?: number;
+  /** weight of the share of the message found in the entry's keywords */
+  keywordWeight?: number;
+  /** weight of the share of the message's word pairs found in the entry's phrasings */
+  pairWeight?: number;
+  /** weight of the share of the message found in the answer text */
   answerWeight?: number;
+  /** added to the answers about a service the message names (and taken from other services' answers) */
+  serviceBonus?: number;
 }
+
+const DEFAULTS: Required<EngineOptions> = {
+  answerAt: 0.5,
+  clarifyAt: 0.45,
+  margin: 0.08,
+  sureAt: 1,
+  recallWeight: 4,
+  phrasingWeight: 0.3,
+  coverageWeight: 0.4,
+  keywordWeight: 0.3,
+  pairWeight: 0,
+  answerWeight: 0.05,
+  serviceBonus: 0.15,
+};
 
 export const MAX_MESSAGE_LENGTH = 2000;
 
-/** Words that carry no meaning for matching (question framing, filler, pronouns). */
-const STOPWORDS = new Set(
-  (
-    'a an the and or but if of to in on at for with from by about as into over after before than then so ' +
-    'i im me my we our us you your yours he him his she her they them their it its this that these those there here ' +
-    'is are was were be been being am do does did doing done have has had having can could would should will shall may might must ' +
-    'what whats which whom whose how hi hello hey please thanks thank cheers ok okay just really very quite ' +
-    'any some all no not dont doesnt didnt isnt arent cant wont also too still yet get got go going know tell ' +
-    'want like one someone something anything thing things bit lot lots question quick wondering ' +
-    'pupil pupils student students child children kid kids young person people child s'
-  ).split(/\s+/),
-);
-// "child", "pupil" and the like appear in nearly every question staff ask: they are stopwords here so
-// that the words that tell questions apart carry the weight.
+/** Only these cancel a danger phrase right after them ("no plan"): the safety layer stays eager. */
+const DANGER_NEGATIONS = new Set(['no', 'not', 'without', 'never', 'nor']);
 
-const NEGATIONS = new Set(['no', 'not', 'without', 'never', 'nor']);
-
-interface Phrasing {
-  entry: number;
-  terms: Map<string, number>;
-  weight: number;
-}
+/** Words of a message considered at most: a 2,000-character message is matched on its first words. */
+const MAX_WORDS = 60;
 
 interface Analysed {
-  terms: Map<string, number>;
+  /** distinct terms with their weights */
+  terms: string[];
+  weights: number[];
+  total: number;
+  /** adjacent content-word pairs */
+  pairs: string[];
+  /** the stem of every word, for keyword phrases */
+  stems: string[];
   /** the question asks for services ("services for...", "who can help with...") */
   asksForServices: boolean;
   corrected: string;
   services: string[];
   needs: string[];
-}
-
-function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  const prev2 = new Array<number>(b.length + 1).fill(0);
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  let cur = new Array<number>(b.length + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let rowMin = cur[0];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return max + 1;
-    for (let j = 0; j <= b.length; j++) prev2[j] = prev[j]!;
-    [prev, cur] = [cur, prev];
-  }
-  return prev[b.length]!;
-}
-
-function containsPhrase(haystack: string, phrase: string): boolean {
-  return ` ${haystack} `.includes(` ${phrase} `);
 }
 
 /** A danger rule's phrase as a regular expression over normalised text ("hurt*" matches "hurting"). */
@@ -124,44 +129,65 @@ function phraseRegex(phrase: string): RegExp {
       if (parts.length) parts[parts.length - 1] += '\\w*';
     } else parts.push(w.replace(/[^\p{L}\p{N}]/gu, ''));
   }
-  return new RegExp(`(?:^| )${parts.join(' ')}(?= |$)`);
+  return new RegExp(`(?:^| )${parts.join(' ')}(?= |$)`, 'g');
+}
+
+function addPosting(map: Map<string, number[]>, term: string, id: number): void {
+  const list = map.get(term);
+  if (!list) map.set(term, [id]);
+  else if (list[list.length - 1] !== id) list.push(id);
 }
 
 export class ChatEngine {
   readonly entries: Entry[];
   private readonly byId: Map<string, number>;
-  private readonly phrasings: Phrasing[] = [];
-  private readonly postings = new Map<string, number[]>();
-  private readonly answerTerms: Array<Set<string>> = [];
-  /** the services each entry is about: its own, or those an FAQ links to */
-  private readonly entryServices: string[][];
-  private readonly idf = new Map<string, number>();
-  private readonly maxIdf: number;
-  private readonly surface = new Map<string, number>();
-  private readonly surfaceByLength = new Map<number, string[]>();
+  private readonly o: Required<EngineOptions>;
   private readonly vocabulary: Vocabulary;
-  private readonly aliases: Array<{ phrase: string; slugs: string[] }> = [];
+  private readonly groups = new PhraseIndex<number>();
+  private readonly groupNeeds: Array<string | undefined> = [];
+  private readonly typos: TypoIndex;
+  /** service names staff use, as word sets: "food bank dagenham" names the Dagenham food bank too */
+  private readonly aliases: Array<{ words: string[]; slug: string }> = [];
   private readonly danger: Array<{ id: string; any?: RegExp[]; all?: RegExp[][] }>;
-  private readonly followUps: Array<{ kind: 'refer' | 'phone' | 'about' | 'services'; terms: Map<string, number> }> = [];
-  private readonly answerAt: number;
-  private readonly clarifyAt: number;
-  private readonly margin: number;
-  private readonly beta2: number;
-  private readonly answerWeight: number;
+  private readonly followUps: Array<{ kind: 'refer' | 'phone' | 'about' | 'services'; terms: Set<string> }> = [];
   private readonly needNames: Map<string, string>;
   private readonly knownNames = new Set<string>();
   private readonly serviceNames: Map<string, string>;
+
+  // --- the index, built once per pack
+  private readonly idf = new Map<string, number>();
+  private readonly maxIdf: number;
+  /** per phrasing: its entry, its weight, the sum of its terms' weights */
+  private readonly phrasingEntry: number[] = [];
+  private readonly phrasingWeight: number[] = [];
+  private readonly phrasingTotal: number[] = [];
+  private readonly phrasingWeightMax = 1;
+  private readonly phrasingPostings = new Map<string, number[]>();
+  /** per field, term → entries */
+  private readonly coveragePostings = new Map<string, number[]>();
+  private readonly keywords = new PhraseIndex<{ entry: number; weight: number }>();
+  private readonly pairPostings = new Map<string, number[]>();
+  private readonly answerPostings = new Map<string, number[]>();
+  /** per entry: the services it is about (its own, or those an FAQ links to) */
+  private readonly entryServices: string[][];
+
+  // --- scratch arrays reused by every message (the engine is synchronous, so never shared)
+  private readonly matched: Float64Array;
+  private readonly touchedPhrasings: number[] = [];
+  private readonly best: Float64Array;
+  private readonly coverage: Float64Array;
+  private readonly keyword: Float64Array;
+  private readonly pair: Float64Array;
+  private readonly answer: Float64Array;
+  private readonly touched: Uint8Array;
+  private readonly touchedEntries: number[] = [];
 
   constructor(
     private readonly pack: ContentPack,
     private readonly chat: ChatContent = chatContent(pack),
     options: EngineOptions = {},
   ) {
-    this.answerAt = options.answerAt ?? 0.5;
-    this.clarifyAt = options.clarifyAt ?? 0.4;
-    this.margin = options.margin ?? 0.04;
-    this.beta2 = options.recallWeight ?? 1.5;
-    this.answerWeight = options.answerWeight ?? 0.15;
+    this.o = { ...DEFAULTS, ...options };
     this.vocabulary = buildVocabulary(pack);
     this.entries = buildEntries(pack, this.chat);
     this.byId = new Map(this.entries.map((e, i) => [e.id, i]));
@@ -170,6 +196,13 @@ export class ChatEngine {
     );
     this.needNames = new Map(pack.needAreas.flatMap((a) => [a, ...a.children]).map((a) => [a.id, a.name]));
     this.serviceNames = new Map(pack.services.map((s) => [s.slug, s.name]));
+
+    // synonym groups: the glossary and need areas (shared vocabulary), then the chat's own
+    const groupPhrases = [...this.vocabulary.groups.map((g) => g.phrases), ...this.chat.settings.synonyms.map((g) => g.map(normalise))];
+    groupPhrases.forEach((phrases, i) => {
+      for (const p of phrases) this.groups.add(p, i);
+      this.groupNeeds.push(this.vocabulary.groups[i]?.needAreaId);
+    });
 
     for (const text of [pack.manifest.borough.name, pack.manifest.serviceName, ...pack.services.map((s) => `${s.name} ${s.organization.name}`)])
       for (const w of tokenize(text)) this.knownNames.add(w);
@@ -182,48 +215,73 @@ export class ChatEngine {
         aliasMap.get(n)!.add(s.slug);
       }
     }
-    for (const [phrase, slugs] of aliasMap) this.aliases.push({ phrase, slugs: [...slugs] });
-    this.aliases.sort((a, b) => b.phrase.length - a.phrase.length);
+    for (const [phrase, slugs] of aliasMap) {
+      if (slugs.size !== 1) continue;
+      const slug = [...slugs][0]!;
+      this.aliases.push({ words: [...new Set(phrase.split(' ').filter((w) => !STOPWORDS.has(w)))], slug });
+    }
 
-    // Surface words for typo correction: every word of every phrasing, answer and synonym.
+    // Known words for typo correction: every word of every phrasing, keyword, answer and synonym.
+    const surface = new Map<string, number>();
     const addSurface = (text: string) => {
-      for (const w of tokenize(text)) if (!STOPWORDS.has(w) && w.length >= 3) this.surface.set(w, (this.surface.get(w) ?? 0) + 1);
+      for (const w of tokenize(text)) if (!STOPWORDS.has(w) && w.length >= 3) surface.set(w, (surface.get(w) ?? 0) + 1);
     };
     for (const e of this.entries) {
       e.phrasings.forEach(addSurface);
+      e.keywords.forEach(addSurface);
       addSurface(e.answer);
     }
-    for (const g of this.vocabulary.groups) g.phrases.forEach(addSurface);
-    for (const w of this.surface.keys()) {
-      if (!this.surfaceByLength.has(w.length)) this.surfaceByLength.set(w.length, []);
-      this.surfaceByLength.get(w.length)!.push(w);
-    }
+    for (const phrases of groupPhrases) phrases.forEach(addSurface);
+    this.typos = new TypoIndex(surface);
 
-    // Index: document frequency over entries, so a word shared by many answers counts for little.
+    // Index: document frequency over entries (phrasings and keywords), so a word many entries share counts for little.
     const df = new Map<string, number>();
     this.entries.forEach((e, i) => {
       const seen = new Set<string>();
       e.phrasings.forEach((p, j) => {
-        const terms = this.terms(normalise(p));
+        const { terms, pairs } = this.termsOf(tokenize(p));
+        const k = this.phrasingEntry.length;
+        this.phrasingEntry.push(i);
         // the entry's own question is its clearest phrasing; the rest are slightly less certain
-        this.phrasings.push({ entry: i, terms, weight: j === 0 ? 1 : 0.97 });
-        for (const t of terms.keys()) seen.add(t);
+        this.phrasingWeight.push(j === 0 ? 1 : 0.97);
+        for (const t of terms) {
+          seen.add(t);
+          addPosting(this.phrasingPostings, t, k);
+          addPosting(this.coveragePostings, t, i);
+        }
+        for (const pr of pairs) addPosting(this.pairPostings, pr, i);
       });
       for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
-      this.answerTerms.push(new Set(this.terms(normalise(e.answer)).keys()));
+      for (const t of this.termsOf(tokenize(e.answer)).terms) addPosting(this.answerPostings, t, i);
     });
     const n = this.entries.length;
-    for (const [t, d] of df) this.idf.set(t, Math.log(1 + n / d));
-    this.maxIdf = Math.log(1 + n);
-    this.phrasings.forEach((p, k) => {
-      for (const t of p.terms.keys()) {
-        if (!this.postings.has(t)) this.postings.set(t, []);
-        this.postings.get(t)!.push(k);
+    // BM25's IDF: a word in most entries weighs almost nothing; a word in one weighs most
+    for (const [t, d] of df) this.idf.set(t, Math.log(1 + (n - d + 0.5) / (d + 0.5)));
+    this.maxIdf = Math.log(1 + (n - 0.5) / 1.5);
+    // keywords match as whole phrases, on the stems of every word ("how long", "what happens next")
+    this.entries.forEach((e, i) => {
+      for (const kw of e.keywords) {
+        const stems = this.stems(tokenize(kw));
+        const weight = this.termsOf(tokenize(kw)).terms.reduce((sum, t) => sum + this.weight(t), 0);
+        if (stems.length > 0) this.keywords.add(stems.join(' '), { entry: i, weight });
       }
     });
+    this.phrasingEntry.forEach(() => this.phrasingTotal.push(0));
+    for (const [t, list] of this.phrasingPostings) {
+      const w = this.weight(t);
+      for (const k of list) this.phrasingTotal[k]! += w;
+    }
+
+    this.matched = new Float64Array(this.phrasingEntry.length);
+    this.best = new Float64Array(n);
+    this.coverage = new Float64Array(n);
+    this.keyword = new Float64Array(n);
+    this.pair = new Float64Array(n);
+    this.answer = new Float64Array(n);
+    this.touched = new Uint8Array(n);
 
     for (const kind of ['refer', 'phone', 'about', 'services'] as const) {
-      for (const f of this.chat.settings.followUps[kind]) this.followUps.push({ kind, terms: this.terms(normalise(f)) });
+      for (const f of this.chat.settings.followUps[kind]) this.followUps.push({ kind, terms: new Set(this.termsOf(tokenize(f)).terms) });
     }
 
     this.danger = this.chat.settings.danger.rules.map((r: DangerRule) => ({
@@ -233,66 +291,75 @@ export class ChatEngine {
     }));
   }
 
-  /** Content terms of a normalised text: stems of its meaningful words, plus one term per synonym group it mentions. */
-  private terms(text: string): Map<string, number> {
-    const out = new Map<string, number>();
-    for (const w of text.split(' ')) {
+  /**
+   * Content terms of a list of normalised words: stems of its meaningful words, one term for any
+   * negation, one per synonym group it mentions; and the pairs of adjacent meaningful words.
+   */
+  private termsOf(words: readonly string[]): { terms: string[]; pairs: string[] } {
+    const terms = new Set<string>();
+    const pairs: string[] = [];
+    let prev: string | undefined;
+    for (let i = 0; i < words.length; i++) {
+      let w = words[i]!;
+      if (i > 0 && words[i - 1] === 'level') w = NUMBER_WORDS[w] ?? w;
+      if (NEGATIONS.has(w)) {
+        terms.add(NEGATION_TERM);
+        prev = undefined;
+        continue;
+      }
       if (!w || STOPWORDS.has(w)) continue;
-      out.set(stem(w), 1);
+      const s = stem(w);
+      terms.add(s);
+      if (prev) pairs.push(`${prev} ${s}`);
+      prev = s;
     }
-    this.vocabulary.groups.forEach((g, i) => {
-      if (g.phrases.some((p) => containsPhrase(text, p))) out.set(`~${i}`, 1);
-    });
-    return out;
+    this.groups.find(words, (g) => terms.add(`~${g}`));
+    return { terms: [...terms], pairs };
+  }
+
+  /** The stem of every word, stopwords included, for matching keyword phrases. */
+  private stems(words: readonly string[]): string[] {
+    return words.map((w, i) => (i > 0 && words[i - 1] === 'level' ? (NUMBER_WORDS[w] ?? w) : NEGATIONS.has(w) ? NEGATION_TERM : stem(w)));
   }
 
   /** Replaces words the index has never seen with the nearest word it knows ("fod" → "food"). */
-  private correct(text: string): string {
-    return text
-      .split(' ')
-      .map((w) => {
-        if (!w || STOPWORDS.has(w) || this.surface.has(w) || /\d/.test(w) || w.length < 3) return w;
-        const max = w.length >= 8 ? 2 : 1;
-        let best: string | undefined;
-        let bestScore = -Infinity;
-        for (let len = w.length - max; len <= w.length + max; len++) {
-          for (const cand of this.surfaceByLength.get(len) ?? []) {
-            if (w.length <= 4 && cand[0] !== w[0]) continue;
-            const d = editDistance(w, cand, max);
-            if (d > max) continue;
-            const score = -d * 100 + Math.log(1 + (this.surface.get(cand) ?? 0));
-            if (score > bestScore) {
-              bestScore = score;
-              best = cand;
-            }
-          }
-        }
-        return best ?? w;
-      })
-      .join(' ');
+  private correct(words: string[]): string[] {
+    return words.map((w) => {
+      if (!w || STOPWORDS.has(w) || NEGATIONS.has(w) || this.typos.has(w) || /\d/.test(w) || w.length < 3) return w;
+      return this.typos.correct(w) ?? w;
+    });
+  }
+
+  private weight(term: string): number {
+    return this.idf.get(term) ?? this.maxIdf;
   }
 
   private analyse(message: string): Analysed {
-    const corrected = this.correct(normalise(message));
+    const words = this.correct(tokenize(message).slice(0, MAX_WORDS).map((w) => CONTRACTIONS[w] ?? w));
+    const corrected = words.join(' ');
     const services = new Set<string>();
-    let rest = ` ${corrected} `;
-    for (const a of this.aliases) {
-      if (rest.includes(` ${a.phrase} `)) {
-        if (a.slugs.length === 1) services.add(a.slugs[0]!);
-        rest = rest.replace(` ${a.phrase} `, ' ');
-      }
-    }
-    const terms = this.terms(corrected);
-    const asksForServices = terms.has('servic') || terms.has('organisation') || /\bwho (can|could) help\b|\bwhere can (they|families|parents|a family) get help\b/.test(corrected);
-    return { terms, asksForServices, corrected, services: [...services], needs: this.vocabulary.expand(corrected).needAreaIds };
+    const present = new Set(words);
+    for (const a of this.aliases) if (a.words.length > 0 && a.words.every((w) => present.has(w))) services.add(a.slug);
+    const { terms, pairs } = this.termsOf(words);
+    const weights = terms.map((t) => this.weight(t));
+    const total = weights.reduce((s, w) => s + w, 0);
+    const needs = new Set<string>();
+    this.groups.find(words, (g) => {
+      const need = this.groupNeeds[g];
+      if (need) needs.add(need);
+    });
+    const asksForServices =
+      terms.includes('servic') || terms.includes('organisation') || /\bwho (can|could) help\b|\bwhere can (they|families|parents|a family) get help\b/.test(corrected);
+    return { terms, weights, total, pairs, stems: this.stems(words), asksForServices, corrected, services: [...services], needs: [...needs] };
   }
 
   private dangerMatch(text: string): string | undefined {
     // "no plan", "not in danger": a phrase right after a negation does not count
     const hit = (re: RegExp) => {
-      for (const m of text.matchAll(new RegExp(re.source, 'g'))) {
+      re.lastIndex = 0;
+      for (const m of text.matchAll(re)) {
         const before = text.slice(0, m.index).trim().split(' ').pop() ?? '';
-        if (!NEGATIONS.has(before)) return true;
+        if (!DANGER_NEGATIONS.has(before)) return true;
       }
       return false;
     };
@@ -303,55 +370,88 @@ export class ChatEngine {
     return undefined;
   }
 
-  private weight(term: string): number {
-    return this.idf.get(term) ?? this.maxIdf;
-  }
-
-  /** Scores every entry that shares a term with the query; best first. */
-  rank(a: Analysed): Array<{ id: string; score: number }> {
-    const qTotal = [...a.terms.keys()].reduce((s, t) => s + this.weight(t), 0);
-    if (qTotal === 0) return [];
-    const best = new Map<number, number>();
-    const touched = new Set<number>();
-    for (const t of a.terms.keys()) for (const k of this.postings.get(t) ?? []) touched.add(k);
-    for (const k of touched) {
-      const p = this.phrasings[k]!;
-      let matched = 0;
-      let pTotal = 0;
-      for (const t of p.terms.keys()) {
-        const w = this.weight(t);
-        pTotal += w;
-        if (a.terms.has(t)) matched += w;
+  /** Scores every entry that shares a term with the message; best first. */
+  private rank(a: Analysed): Ranked[] {
+    if (a.total === 0) return [];
+    const o = this.o;
+    const touchEntry = (i: number) => {
+      if (!this.touched[i]) {
+        this.touched[i] = 1;
+        this.touchedEntries.push(i);
       }
-      const recall = matched / qTotal;
-      const precision = matched / pTotal;
-      if (recall === 0) continue;
-      // F-measure leaning to recall: staff add words of their own more often than they leave ours out
-      const beta2 = this.beta2;
-      const f = ((1 + beta2) * precision * recall) / (beta2 * precision + recall);
-      const score = f * p.weight;
-      if (score > (best.get(p.entry) ?? 0)) best.set(p.entry, score);
+    };
+    for (let q = 0; q < a.terms.length; q++) {
+      const t = a.terms[q]!;
+      const w = a.weights[q]!;
+      for (const k of this.phrasingPostings.get(t) ?? []) {
+        if (this.matched[k] === 0) this.touchedPhrasings.push(k);
+        this.matched[k]! += w;
+      }
+      for (const i of this.coveragePostings.get(t) ?? []) {
+        this.coverage[i]! += w;
+        touchEntry(i);
+      }
+      for (const i of this.answerPostings.get(t) ?? []) {
+        this.answer[i]! += w;
+        touchEntry(i);
+      }
     }
-    const out: Array<{ id: string; score: number }> = [];
-    for (const [i, s] of best) {
+    for (const p of a.pairs) for (const i of this.pairPostings.get(p) ?? []) this.pair[i]! += 1;
+    this.keywords.find(a.stems, (k) => {
+      this.keyword[k.entry]! += k.weight;
+      touchEntry(k.entry);
+    });
+    const beta2 = o.recallWeight;
+    for (const k of this.touchedPhrasings) {
+      const m = this.matched[k]!;
+      this.matched[k] = 0;
+      const recall = m / a.total;
+      const precision = m / this.phrasingTotal[k]!;
+      // F-measure leaning to recall: staff add words of their own more often than they leave ours out
+      const f = (((1 + beta2) * precision * recall) / (beta2 * precision + recall)) * this.phrasingWeight[k]!;
+      // an exact match of a secondary phrasing counts as exact too
+      if (recall >= 0.999 && precision >= 0.999 && f < 1) {
+        const e = this.phrasingEntry[k]!;
+        this.best[e] = Math.max(this.best[e]!, 1);
+        continue;
+      }
+      const e = this.phrasingEntry[k]!;
+      if (f > this.best[e]!) this.best[e] = f;
+    }
+    this.touchedPhrasings.length = 0;
+
+    const out: Ranked[] = [];
+    const pairs = Math.max(1, a.pairs.length);
+    for (const i of this.touchedEntries) {
       const e = this.entries[i]!;
-      let score = s;
-      // words of the answer count a little: they break ties between close questions
-      let ansMatched = 0;
-      for (const t of a.terms.keys()) if (this.answerTerms[i]!.has(t)) ansMatched += this.weight(t);
-      score += this.answerWeight * (ansMatched / qTotal);
+      const exact = this.best[i]! >= 0.999 * this.phrasingWeightMax;
+      let score =
+        o.phrasingWeight * this.best[i]! +
+        o.coverageWeight * (this.coverage[i]! / a.total) +
+        o.keywordWeight * Math.min(1, this.keyword[i]! / a.total) +
+        o.pairWeight * (this.pair[i]! / pairs) +
+        o.answerWeight * (this.answer[i]! / a.total);
+      this.best[i] = 0;
+      this.coverage[i] = 0;
+      this.keyword[i] = 0;
+      this.pair[i] = 0;
+      this.answer[i] = 0;
+      this.touched[i] = 0;
       if (a.services.length > 0) {
         // the service the question names: its own answers, and FAQs that link to it, move up
         const about = this.entryServices[i]!;
-        if (about.some((slug) => a.services.includes(slug))) score += 0.1;
-        else if (e.service) score -= 0.1;
+        if (about.some((slug) => a.services.includes(slug))) score += o.serviceBonus;
+        else if (e.service) score -= o.serviceBonus;
       }
       // Hand-written FAQs answer staff questions best; generated answers win only when the question is
       // plainly about a service, a level or a list of services.
+      // "services for..." asks for the list: the FAQ about the need gives way to it
       if (e.kind === 'need-services') score *= a.asksForServices ? 1 : 0.75;
-      else if (e.kind !== 'faq') score *= e.kind === 'level' || e.kind === 'nav' ? 0.96 : 0.94;
-      out.push({ id: e.id, score });
+      else if (e.kind === 'faq' && a.asksForServices) score *= 0.75;
+      else if (e.kind !== 'faq' && !(e.service && a.services.includes(e.service))) score *= e.kind === 'level' || e.kind === 'nav' ? 0.96 : 0.94;
+      if (score > 0) out.push(exact ? { id: e.id, score, exact } : { id: e.id, score });
     }
+    this.touchedEntries.length = 0;
     out.sort((x, y) => y.score - x.score);
     return out.slice(0, 10);
   }
@@ -359,15 +459,16 @@ export class ChatEngine {
   private followUp(a: Analysed, context: ChatContext): Entry | undefined {
     if (a.services.length > 0) return undefined;
     let best: { kind: string; score: number } | undefined;
-    const qTotal = [...a.terms.keys()].reduce((s, t) => s + this.weight(t), 0);
     for (const f of this.followUps) {
       let matched = 0;
       let fTotal = 0;
-      for (const t of f.terms.keys()) {
-        fTotal += this.weight(t);
-        if (a.terms.has(t)) matched += this.weight(t);
+      for (const t of f.terms) {
+        const w = this.weight(t);
+        fTotal += w;
+        if (a.terms.includes(t)) matched += w;
       }
-      const score = qTotal === 0 || fTotal === 0 ? (qTotal === 0 && fTotal === 0 ? 1 : 0) : (2 * (matched / qTotal) * (matched / fTotal)) / (matched / qTotal + matched / fTotal || 1);
+      const score =
+        a.total === 0 || fTotal === 0 ? (a.total === 0 && fTotal === 0 ? 1 : 0) : (2 * (matched / a.total) * (matched / fTotal)) / (matched / a.total + matched / fTotal || 1);
       if (score >= 0.75 && (!best || score > best.score)) best = { kind: f.kind, score };
     }
     if (!best) return undefined;
@@ -390,7 +491,7 @@ export class ChatEngine {
 
   /** Is this lower-case word one the guidance uses? (Redaction keeps such words.) */
   knowsWord(word: string): boolean {
-    return STOPWORDS.has(word) || this.surface.has(word) || this.knownNames.has(word);
+    return STOPWORDS.has(word) || this.typos.has(word) || this.knownNames.has(word);
   }
 
   entry(id: string): Entry | undefined {
@@ -440,15 +541,20 @@ export class ChatEngine {
     const danger = dangerRule ? this.dangerBlock() : undefined;
 
     const follow = Object.keys(context).length > 0 ? this.followUp(a, context) : undefined;
-    const ranked = follow ? [{ id: follow.id, score: 1 }] : this.rank(a);
+    const ranked: Ranked[] = follow ? [{ id: follow.id, score: 1 }] : this.rank(a);
     const top = ranked[0];
-    const second = ranked.find((r) => r !== top && r.score > 0);
+    // a service's other answers (about, refer, phone) are offered beside its answer as suggestions, so
+    // being close to them is no reason for doubt; any other entry close behind is
+    const topService = top ? this.entry(top.id)?.service : undefined;
+    const second = ranked.find((r) => r !== top && r.score > 0 && !(topService && this.entry(r.id)?.service === topService));
     let band: Band = 'unsure';
-    if (top && top.score >= this.answerAt && (top.score - (second?.score ?? 0) >= this.margin || top.score >= 0.85)) band = 'answer';
-    else if (top && top.score >= this.clarifyAt) band = 'clarify';
+    const o = this.o;
+    const exactOnly = !!top?.exact && !second?.exact;
+    if (top && top.score >= o.answerAt && (top.score - (second?.score ?? 0) >= o.margin || top.score >= o.sureAt || exactOnly)) band = 'answer';
+    else if (top && top.score >= o.clarifyAt) band = 'clarify';
     // a one-word question ("consent") could mean several things: offer them rather than guess
-    const words = [...a.terms.keys()].filter((t) => !t.startsWith('~')).length;
-    if (band === 'answer' && !follow && words === 1 && a.services.length === 0 && top!.score < 0.97 && (second?.score ?? 0) >= this.clarifyAt) band = 'clarify';
+    const words = a.terms.filter((t) => !t.startsWith('~')).length;
+    if (band === 'answer' && !follow && !exactOnly && words === 1 && a.services.length === 0 && top!.score < 0.97 && (second?.score ?? 0) >= o.clarifyAt) band = 'clarify';
 
     const withDanger = (reply: string, links: ChatLink[]) => ({
       reply: danger ? `${danger.text}${reply ? `\n\n${reply}` : ''}` : reply,
@@ -465,7 +571,7 @@ export class ChatEngine {
       return { band, danger: !!danger, ...withDanger(e.answer, e.links), suggestions: this.suggestionsFor(e), context: next, answerId: e.id, ranked };
     }
     if (band === 'clarify') {
-      const options = ranked.filter((r) => r.score >= this.clarifyAt).slice(0, 3);
+      const options = ranked.filter((r) => r.score >= o.clarifyAt).slice(0, 3);
       return {
         band,
         danger: !!danger,
