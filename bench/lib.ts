@@ -21,6 +21,11 @@ export interface HttpLoadOptions {
   method?: 'GET' | 'POST';
   body?: string;
   headers?: Record<string, string>;
+  /**
+   * Paths to rotate through, one per request, instead of the URL's own path: measures work that a
+   * cache keyed by URL cannot answer.
+   */
+  paths?: string[];
 }
 
 /** Loads one URL on this machine (loopback only) for a bounded time; latencies in milliseconds. */
@@ -30,7 +35,12 @@ export async function loadUrl(name: string, url: string, opts: HttpLoadOptions =
   const duration = opts.durationSeconds ?? Number(process.env['BENCH_SECONDS'] ?? 5);
   const samples: number[] = [];
   // called without a callback, autocannon returns an instance that is both a promise and an event emitter
-  const instance = autocannon({ url, connections, duration, method: opts.method ?? 'GET', body: opts.body, headers: opts.headers }) as unknown as Promise<autocannon.Result> & {
+  let next = 0;
+  const paths = opts.paths;
+  const requests = paths?.length
+    ? [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: paths[next++ % paths.length] }) }]
+    : undefined;
+  const instance = autocannon({ url, connections, duration, method: opts.method ?? 'GET', body: opts.body, headers: opts.headers, ...(requests ? { requests } : {}) } as autocannon.Options) as unknown as Promise<autocannon.Result> & {
     on(event: 'response', fn: (client: unknown, status: number, bytes: number, responseTime: number) => void): void;
   };
   // autocannon reports p97.5, not p95: keep every response time and take exact percentiles
