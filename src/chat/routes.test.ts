@@ -128,3 +128,20 @@ describe('/ask without JavaScript', () => {
     expect((await new ChatRepository(t.store).feedback('who-can-refer')).helpful).toBe(1);
   });
 });
+
+describe('rate limit', () => {
+  it('limits questions per client to 120 a minute with a clear 429, but never reading the page', async () => {
+    const app = await buildTestApp();
+    const ask = () =>
+      app.app.inject({ method: 'POST', url: '/api/chat', payload: JSON.stringify({ message: 'what is early help' }), headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' } });
+    for (let i = 0; i < 120; i++) expect((await ask()).statusCode).toBe(200);
+    const limited = await ask();
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toMatchObject({ statusCode: 429 });
+    const page = await app.app.inject({ method: 'GET', url: '/ask', headers: { 'x-forwarded-for': '203.0.113.9' } });
+    expect(page.statusCode).toBe(200);
+    const other = await app.app.inject({ method: 'POST', url: '/api/chat', payload: JSON.stringify({ message: 'what is early help' }), headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.10' } });
+    expect(other.statusCode).toBe(200);
+    await app.close();
+  });
+});

@@ -65,7 +65,9 @@ export async function chatRoutes(app: FastifyInstance, { store, content }: ToolD
   bot();
   const known = (w: string) => bot().knowsWord(w);
 
-  await app.register(rateLimit, { max: 120, timeWindow: '1 minute' });
+  // questions and feedback are limited per client; reading the page is not (a school shares one address)
+  await app.register(rateLimit, { global: false });
+  const limited = { rateLimit: { max: 120, timeWindow: '1 minute' } };
 
   /** Asks the engine and keeps the question for editors when it could not be answered. */
   async function ask(message: string, context: unknown): Promise<ChatReply> {
@@ -105,7 +107,7 @@ export async function chatRoutes(app: FastifyInstance, { store, content }: ToolD
 
   app.get('/ask', (_req, reply) => renderPage(reply, { turns: [] }));
 
-  app.post('/ask', { preHandler: app.csrfProtection }, async (req, reply) => {
+  app.post('/ask', { preHandler: app.csrfProtection, config: limited }, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const { turns, context } = replay(asList(body['q']));
     const suggestion = asList(body['suggestion'])[0];
@@ -122,7 +124,7 @@ export async function chatRoutes(app: FastifyInstance, { store, content }: ToolD
     return renderPage(reply, { turns: [...turns, { question: message, reply: r, paragraphs: r.reply.split(/\n\n+/) }].slice(-MAX_TURNS) });
   });
 
-  app.post('/ask/feedback', { preHandler: app.csrfProtection }, async (req, reply) => {
+  app.post('/ask/feedback', { preHandler: app.csrfProtection, config: limited }, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const answerId = asList(body['answerId'])[0] ?? '';
     const helpful = asList(body['helpful'])[0];
@@ -131,7 +133,7 @@ export async function chatRoutes(app: FastifyInstance, { store, content }: ToolD
     return renderPage(reply, { turns, thanks: true });
   });
 
-  app.post('/api/chat', async (req, reply) => {
+  app.post('/api/chat', { config: limited }, async (req, reply) => {
     if (!isJson(req)) return badRequest(reply, 415, 'Send the request as JSON with content-type application/json.');
     const parsed = apiRequest.safeParse(req.body);
     if (!parsed.success) return badRequest(reply, 400, parsed.error.issues[0]?.message ?? 'The request could not be understood.');
@@ -151,7 +153,7 @@ export async function chatRoutes(app: FastifyInstance, { store, content }: ToolD
     });
   });
 
-  app.post('/api/chat/feedback', async (req, reply) => {
+  app.post('/api/chat/feedback', { config: limited }, async (req, reply) => {
     if (!isJson(req)) return badRequest(reply, 415, 'Send the request as JSON with content-type application/json.');
     const parsed = feedbackRequest.safeParse(req.body);
     if (!parsed.success) return badRequest(reply, 400, 'Send {"answerId": "...", "helpful": true or false}.');
