@@ -3,8 +3,7 @@
  * question, and neither holds an FAQ or generated phrasing, so the eval measures matching, not memory.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadPack } from '../content/load.js';
-import { defaultPackDir } from '../content/pack-dir.js';
+import { defaultPack } from '../../test/helpers/pack.js';
 import type { ContentPack } from '../content/schema.js';
 import '../sections.js';
 import { chatContent } from './content.js';
@@ -16,7 +15,7 @@ let engine: ChatEngine;
 let dev: EvalItem[];
 let evalItems: EvalItem[];
 beforeAll(() => {
-  pack = loadPack(defaultPackDir()).pack!;
+  pack = defaultPack();
   engine = createChatEngine(pack);
   dev = readDevSet();
   evalItems = readEvalSet();

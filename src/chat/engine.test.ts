@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defaultPackDir } from '../content/pack-dir.js';
-import { loadPack } from '../content/load.js';
+import { defaultPack } from '../../test/helpers/pack.js';
 import type { ContentPack } from '../content/schema.js';
 import '../sections.js';
 import { createChatEngine, type ChatEngine } from './engine.js';
@@ -8,9 +7,7 @@ import { createChatEngine, type ChatEngine } from './engine.js';
 let pack: ContentPack;
 let engine: ChatEngine;
 beforeAll(() => {
-  const r = loadPack(defaultPackDir());
-  if (!r.pack) throw new Error('default pack does not load');
-  pack = r.pack;
+  pack = defaultPack();
   engine = createChatEngine(pack);
 });
 

@@ -4,8 +4,7 @@
  * question (test/chat/eval-set.yaml is for measuring only).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadPack } from '../content/load.js';
-import { defaultPackDir } from '../content/pack-dir.js';
+import { defaultPack } from '../../test/helpers/pack.js';
 import type { ContentPack } from '../content/schema.js';
 import '../sections.js';
 import { chatContent } from './content.js';
@@ -15,9 +14,7 @@ import { PhraseIndex, TypoIndex } from './text.js';
 let pack: ContentPack;
 let engine: ChatEngine;
 beforeAll(() => {
-  const r = loadPack(defaultPackDir());
-  if (!r.pack) throw new Error('default pack does not load');
-  pack = r.pack;
+  pack = defaultPack();
   engine = createChatEngine(pack);
 });
 

@@ -7,9 +7,8 @@ import { parse, stringify } from 'yaml';
 import { defaultPackDir } from '../content/pack-dir.js';
 import { loadPack } from '../content/load.js';
 import type { ContentProblem } from '../content/problems.js';
-import './content.js';
-import { NEEDS_CHECK_FILE } from './content.js';
-import { defaultPack, nc } from './test-pack.js';
+import { defaultPack } from '../../test/helpers/pack.js';
+import { NEEDS_CHECK_FILE, needsCheckContent as nc } from './content.js';
 
 const today = new Date('2026-11-26T12:00:00Z');
 let dir: string;

@@ -5,7 +5,8 @@ import { answerParams, parseAnswers, toQuery, type Answers } from './answers.js'
 import { assess } from './engine.js';
 import { checkExample } from './examples.js';
 import { journey } from './flow.js';
-import { defaultPack, nc } from './test-pack.js';
+import { defaultPack } from '../../test/helpers/pack.js';
+import { needsCheckContent as nc } from './content.js';
 
 const pack = defaultPack();
 const c = nc(pack);

@@ -3,7 +3,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { loadPack } from '../../src/content/load.js';
 import { defaultPackDir } from '../../src/content/pack-dir.js';
+import type { ContentPack } from '../../src/content/schema.js';
+import '../../src/sections.js';
 
 export interface TempPack {
   dir: string;
@@ -35,4 +38,19 @@ export function copyDefaultPack(): TempPack {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The date tests judge review dates against, so they do not change with the calendar. */
+export const TEST_TODAY = new Date('2026-11-26T12:00:00Z');
+
+let cached: ContentPack | undefined;
+
+/** The default pack with every tool's section, loaded once per test file. */
+export function defaultPack(): ContentPack {
+  if (!cached) {
+    const r = loadPack(defaultPackDir(), { today: TEST_TODAY });
+    if (!r.pack) throw new Error(`the default pack does not load: ${JSON.stringify(r.problems.filter((p) => p.severity === 'error'))}`);
+    cached = r.pack;
+  }
+  return cached;
 }
