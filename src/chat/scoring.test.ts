@@ -120,3 +120,18 @@ describe('text helpers', () => {
     expect(found).toEqual(['next']);
   });
 });
+
+describe('when unsure', () => {
+  it('still offers the closest questions as suggestions, beside the way to a person', () => {
+    const r = engine.respond('teacher accused of hitting a kid who do i call');
+    expect(r.band === 'answer' || r.suggestions.length > 0).toBe(true);
+    if (r.band !== 'answer') expect(r.suggestions).toContain(chatContent(pack).faqs.find((f) => f.id === 'allegation-against-staff')!.question);
+  });
+
+  it('offers nothing for a question from another world', () => {
+    const r = engine.respond('what is the capital of peru');
+    expect(r.band).toBe('unsure');
+    expect(r.suggestions).toEqual([]);
+    expect(r.links.map((l) => l.href)).toContain('/needs-check');
+  });
+});

@@ -31,14 +31,18 @@ export function stem(token: string): string {
   if (t.endsWith('ies') && t.length > 4) t = `${t.slice(0, -3)}y`;
   else if (t.endsWith('sses')) t = t.slice(0, -2);
   else if (t.endsWith('s') && !t.endsWith('ss') && !t.endsWith('us') && !t.endsWith('is')) t = t.slice(0, -1);
+  let stripped = '';
   for (const suffix of ['ing', 'ed', 'er', 'al', 'ion', 'e', 'y']) {
-    if (t.endsWith(suffix) && t.length - suffix.length >= 3) {
+    // "-er" only from longer words, so "refer" and "carer" keep their endings
+    if (t.endsWith(suffix) && t.length - suffix.length >= (suffix === 'er' ? 4 : 3)) {
       t = t.slice(0, -suffix.length);
+      stripped = suffix;
       break;
     }
   }
-  // collapse a doubled final consonant left by "-ing"/"-ed" ("referr" stays close to "refer")
-  if (/([b-df-hj-np-tv-z])\1$/.test(t) && t.length > 4) t = t.slice(0, -1);
+  // as in Porter's stemmer, a doubled final consonant left by a suffix is halved ("hitting" → "hit",
+  // "referral" → "refer"), except l, s and z ("falling" → "fall")
+  if (stripped && stripped !== 'e' && stripped !== 'y' && /([b-df-hj-km-np-rtv-y])\1$/.test(t)) t = t.slice(0, -1);
   return t;
 }
 

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { defaultPack } from '../../test/helpers/pack.js';
+import { buildVocabulary, normalise, stem, tokenize } from './vocabulary.js';
+
+describe('stem', () => {
+  it('makes plurals and common endings meet, so staff find what they mean in their own words', () => {
+    const groups = [
+      ['refer', 'refers', 'referring', 'referred', 'referral', 'referrals'],
+      ['hit', 'hits', 'hitting'],
+      ['service', 'services'],
+      ['parent', 'parents', 'parenting'],
+      ['fall', 'falling'],
+      ['abuse', 'abused', 'abusing'],
+    ];
+    for (const words of groups) expect(new Set(words.map(stem)), words.join(', ')).toHaveProperty('size', 1);
+  });
+
+  it('leaves short words and numbers alone', () => {
+    expect(stem('dsl')).toBe('dsl');
+    expect(stem('2023')).toBe('2023');
+  });
+});
+
+describe('normalise and tokenize', () => {
+  it('folds case, accents, apostrophes and punctuation', () => {
+    expect(normalise("Children's  Café & MASH!")).toBe('childrens cafe and mash');
+    expect(tokenize('  ')).toEqual([]);
+  });
+});
+
+describe('the vocabulary from the pack', () => {
+  const vocabulary = buildVocabulary(defaultPack());
+
+  it('expands an abbreviation to its term and synonyms, and names the need area it stands for', () => {
+    const { added, needAreaIds } = vocabulary.expand('CAMHS referral');
+    expect(added).toContain('child and adolescent mental health services');
+    expect(needAreaIds).toContain('emotional-wellbeing');
+  });
+
+  it('treats a food bank and a food club as the same thing', () => {
+    expect(vocabulary.expand('food bank near me').added).toContain('food club');
+  });
+
+  it('adds nothing for words it does not know', () => {
+    expect(vocabulary.expand('weather tomorrow')).toEqual({ text: 'weather tomorrow', added: [], needAreaIds: [] });
+  });
+});
