@@ -1,5 +1,4 @@
-/** The "Find services" tool: the service landscape with its expectation cards. */
-import { cardRoutes } from '../cards/routes.js';
+/** The "Find services" tool: the service landscape (service pages carry their expectation cards). */
 import { tools } from '../web/tools.js';
 import { landscapeRoutes } from './routes.js';
 
@@ -8,8 +7,5 @@ tools.push({
   name: 'Find services',
   href: '/services',
   description: 'Search the services for children and families by need, level of need, age and how to refer, with what each service can and cannot do.',
-  routes: async (app, deps) => {
-    await cardRoutes(app, deps);
-    await landscapeRoutes(app, deps);
-  },
+  routes: landscapeRoutes,
 });

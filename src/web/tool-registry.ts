@@ -6,6 +6,7 @@
 import '../api/register.js';
 import '../needs-check/tool.js';
 import '../landscape/tool.js';
+import '../cards/tool.js';
 import '../chat/tool.js';
 
 export {};

@@ -53,11 +53,19 @@ export interface ViewGlobals {
   phase: string;
 }
 
+/** The tool a page belongs to: the one whose address is the longest prefix of the page's. */
+export function activeTool(tools: Tool[], path: string): Tool | undefined {
+  return tools
+    .filter((t) => path === t.href || path.startsWith(`${t.href}/`))
+    .sort((a, b) => b.href.length - a.href.length)[0];
+}
+
 export function setUpViews(app: FastifyInstance, globals: ViewGlobals): void {
   const env = createViewEnvironment();
   app.decorateReply('renderToString', function renderToString(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
     const pack = globals.content();
     const levelsById: Record<string, Level> = Object.fromEntries(pack.levels.map((l) => [l.id, l]));
+    const currentPath = this.request.url.split('?')[0] ?? '/';
     return env.render(template, {
       pack: pack.manifest,
       contacts: pack.manifest.contacts,
@@ -67,7 +75,8 @@ export function setUpViews(app: FastifyInstance, globals: ViewGlobals): void {
       footerLinks: globals.footerLinks,
       phase: globals.phase,
       cspNonce: this.cspNonce?.script,
-      currentPath: this.request.url.split('?')[0],
+      currentPath,
+      activeTool: activeTool(globals.tools, currentPath)?.id,
       ...context,
     });
   });

@@ -1,9 +1,12 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import '../../src/web/tool-registry.js';
+import { tools } from '../../src/web/tools.js';
 import { startTestServer, type TestApp } from '../helpers/app.js';
 import { collectPageErrors, describeBrowser, expectNoAxeViolations, launchBrowser, newContext } from '../helpers/browser.js';
 
-const PAGES = ['/', '/accessibility', '/privacy', '/sources', '/not-a-page'];
+// the service's own pages, and the first page of every tool (each tool's tests cover the rest)
+const PAGES = ['/', '/accessibility', '/privacy', '/sources', '/not-a-page', ...tools.map((t) => t.href)];
 
 describeBrowser('foundation pages in Chromium', () => {
   let server: TestApp & { baseUrl: string };

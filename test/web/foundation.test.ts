@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPackDir } from '../../src/content/pack-dir.js';
 import { buildApp } from '../../src/web/app.js';
+import { tools } from '../../src/web/tools.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
@@ -176,5 +177,16 @@ describe('logs', () => {
     expect(log).toContain('"path":"/"');
     expect(log).not.toContain('Jane');
     expect(log).not.toContain('secret=abc');
+  });
+});
+
+describe('navigation', () => {
+  it('marks the one tool a page belongs to, the most specific one', async () => {
+    const active = (body: string) => [...body.matchAll(/govuk-service-navigation__item--active[\s\S]*?<a[^>]*href="([^"]+)"/g)].map((m) => m[1]);
+    for (const tool of tools) {
+      const res = await get(tool.href);
+      expect(active(res.body), tool.href).toEqual([tool.href]);
+    }
+    expect(active((await get('/')).body)).toEqual([]);
   });
 });
