@@ -10,7 +10,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Store } from '../store/store.js';
 import { indexImportedService, type Json } from './oruk-service.js';
-import { apiDb, clearIndex, writeIndex } from './repository.js';
+import { apiDb, bumpFeedGeneration, clearIndex, writeIndex } from './repository.js';
 import { describeError, serviceValidator } from './schema.js';
 
 export interface ImportProblem {
@@ -215,6 +215,7 @@ export async function writeFeed(store: Store, source: string, records: Json[], n
         records.map((r, i) => indexImportedService(r, rows[i]!.modified_at)),
       );
       await trx.updateTable('oruk_feed').set({ imported_at: importedAt, service_count: rows.length }).where('id', '=', feedId).execute();
+      await bumpFeedGeneration(trx);
       return result;
     });
   } catch (err) {

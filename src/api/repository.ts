@@ -1,7 +1,7 @@
 /**
- * The API's queries and its index. Every list is one SQL query (plus a count) over `api_service`, so
- * filters and pages stay fast at tens of thousands of services; responses are assembled from JSON
- * stored ready to send.
+ * The API's index tables and their queries. The routes answer lists from the in-memory form of these
+ * tables (service-index.ts); the SQL list queries here are the reference it is tested against. List
+ * items are stored as JSON ready to send.
  *
  * The pack's part of the index is rebuilt whenever a new content import is seen (the pack import
  * replaces the `service` table; it knows nothing of the API). Imported feeds write their part of the
@@ -13,6 +13,7 @@ import type { Level, NeedArea, PackManifest, Service } from '../content/schema.j
 import { packServiceMapper, type IndexEntry, type Json, type PackMapper } from './oruk-service.js';
 import { buildTaxonomies, type PackTaxonomies } from './taxonomies.js';
 import type { ApiTables } from './tables.js';
+import type { IndexGeneration } from './service-index.js';
 
 export type ApiDb = Kysely<Database & ApiTables>;
 type ApiTrx = Transaction<Database & ApiTables>;
@@ -85,6 +86,34 @@ export async function writeIndex(trx: ApiTrx, owner: string, entries: IndexEntry
   for (const part of chunks(schedules, 1000)) await trx.insertInto('api_service_schedule').values(part).execute();
   const sals = entries.flatMap((e) => e.serviceAtLocations.map((s) => ({ id: s.id, owner, service_id: e.id, sort_name: e.name.toLowerCase(), json: JSON.stringify(s.json) })));
   for (const part of chunks(sals)) await trx.insertInto('api_service_at_location').values(part).execute();
+}
+
+/**
+ * Which imports the database holds now (the latest content import, the feed imports' counter). One
+ * small query, compiled once: the routes run it before each request to see a new import.
+ */
+export function generationReader(db: ApiDb): () => Promise<IndexGeneration> {
+  const query = db
+    .selectNoFrom((eb) => [
+      eb.selectFrom('content_import').select((e) => e.fn.max('id').as('n')).as('pack'),
+      eb.selectFrom('api_index_state').select('value').where('name', '=', 'feed_generation').as('feeds'),
+    ])
+    .compile();
+  return async () => {
+    const r = (await db.executeQuery(query)).rows[0];
+    return { packImportId: Number(r?.pack ?? 0), feedGeneration: Number(r?.feeds ?? 0) };
+  };
+}
+
+/** A feed import changed the index: every app process rebuilds its in-memory index on its next request. */
+export async function bumpFeedGeneration(trx: ApiTrx): Promise<void> {
+  const row = await trx.selectFrom('api_index_state').select('value').where('name', '=', 'feed_generation').executeTakeFirst();
+  const value = String(Number(row?.value ?? 0) + 1);
+  await trx
+    .insertInto('api_index_state')
+    .values({ name: 'feed_generation', value })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value }))
+    .execute();
 }
 
 export interface PackIndexState {
@@ -219,7 +248,7 @@ export async function listServiceAtLocations(db: ApiDb, f: ServiceFilters, page:
   return { total, rows: rows.map((r) => serviceAtLocationListItem(JSON.parse(r.json) as Json, JSON.parse(r.list_json) as Json)) };
 }
 
-function serviceAtLocationListItem(sal: Json, service: Json): Json {
+export function serviceAtLocationListItem(sal: Json, service: Json): Json {
   const location = sal['location'] && typeof sal['location'] === 'object' ? (sal['location'] as Json) : undefined;
   const out: Json = { id: sal['id'], service_id: sal['service_id'] };
   if (typeof sal['location_id'] === 'string') out['location_id'] = sal['location_id'];

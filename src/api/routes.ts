@@ -9,7 +9,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { projectRoot } from '../content/pack-dir.js';
 import type { ToolDeps } from '../web/tools.js';
 import { BadParameter, checkAllowed, pageParams, readPaging, readServiceFilters, refuseLocationSearch, serviceAtLocationParams, serviceParams, type Paging } from './params.js';
-import { apiDb, getService, getServiceAtLocation, listServiceAtLocations, listServices, syncPackIndex, type PackIndexState } from './repository.js';
+import { apiDb, generationReader, getService, getServiceAtLocation, syncPackIndex, type PackIndexState } from './repository.js';
+import { loadServiceIndex, pageOfServiceAtLocations, pageOfServices, type ServiceIndex } from './service-index.js';
 import { taxonomyJson } from './taxonomies.js';
 
 export const API_PREFIX = '/api/v1';
@@ -56,19 +57,52 @@ function origin(req: FastifyRequest): string {
 
 type Query = Record<string, unknown>;
 
+/** The index's validator: it changes with every content or feed import. */
+function entityTag(index: ServiceIndex): string {
+  return `"oruk-${index.generation.packImportId}-${index.generation.feedGeneration}"`;
+}
+
+/**
+ * Sets ETag and Last-Modified for a response built from `index`, and answers 304 Not Modified when
+ * the client's copy is current (If-None-Match first; If-Modified-Since only without it, as HTTP says).
+ */
+function notModified(req: FastifyRequest, reply: FastifyReply, index: ServiceIndex): boolean {
+  const tag = entityTag(index);
+  reply.header('etag', tag).header('last-modified', index.lastModified.toUTCString()).header('cache-control', 'no-cache');
+  const ifNoneMatch = req.headers['if-none-match'];
+  let fresh: boolean;
+  if (ifNoneMatch !== undefined) {
+    fresh = ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === tag);
+  } else {
+    const since = req.headers['if-modified-since'] ? Date.parse(req.headers['if-modified-since']) : NaN;
+    fresh = Number.isFinite(since) && index.lastModified.getTime() <= since;
+  }
+  if (fresh) void reply.code(304).send();
+  return fresh;
+}
+
 export async function apiRoutes(app: FastifyInstance, { store }: ToolDeps): Promise<void> {
   const db = apiDb(store.db);
   const openApi = readOpenApi();
+  const readGeneration = generationReader(db);
   let state: PackIndexState | undefined = await syncPackIndex(db);
-  let syncing: Promise<PackIndexState | undefined> | undefined;
+  let index: ServiceIndex = await loadServiceIndex(db);
+  let refreshing: Promise<ServiceIndex> | undefined;
 
-  // a republished pack is picked up on the next request; concurrent requests share one rebuild
-  const current = async (): Promise<PackIndexState | undefined> => {
-    syncing ??= syncPackIndex(db, state).finally(() => {
-      syncing = undefined;
+  // a republished pack or a new feed import is picked up on the next request (one small query to
+  // see it); concurrent requests share one rebuild
+  const refresh = async (): Promise<ServiceIndex> => {
+    const latest = await readGeneration();
+    if (latest.packImportId === index.generation.packImportId && latest.feedGeneration === index.generation.feedGeneration) return index;
+    state = await syncPackIndex(db, state);
+    index = await loadServiceIndex(db);
+    return index;
+  };
+  const current = async (): Promise<ServiceIndex> => {
+    refreshing ??= refresh().finally(() => {
+      refreshing = undefined;
     });
-    state = await syncing;
-    return state;
+    return refreshing;
   };
 
   app.addHook('onRequest', async (_req, reply) => {
@@ -103,16 +137,19 @@ export async function apiRoutes(app: FastifyInstance, { store }: ToolDeps): Prom
     const query = req.query as Query;
     checkAllowed(query, serviceParams);
     const paging = readPaging(query);
-    const s = await current();
-    const filters = readServiceFilters(query, s?.taxonomies);
-    const page = await listServices(db, filters, paging.page, paging.perPage);
+    const ix = await current();
+    const filters = readServiceFilters(query, state?.taxonomies);
+    if (notModified(req, reply, ix)) return reply;
+    const page = pageOfServices(ix, filters, paging.page, paging.perPage);
     return sendJson(reply, pageJson(page.total, paging, page.rows));
   });
 
   app.get<{ Params: { id: string } }>(`${API_PREFIX}/services/:id`, async (req, reply) => {
     checkAllowed(req.query as Query, []);
-    const json = await getService(db, await current(), req.params.id.toLowerCase());
-    return json ? sendJson(reply, json) : notFound(reply, 'service');
+    const ix = await current();
+    const json = await getService(db, state, req.params.id.toLowerCase());
+    if (!json) return notFound(reply, 'service');
+    return notModified(req, reply, ix) ? reply : sendJson(reply, json);
   });
 
   app.get(`${API_PREFIX}/service_at_locations`, async (req, reply) => {
@@ -120,53 +157,57 @@ export async function apiRoutes(app: FastifyInstance, { store }: ToolDeps): Prom
     checkAllowed(query, serviceAtLocationParams);
     refuseLocationSearch(query);
     const paging = readPaging(query);
-    const s = await current();
-    const filters = readServiceFilters(query, s?.taxonomies);
-    const page = await listServiceAtLocations(db, filters, paging.page, paging.perPage);
-    return sendJson(
-      reply,
-      pageJson(
-        page.total,
-        paging,
-        page.rows.map((r) => JSON.stringify(r)),
-      ),
-    );
+    const ix = await current();
+    const filters = readServiceFilters(query, state?.taxonomies);
+    if (notModified(req, reply, ix)) return reply;
+    const page = pageOfServiceAtLocations(ix, filters, paging.page, paging.perPage);
+    return sendJson(reply, pageJson(page.total, paging, page.rows));
   });
 
   app.get<{ Params: { id: string } }>(`${API_PREFIX}/service_at_locations/:id`, async (req, reply) => {
     checkAllowed(req.query as Query, []);
-    const sal = await getServiceAtLocation(db, await current(), req.params.id.toLowerCase());
-    return sal ? reply.send(sal) : notFound(reply, 'service at location');
+    const ix = await current();
+    const sal = await getServiceAtLocation(db, state, req.params.id.toLowerCase());
+    if (!sal) return notFound(reply, 'service at location');
+    return notModified(req, reply, ix) ? reply : reply.send(sal);
   });
 
   app.get(`${API_PREFIX}/taxonomies`, async (req, reply) => {
     const query = req.query as Query;
     checkAllowed(query, pageParams);
     const paging = readPaging(query);
-    const all = (await current())?.taxonomies.taxonomies ?? [];
+    const ix = await current();
+    if (notModified(req, reply, ix)) return reply;
+    const all = state?.taxonomies.taxonomies ?? [];
     const items = all.slice((paging.page - 1) * paging.perPage, paging.page * paging.perPage).map((t) => JSON.stringify(taxonomyJson(t, false)));
     return sendJson(reply, pageJson(all.length, paging, items));
   });
 
   app.get<{ Params: { id: string } }>(`${API_PREFIX}/taxonomies/:id`, async (req, reply) => {
     checkAllowed(req.query as Query, []);
-    const t = (await current())?.taxonomies.taxonomyById.get(req.params.id.toLowerCase());
-    return t ? reply.send(taxonomyJson(t, true)) : notFound(reply, 'taxonomy');
+    const ix = await current();
+    const t = state?.taxonomies.taxonomyById.get(req.params.id.toLowerCase());
+    if (!t) return notFound(reply, 'taxonomy');
+    return notModified(req, reply, ix) ? reply : reply.send(taxonomyJson(t, true));
   });
 
   app.get(`${API_PREFIX}/taxonomy_terms`, async (req, reply) => {
     const query = req.query as Query;
     checkAllowed(query, pageParams);
     const paging = readPaging(query);
-    const all = [...((await current())?.taxonomies.termById.values() ?? [])];
+    const ix = await current();
+    if (notModified(req, reply, ix)) return reply;
+    const all = [...(state?.taxonomies.termById.values() ?? [])];
     const items = all.slice((paging.page - 1) * paging.perPage, paging.page * paging.perPage).map((t) => JSON.stringify(t));
     return sendJson(reply, pageJson(all.length, paging, items));
   });
 
   app.get<{ Params: { id: string } }>(`${API_PREFIX}/taxonomy_terms/:id`, async (req, reply) => {
     checkAllowed(req.query as Query, []);
-    const t = (await current())?.taxonomies.termById.get(req.params.id.toLowerCase());
-    return t ? reply.send(t) : notFound(reply, 'taxonomy term');
+    const ix = await current();
+    const t = state?.taxonomies.termById.get(req.params.id.toLowerCase());
+    if (!t) return notFound(reply, 'taxonomy term');
+    return notModified(req, reply, ix) ? reply : reply.send(t);
   });
 
   // anything else under the API is a JSON 404 that still carries the CORS header
