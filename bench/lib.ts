@@ -1,4 +1,6 @@
-/** Shared bench helpers: HTTP load with autocannon on loopback, and the printed table. */
+/** Shared bench helpers: the server in its own process, HTTP load with autocannon on loopback, the printed table. */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 
 export interface BenchRow {
@@ -26,6 +28,47 @@ export interface HttpLoadOptions {
    * cache keyed by URL cannot answer.
    */
   paths?: string[];
+  /** sets each request's path, headers or body from its number (e.g. a different message each time) */
+  setupRequest?: (i: number) => { path?: string; headers?: Record<string, string>; body?: string };
+}
+
+export interface BenchServer {
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real app in a child process (bench/serve.ts) on the given pack and database, and waits
+ * until it listens. Loading it from this process then measures the server, not a shared event loop.
+ */
+export async function startServerProcess(packDir: string, databaseFile: string, timeoutMs = 180_000): Promise<BenchServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/serve.ts'], {
+    env: { ...process.env, BENCH_PACK: packDir, BENCH_DB: databaseFile },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the bench server did not start in time')), timeoutMs);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = /^listening (http:\/\/\S+)/.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the bench server exited with code ${code}`));
+    });
+  });
+  return {
+    baseUrl,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 /** Loads one URL on this machine (loopback only) for a bounded time; latencies in milliseconds. */
@@ -37,8 +80,16 @@ export async function loadUrl(name: string, url: string, opts: HttpLoadOptions =
   // called without a callback, autocannon returns an instance that is both a promise and an event emitter
   let next = 0;
   const paths = opts.paths;
-  const requests = paths?.length
-    ? [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: paths[next++ % paths.length] }) }]
+  const setup: HttpLoadOptions['setupRequest'] = opts.setupRequest ?? (paths?.length ? (i: number) => ({ path: paths[i % paths.length] }) : undefined);
+  const requests = setup
+    ? [
+        {
+          setupRequest: (req: Record<string, unknown>) => {
+            const s = setup(next++);
+            return { ...req, ...s, headers: { ...(req['headers'] as Record<string, string> | undefined), ...s.headers } };
+          },
+        },
+      ]
     : undefined;
   const instance = autocannon({ url, connections, duration, method: opts.method ?? 'GET', body: opts.body, headers: opts.headers, ...(requests ? { requests } : {}) } as autocannon.Options) as unknown as Promise<autocannon.Result> & {
     on(event: 'response', fn: (client: unknown, status: number, bytes: number, responseTime: number) => void): void;

@@ -6,17 +6,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultPackDir } from '../src/content/pack-dir.js';
-import { buildApp } from '../src/web/app.js';
+import { loadPack } from '../src/content/load.js';
+import '../src/sections.js';
 import { parseAnswers, type Answers } from '../src/needs-check/answers.js';
 import type { NeedsCheckContent } from '../src/needs-check/content.js';
 import { assess } from '../src/needs-check/engine.js';
-import { loadUrl, timeOperations } from './lib.js';
+import { loadUrl, startServerProcess, timeOperations } from './lib.js';
 import type { BenchSection } from './run.js';
 
 export async function run(): Promise<BenchSection> {
   const dir = mkdtempSync(join(tmpdir(), 'isg-bench-nc-'));
-  const { app, published } = await buildApp({ packDir: defaultPackDir(), databaseFile: join(dir, 'bench.sqlite'), logLevel: 'silent', sessionSecret: 'bench-secret-bench-secret-bench-secret' });
-  const pack = published.pack;
+  const { pack } = loadPack(defaultPackDir());
+  if (!pack) throw new Error('the default pack does not load: run npm run content:check');
   const c = pack.sections['needsCheck'] as NeedsCheckContent;
   const sets: Answers[] = c.examples.flatMap((e) => {
     const r = parseAnswers(c, e.answers);
@@ -30,7 +31,8 @@ export async function run(): Promise<BenchSection> {
     const r = parseAnswers(c, c.examples[i % c.examples.length]!.answers);
     if (r.ok) assess(pack, r.answers);
   });
-  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  const server = await startServerProcess(defaultPackDir(), join(dir, 'bench.sqlite'));
+  const base = server.baseUrl;
   try {
     const outcomeQuery = 'danger=no&route=none&area=neglect&area=education&ind=neglect-often-without&ind=ed-occasional&age=5-to-10&family=not-told&disclosure=no';
     const rows = [
@@ -42,7 +44,7 @@ export async function run(): Promise<BenchSection> {
     ];
     return { title: 'Needs check: engine, and the outcome page beside a static route', rows };
   } finally {
-    await app.close();
+    await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

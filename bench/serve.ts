@@ -1,0 +1,14 @@
+/**
+ * Serves the app for a bench in its own process, so that the load generator (autocannon, in the
+ * bench's process) does not share the server's event loop: the server gets one core, the load the
+ * other. Prints "listening <url>" when ready; stops on SIGTERM.
+ */
+import { buildApp } from '../src/web/app.js';
+
+const packDir = process.env['BENCH_PACK'];
+const databaseFile = process.env['BENCH_DB'];
+if (!packDir || !databaseFile) throw new Error('BENCH_PACK and BENCH_DB must be set');
+const { app } = await buildApp({ packDir, databaseFile, logLevel: 'silent', sessionSecret: 'bench-secret-bench-secret-bench-secret' });
+const url = await app.listen({ port: 0, host: '127.0.0.1' });
+process.stdout.write(`listening ${url}\n`);
+process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
