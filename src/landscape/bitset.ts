@@ -52,6 +52,26 @@ export class Bitset {
     return this;
   }
 
+  isEmpty(): boolean {
+    for (const w of this.words) if (w !== 0) return false;
+    return true;
+  }
+
+  /** Writes the members in ascending order into `out` (at least `size` long); returns how many. */
+  positionsInto(out: Int32Array): number {
+    const words = this.words;
+    let n = 0;
+    for (let i = 0; i < words.length; i++) {
+      let w = words[i]!;
+      while (w !== 0) {
+        const low = w & -w;
+        out[n++] = (i << 5) + 31 - Math.clz32(low);
+        w ^= low;
+      }
+    }
+    return n;
+  }
+
   count(): number {
     let n = 0;
     for (const w of this.words) n += popcount(w);

@@ -11,7 +11,7 @@ import type { ContentPack, Service } from '../content/schema.js';
 import type { ToolDeps } from '../web/tools.js';
 import { deliveryLabels, isDueForReview, providerLabels } from './labels.js';
 import { landscapeView, namesFor } from './landscape-page.js';
-import { CSRF_MARK, NONCE_MARK, PageCache, personalise, preparePage } from './page-cache.js';
+import { BODY_MARK, CSRF_MARK, fillFrame, NONCE_MARK, PageCache, personalise, preparePage, TITLE_MARK, type CachedPage } from './page-cache.js';
 import { parseLandscapeQuery } from './query.js';
 import { REPORT_DETAILS_MAX, ReportRepository, reportReasonLabels, reportReasons, validateReport, type ReportErrors, type ReportForm } from './reports.js';
 import { serviceIndexFor } from './search.js';
@@ -33,7 +33,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
   await app.register(fastifyStatic, { root: join(projectRoot(), 'src', 'landscape', 'public'), prefix: '/public/landscape/', decorateReply: false, maxAge: '1d' });
   await app.register(rateLimit, { global: false });
 
-  const pageCaches = new WeakMap<ContentPack, PageCache>();
+  const pageCaches = new WeakMap<ContentPack, { pages: PageCache; frames: Map<boolean, CachedPage> }>();
   app.get('/services', (request, reply) => {
     const pack = content();
     const index = serviceIndexFor(pack);
@@ -42,14 +42,22 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     // the page depends on the address, the shortlist and the day (records fall due for review)
     const key = `${today.toISOString().slice(0, 10)} ${shortlist.join('.')} ${request.url}`;
     let cache = pageCaches.get(pack);
-    if (!cache) pageCaches.set(pack, (cache = new PageCache()));
-    let page = cache.get(key);
+    if (!cache) pageCaches.set(pack, (cache = { pages: new PageCache(), frames: new Map() }));
+    let page = cache.pages.get(key);
     if (page === undefined) {
       const parsed = parseLandscapeQuery(request.query as Record<string, unknown>, pack);
       const result = index.search(parsed.query);
       const view = landscapeView(index, parsed, result, new Set(shortlist), today);
-      page = preparePage(reply.renderToString('landscape/views/landscape.njk', { ...view, cspNonce: NONCE_MARK, csrfToken: CSRF_MARK }));
-      if (request.url.length <= 1000) cache.set(key, page);
+      // the layout around the results is the same for every search (the title aside): rendered once per pack
+      const withWords = parsed.query.q !== '';
+      let frame = cache.frames.get(withWords);
+      if (!frame) {
+        const frameView = { form: { q: withWords ? TITLE_MARK : '' }, bodyMark: BODY_MARK, cspNonce: NONCE_MARK, csrfToken: CSRF_MARK };
+        cache.frames.set(withWords, (frame = preparePage(reply.renderToString('landscape/views/landscape.njk', frameView))));
+      }
+      const body = preparePage(reply.renderToString('landscape/views/landscape-body.njk', { ...view, cspNonce: NONCE_MARK, csrfToken: CSRF_MARK }));
+      page = fillFrame(frame, parsed.query.q, body);
+      if (request.url.length <= 1000) cache.pages.set(key, page);
     }
     return reply.type('text/html; charset=utf-8').send(personalise(page, reply.cspNonce?.script, reply.generateCsrf()));
   });

@@ -1,15 +1,16 @@
 /**
  * The service landscape's search engine: pure functions over a published pack, no HTTP, no SQL.
  *
- * Text goes through MiniSearch (typo tolerance, prefixes, and plurals through the shared stemmer),
- * widened by the pack's abbreviations and synonyms. Filters are precomputed sets of service
- * positions (see bitset.ts), built once per pack, so a request never rebuilds the index nor reads
- * every record: it ANDs a handful of bitsets, counts facets and slices one page.
+ * Text goes through the landscape's own inverted index (text-index.ts: typo tolerance, prefixes,
+ * and plurals through the shared stemmer), widened by the pack's abbreviations and synonyms.
+ * Filters are precomputed sets of service positions (see bitset.ts), built once per pack, so a
+ * request never rebuilds the index nor reads every record: it ANDs a handful of bitsets, counts
+ * facets, and scores only the services the filters leave to rank one page.
  */
-import MiniSearch, { type SearchOptions } from 'minisearch';
 import { deliveryModes, providerTypes, type ContentPack, type DeliveryMode, type ProviderType, type Service } from '../content/schema.js';
 import { buildVocabulary, stem, tokenize, type Vocabulary } from '../content/vocabulary.js';
 import { Bitset } from './bitset.js';
+import { TextIndex, type TextField, type TextMatch as WordsMatch } from './text-index.js';
 
 export const referralRoutes = ['self', 'professional', 'front-door'] as const;
 export type ReferralRoute = (typeof referralRoutes)[number];
@@ -101,44 +102,59 @@ function stemOf(term: string): string {
 
 /**
  * Index side: keep the word and its stem, so both a typo of the word and another form of it can
- * meet. Every indexed term is noted in `known`.
+ * meet ("referrals" is held as "referrals" and "referr").
  */
-function indexTermInto(known: Set<string>) {
-  return (term: string): string | string[] | null => {
-    if (STOP_WORDS.has(term)) return null;
-    const s = stemOf(term);
-    known.add(term);
-    known.add(s);
-    return s === term ? term : [term, s];
-  };
+export function indexTerms(token: string): readonly string[] {
+  if (STOP_WORDS.has(token)) return [];
+  const s = stemOf(token);
+  return s === token ? [token] : [token, s];
 }
 
 /** Query side: the stem only ("referrals" meets "referral"; "housng" is one edit from "housing"). */
-function queryTerm(term: string): string | null {
-  return STOP_WORDS.has(term) ? null : stemOf(term);
+export function queryTerm(token: string): string | null {
+  return STOP_WORDS.has(token) ? null : stemOf(token);
 }
 
+/** The fields searched, with how much a match in each counts. Few fields: each one adds postings. */
+export const SEARCH_FIELDS: readonly TextField[] = [
+  { name: 'name', boost: 4 },
+  { name: 'summary', boost: 2 },
+  { name: 'needAreas', boost: 2.5 },
+  { name: 'body', boost: 1 },
+  { name: 'synonyms', boost: 0.7 },
+];
+
 /**
- * A word the index knows is matched as it is; only an unknown one is treated as the start of a word
- * or a typo. That keeps common words from fanning out into dozens of near-matches (each costing a
- * pass over its records), and short words get neither: "da" must not become "day" or "dagenham".
+ * Each service's searchable text, one string per field of SEARCH_FIELDS: its need areas' names,
+ * synonyms and abbreviations (a child area's parent too), and the pack's synonyms of what it says.
  */
-function searchOptions(known: Set<string>): SearchOptions {
-  return {
-    boost: { name: 4, needAreas: 2.5, summary: 2, synonyms: 0.7 },
-    prefix: (term) => term.length >= 3 && !known.has(term),
-    fuzzy: (term) => (known.has(term) ? false : term.length >= 9 ? 2 : term.length >= 5 ? 1 : false),
-    weights: { fuzzy: 0.3, prefix: 0.5 },
-    processTerm: queryTerm,
-    tokenize,
-  };
+export function searchFieldTexts(pack: ContentPack, vocabulary: Vocabulary = buildVocabulary(pack)): string[][] {
+  const parentOf = new Map<string, string>();
+  const namesOf = new Map<string, string>();
+  for (const area of pack.needAreas) {
+    namesOf.set(area.id, [area.name, ...area.synonyms, ...area.abbreviations].join(' '));
+    for (const child of area.children) {
+      parentOf.set(child.id, area.id);
+      namesOf.set(child.id, [child.name, ...child.synonyms, ...child.abbreviations].join(' '));
+    }
+  }
+  const synonyms = synonymMatcher(vocabulary);
+  return pack.services.map((s) => {
+    const areas = new Set<string>();
+    for (const id of s.needAreas) {
+      areas.add(namesOf.get(id) ?? '');
+      const parent = parentOf.get(id);
+      if (parent) areas.add(namesOf.get(parent) ?? '');
+    }
+    const fields = [s.name, s.summary, [...areas].join(' '), [s.organization.name, s.description, s.eligibility, ...s.card.canDo].join(' ')];
+    return [...fields, synonyms.keywordsFor(fields.join(' '))];
+  });
 }
 
 const TEXT_CACHE_SIZE = 500;
 
 interface TextMatch {
-  /** positions in relevance order */
-  ranked: Int32Array;
+  words: WordsMatch;
   set: Bitset;
   alsoSearchedFor: string[];
   loosened: boolean;
@@ -150,7 +166,7 @@ class Index implements ServiceIndex {
   readonly vocabulary: Vocabulary;
   private readonly n: number;
   private readonly all: Bitset;
-  private readonly miniSearch: MiniSearch;
+  private readonly text: TextIndex;
   private readonly needSets = new Map<string, Bitset>();
   private readonly levelSets = new Map<string, Bitset>();
   private readonly ageSets: Bitset[] = [];
@@ -161,6 +177,13 @@ class Index implements ServiceIndex {
   private readonly byName: Int32Array;
   private readonly byReviewed: Int32Array;
   private readonly textCache = new Map<string, TextMatch | undefined>();
+  private readonly needFacet: Facet<string>;
+  private readonly levelFacet: Facet<string>;
+  private readonly deliveryFacet: Facet<DeliveryMode>;
+  private readonly providerFacet: Facet<ProviderType>;
+  private readonly routeFacet: Facet<ReferralRoute>;
+  /** positions of a set, reused by each facet count */
+  private readonly scratch: Int32Array;
   private readonly bySlug: Map<string, Service>;
 
   constructor(readonly pack: ContentPack) {
@@ -173,16 +196,9 @@ class Index implements ServiceIndex {
     this.vocabulary = buildVocabulary(pack);
 
     // Need areas: a parent's set holds its children's services; a child's set holds its parent's.
-    const parentOf = new Map<string, string>();
-    const namesOf = new Map<string, string>();
     for (const area of pack.needAreas) {
       this.needAreas.push({ id: area.id, name: area.name });
-      namesOf.set(area.id, [area.name, ...area.synonyms, ...area.abbreviations].join(' '));
-      for (const child of area.children) {
-        this.needAreas.push({ id: child.id, name: child.name, parentId: area.id });
-        parentOf.set(child.id, area.id);
-        namesOf.set(child.id, [child.name, ...child.synonyms, ...child.abbreviations].join(' '));
-      }
+      for (const child of area.children) this.needAreas.push({ id: child.id, name: child.name, parentId: area.id });
     }
     const tagged = new Map<string, number[]>(this.needAreas.map((a) => [a.id, []]));
     services.forEach((s, i) => {
@@ -206,6 +222,13 @@ class Index implements ServiceIndex {
     this.routeSets.set('professional', Bitset.of(n, positions(services, (s) => s.referral.professional)));
     this.routeSets.set('front-door', Bitset.of(n, positions(services, (s) => s.referral.viaFrontDoor)));
 
+    this.needFacet = facet(n, this.needSets);
+    this.levelFacet = facet(n, this.levelSets);
+    this.deliveryFacet = facet(n, this.deliverySets);
+    this.providerFacet = facet(n, this.providerSets);
+    this.routeFacet = facet(n, this.routeSets);
+    this.scratch = new Int32Array(n);
+
     const order = [...services.keys()];
     const collator = new Intl.Collator('en-GB', { sensitivity: 'base', numeric: true });
     this.byName = Int32Array.from([...order].sort((a, b) => collator.compare(services[a]!.name, services[b]!.name)));
@@ -215,39 +238,13 @@ class Index implements ServiceIndex {
       [...order].sort((a, b) => (services[a]!.reviewed < services[b]!.reviewed ? 1 : services[a]!.reviewed > services[b]!.reviewed ? -1 : nameRank[a]! - nameRank[b]!)),
     );
 
-    const national = new Uint8Array(n);
-    services.forEach((s, i) => (national[i] = s.coverage === 'national' ? 1 : 0));
-    const known = new Set<string>();
-    this.miniSearch = new MiniSearch<{ id: number }>({
-      // few fields: each one multiplies the work of every query
-      fields: ['name', 'summary', 'needAreas', 'body', 'synonyms'],
-      tokenize,
-      processTerm: indexTermInto(known),
-      searchOptions: {
-        ...searchOptions(known),
-        // local services before national lines of equal relevance
-        boostDocument: (id: number) => (national[id] ? 0.8 : 1),
-      },
+    this.text = new TextIndex(searchFieldTexts(pack, this.vocabulary), {
+      fields: SEARCH_FIELDS,
+      indexTerms,
+      queryTerm,
+      // local services before national lines of equal relevance
+      documentBoost: (i) => (services[i]!.coverage === 'national' ? 0.8 : 1),
     });
-    const synonyms = synonymMatcher(this.vocabulary);
-    this.miniSearch.addAll(
-      services.map((s, i) => {
-        const areas = new Set<string>();
-        for (const id of s.needAreas) {
-          areas.add(namesOf.get(id) ?? '');
-          const parent = parentOf.get(id);
-          if (parent) areas.add(namesOf.get(parent) ?? '');
-        }
-        const doc = {
-          id: i,
-          name: s.name,
-          summary: s.summary,
-          needAreas: [...areas].join(' '),
-          body: [s.organization.name, s.description, s.eligibility, ...s.card.canDo].join(' '),
-        };
-        return { ...doc, synonyms: synonyms.keywordsFor([doc.name, doc.summary, doc.needAreas, doc.body].join(' ')) };
-      }),
-    );
   }
 
   service(slug: string): Service | undefined {
@@ -258,28 +255,33 @@ class Index implements ServiceIndex {
     const text = query.q ? this.matchText(query.q) : undefined;
     const filters = this.filterSets(query);
 
-    const base = (except?: string) => {
+    const base = (except?: FilterName) => {
       const b = text ? text.set.clone() : this.all.clone();
       for (const [key, set] of filters) if (key !== except) b.andWith(set);
       return b;
     };
     const results = base();
-    const facets = this.facets(base);
+    const total = results.count();
+    const facets = this.facets(base, results, total, filters);
 
     const sort: SortOrder = query.sort === 'relevance' && !text ? 'name' : (query.sort ?? (text ? 'relevance' : 'name'));
-    const order = sort === 'relevance' && text ? text.ranked : sort === 'reviewed' ? this.byReviewed : this.byName;
     const perPage = Math.max(1, Math.min(100, query.perPage ?? DEFAULT_PER_PAGE));
-    const total = results.count();
     const pageCount = Math.max(1, Math.ceil(total / perPage));
     const page = Math.min(Math.max(1, Math.floor(query.page ?? 1)), pageCount);
     const skip = (page - 1) * perPage;
     const services: Service[] = [];
-    let seen = 0;
-    for (const pos of order) {
-      if (!results.has(pos)) continue;
-      if (seen++ < skip) continue;
-      services.push(this.services[pos]!);
-      if (services.length === perPage) break;
+    if (sort === 'relevance' && text) {
+      // only the services left after the filters are scored
+      for (const pos of this.text.rank(text.words, results, skip, perPage)) services.push(this.services[pos]!);
+    } else {
+      const order = sort === 'reviewed' ? this.byReviewed : this.byName;
+      let seen = 0;
+      for (const pos of order) {
+        if (!results.has(pos)) continue;
+        if (seen++ < skip) continue;
+        services.push(this.services[pos]!);
+        if (services.length === perPage) break;
+      }
     }
     const totalWithout: LandscapeResult['totalWithout'] = {};
     if (total === 0) for (const [key] of filters) totalWithout[key] = base(key).count();
@@ -300,21 +302,43 @@ class Index implements ServiceIndex {
     return out;
   }
 
-  private facets(base: (except?: string) => Bitset): FacetCounts {
-    const count = <K extends string>(except: string, sets: Map<K, Bitset>) => {
-      const b = base(except);
-      const out = {} as Record<K, number>;
-      for (const [k, set] of sets) out[k] = b.countAnd(set);
-      return out;
+  private facets(base: (except?: FilterName) => Bitset, results: Bitset, total: number, filters: ReadonlyArray<[FilterName, Bitset]>): FacetCounts {
+    // a facet's counts keep every other filter: unless its own filter is in use, that is the results
+    const baseFor = (name: FilterName): [Bitset, number] => {
+      if (!filters.some(([key]) => key === name)) return [results, total];
+      const b = base(name);
+      return [b, b.count()];
     };
     return {
-      need: count('need', this.needSets),
-      level: count('level', this.levelSets),
-      free: base('free').countAnd(this.freeSet),
-      delivery: count('delivery', this.deliverySets),
-      provider: count('provider', this.providerSets),
-      route: count('route', this.routeSets),
+      need: this.facetCounts(this.needFacet, ...baseFor('need')),
+      level: this.facetCounts(this.levelFacet, ...baseFor('level')),
+      free: baseFor('free')[0].countAnd(this.freeSet),
+      delivery: this.facetCounts(this.deliveryFacet, ...baseFor('delivery')),
+      provider: this.facetCounts(this.providerFacet, ...baseFor('provider')),
+      route: this.facetCounts(this.routeFacet, ...baseFor('route')),
     };
+  }
+
+  /**
+   * How many of `base` each option holds. A small base is walked once, adding to each option its
+   * services belong to; a large one is intersected with each option's set: whichever costs less.
+   */
+  private facetCounts<K extends string>(facet: Facet<K>, base: Bitset, baseCount: number): Record<K, number> {
+    const counts = new Int32Array(facet.keys.length);
+    if (baseCount * facet.membersPerService < facet.keys.length * base.words.length) {
+      const positions = this.scratch;
+      const found = base.positionsInto(positions);
+      const { offsets, members } = facet;
+      for (let i = 0; i < found; i++) {
+        const pos = positions[i]!;
+        for (let m = offsets[pos]!; m < offsets[pos + 1]!; m++) counts[members[m]!]! += 1;
+      }
+    } else {
+      facet.sets.forEach((set, i) => (counts[i] = base.countAnd(set)));
+    }
+    const out = {} as Record<K, number>;
+    facet.keys.forEach((k, i) => (out[k] = counts[i]!));
+    return out;
   }
 
   /** Text matches for a query, cached by its normalised words: staff repeat the same searches. */
@@ -335,16 +359,10 @@ class Index implements ServiceIndex {
   }
 
   private runText(text: string, added: string[]): TextMatch | undefined {
-    if (!tokenize(text).some((w) => !STOP_WORDS.has(w))) return undefined;
     // synonyms were added to each record when the index was built, so the words alone are enough
-    let hits = this.miniSearch.search(text, { combineWith: 'AND' });
-    let loosened = false;
-    if (hits.length === 0) {
-      hits = this.miniSearch.search(text, { combineWith: 'OR' });
-      loosened = hits.length > 0;
-    }
-    const ranked = Int32Array.from(hits.map((h) => h.id as number));
-    return { ranked, set: Bitset.of(this.n, ranked), alsoSearchedFor: added, loosened };
+    const words = this.text.match(text);
+    if (!words) return undefined;
+    return { words, set: words.set, alsoSearchedFor: added, loosened: words.loosened };
   }
 }
 
@@ -379,6 +397,35 @@ function synonymMatcher(vocabulary: Vocabulary): { keywordsFor(text: string): st
       return [...out].join(' ');
     },
   };
+}
+
+/** One facet's options, each with its set, and for each service the options it belongs to. */
+interface Facet<K extends string> {
+  keys: K[];
+  sets: Bitset[];
+  /** options of the service at position p are members[offsets[p]] to members[offsets[p + 1] - 1] */
+  offsets: Int32Array;
+  members: Uint16Array;
+  membersPerService: number;
+}
+
+function facet<K extends string>(n: number, byKey: Map<K, Bitset>): Facet<K> {
+  const keys = [...byKey.keys()];
+  const sets = [...byKey.values()];
+  const scratch = new Int32Array(n);
+  const offsets = new Int32Array(n + 1);
+  for (const set of sets) {
+    const found = set.positionsInto(scratch);
+    for (let i = 0; i < found; i++) offsets[scratch[i]! + 1]! += 1;
+  }
+  for (let p = 0; p < n; p++) offsets[p + 1]! += offsets[p]!;
+  const members = new Uint16Array(offsets[n]!);
+  const fill = offsets.slice(0, n);
+  sets.forEach((set, option) => {
+    const found = set.positionsInto(scratch);
+    for (let i = 0; i < found; i++) members[fill[scratch[i]!]!++] = option;
+  });
+  return { keys, sets, offsets, members, membersPerService: n ? members.length / n : 0 };
 }
 
 function positions(services: readonly Service[], test: (s: Service) => boolean): number[] {

@@ -1,0 +1,177 @@
+import MiniSearch from 'minisearch';
+import { describe, expect, it } from 'vitest';
+import { generateServices } from '../../bench/directory.js';
+import { loadPack } from '../content/load.js';
+import { defaultPackDir } from '../content/pack-dir.js';
+import type { ContentPack, Service } from '../content/schema.js';
+import { tokenize } from '../content/vocabulary.js';
+import { Bitset } from './bitset.js';
+import { indexTerms, queryTerm, SEARCH_FIELDS, searchFieldTexts, searchServices } from './search.js';
+import { boundedLevenshtein, TextIndex, topK } from './text-index.js';
+
+/** a tiny index over one-field documents */
+function small(texts: string[], national: number[] = []): TextIndex {
+  return new TextIndex(
+    texts.map((t) => [t]),
+    { fields: [{ name: 'text', boost: 1 }], indexTerms, queryTerm, documentBoost: (i) => (national.includes(i) ? 0.8 : 1) },
+  );
+}
+
+const ranked = (index: TextIndex, q: string, within?: Bitset) => {
+  const m = index.match(q);
+  return m ? [...index.rank(m, within ?? m.set, 0, 100)] : [];
+};
+
+describe('text index: which services a word meets', () => {
+  const index = small(['Online counselling for young people', 'Housing advice when homeless', 'School nursing and wellbeing', 'Day centre in Dagenham', 'Support for families']);
+
+  it('matches a known word exactly, without fanning out into other words', () => {
+    expect(index.expand('support').termIds).toHaveLength(1);
+    expect(ranked(index, 'support')).toEqual([4]);
+  });
+
+  it('treats an unknown word of three letters or more as the start of a word', () => {
+    expect(ranked(index, 'counsel')).toEqual([0]);
+    expect(ranked(index, 'homel')).toEqual([1]);
+    expect(ranked(index, 'well')).toEqual([2]);
+  });
+
+  it('forgives one typo in a word of five letters or more, two from nine', () => {
+    expect(ranked(index, 'housng')).toEqual([1]);
+    expect(ranked(index, 'wellbeeing')).toEqual([2]);
+    expect(ranked(index, 'counsellnig')).toEqual([0]);
+    // four letters: too short for a typo to be safe
+    expect(ranked(index, 'dau')).toEqual([]);
+  });
+
+  it('does not expand a two-letter word', () => {
+    expect(index.match('da')!.set.isEmpty()).toBe(true);
+  });
+
+  it('matches plurals and other forms through the stem', () => {
+    expect(ranked(index, 'nurses')).toEqual([2]);
+    expect(ranked(index, 'family')).toEqual([4]);
+  });
+
+  it('needs every word, and falls back to any word when no service has them all', () => {
+    const both = index.match('housing advice')!;
+    expect(both.loosened).toBe(false);
+    expect([...index.rank(both, both.set, 0, 10)]).toEqual([1]);
+    const either = index.match('housing nursing')!;
+    expect(either.loosened).toBe(true);
+    expect([...index.rank(either, either.set, 0, 10)].sort()).toEqual([1, 2]);
+    expect(index.match('zebra')!.loosened).toBe(false);
+    expect(index.match('the and of')).toBeUndefined();
+  });
+
+  it('scores only the services it is given, and pages through them', () => {
+    const wide = small(['help', 'help help', 'help with money', 'money', 'help']);
+    const m = wide.match('help')!;
+    expect([...wide.rank(m, Bitset.of(5, [2, 4]), 0, 10)]).toEqual([4, 2]);
+    const order = [...wide.rank(m, m.set, 0, 10)];
+    expect([...wide.rank(m, m.set, 1, 2)]).toEqual(order.slice(1, 3));
+    expect(wide.rank(m, m.set, 10, 2)).toHaveLength(0);
+  });
+
+  it('puts a local service before a national one that says the same', () => {
+    const twin = small(['Parenting advice line', 'Parenting advice line'], [0]);
+    expect(ranked(twin, 'parenting')).toEqual([1, 0]);
+  });
+});
+
+describe('boundedLevenshtein and topK', () => {
+  it('measures edits, stopping once past the bound', () => {
+    expect(boundedLevenshtein('housing', 'housng', 1)).toBe(1);
+    expect(boundedLevenshtein('kitten', 'sitting', 3)).toBe(3);
+    expect(boundedLevenshtein('kitten', 'sitting', 1)).toBe(2);
+    expect(boundedLevenshtein('abc', 'abc', 1)).toBe(0);
+  });
+
+  it('takes the same page as a full sort, equal scores in position order', () => {
+    let seed = 1;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const docs = Int32Array.from({ length: 500 }, (_, i) => i * 3);
+    const scores = Float64Array.from(docs, () => Math.floor(rnd() * 40));
+    const full = [...docs.keys()].sort((a, b) => scores[b]! - scores[a]! || docs[a]! - docs[b]!).map((i) => docs[i]!);
+    expect([...topK(docs, scores, 500, 0, 20)]).toEqual(full.slice(0, 20));
+    expect([...topK(docs, scores, 500, 480, 40)]).toEqual(full.slice(480));
+    expect([...topK(docs, scores, 500, 0, 1000)]).toEqual(full);
+  });
+});
+
+/**
+ * The engine this index replaced, configured as it was: filter-first scoring must give the same
+ * pages, in the same order, as scoring every match and filtering afterwards.
+ */
+function previousEngine(pack: ContentPack) {
+  const known = new Set<string>();
+  const mini = new MiniSearch<{ id: number }>({
+    fields: SEARCH_FIELDS.map((f) => f.name),
+    tokenize,
+    processTerm: (term) => {
+      const terms = indexTerms(term);
+      for (const t of terms) known.add(t);
+      return terms.length === 0 ? null : [...terms];
+    },
+    searchOptions: {
+      boost: Object.fromEntries(SEARCH_FIELDS.map((f) => [f.name, f.boost])),
+      prefix: (term) => term.length >= 3 && !known.has(term),
+      fuzzy: (term) => (known.has(term) ? false : term.length >= 9 ? 2 : term.length >= 5 ? 1 : false),
+      weights: { fuzzy: 0.3, prefix: 0.5 },
+      processTerm: queryTerm,
+      tokenize,
+      boostDocument: (id: number) => (pack.services[id]!.coverage === 'national' ? 0.8 : 1),
+    },
+  });
+  mini.addAll(searchFieldTexts(pack).map((fields, id) => ({ id, ...Object.fromEntries(SEARCH_FIELDS.map((f, i) => [f.name, fields[i]])) })));
+  return (q: string, keep: (s: Service) => boolean) => {
+    let hits = mini.search(q, { combineWith: 'AND' });
+    let loosened = false;
+    if (hits.length === 0) {
+      hits = mini.search(q, { combineWith: 'OR' });
+      loosened = hits.length > 0;
+    }
+    const kept = hits.filter((h) => keep(pack.services[h.id as number]!));
+    // the two engines add the same terms in a different order: compare scores to 9 places
+    kept.sort((a, b) => Number(b.score.toFixed(9)) - Number(a.score.toFixed(9)) || (a.id as number) - (b.id as number));
+    return { slugs: kept.map((h) => pack.services[h.id as number]!.slug), loosened };
+  };
+}
+
+describe('filter-first scoring ranks as the previous engine did', () => {
+  const { pack: base } = loadPack(defaultPackDir());
+  if (!base) throw new Error('default pack does not load');
+  const pack: ContentPack = { ...base, services: [...base.services, ...generateServices(base, 1500, 3)] };
+  const previous = previousEngine(pack);
+  const child = pack.needAreas.find((a) => a.children.length > 0)!;
+  const inNeed = (id: string) => (s: Service) => {
+    const parent = pack.needAreas.find((a) => a.id === id || a.children.some((c) => c.id === id))!;
+    return parent.id === id ? s.needAreas.some((n) => n === id || parent.children.some((c) => c.id === n)) : s.needAreas.some((n) => n === id || n === parent.id);
+  };
+  const level = pack.levels[1]!.id;
+  const cases: Array<[string, { need?: string; level?: string }]> = [
+    ['support', {}],
+    ['support', { need: child.id, level }],
+    ['family project', { need: child.children[0]!.id, level }],
+    ['parenting programme', { level }],
+    ['food bank', {}],
+    ['CAMHS', {}],
+    ['DSL', {}],
+    ['mentorng', { level }],
+    ['outre', {}],
+    ['helplines', { need: child.id }],
+    ['riverside zebra', { level }],
+    ['wellbeing hub', { need: child.id, level }],
+  ];
+
+  it.each(cases)('"%s" with %o', (q, filters) => {
+    const keep = (s: Service) => (!filters.level || s.levels.includes(filters.level)) && (!filters.need || inNeed(filters.need)(s));
+    const expected = previous(q, keep);
+    const page1 = searchServices(pack, { q, ...filters });
+    const page2 = searchServices(pack, { q, ...filters, page: 2 });
+    expect(page1.total).toBe(expected.slugs.length);
+    expect(page1.loosened).toBe(expected.loosened);
+    expect(page1.services.map((s) => s.slug)).toEqual(expected.slugs.slice(0, 20));
+    expect(page2.services.map((s) => s.slug)).toEqual(page1.pageCount > 1 ? expected.slugs.slice(20, 40) : expected.slugs.slice(0, 20));
+  });
+});

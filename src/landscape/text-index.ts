@@ -1,0 +1,450 @@
+/**
+ * The landscape's own inverted index for search words, built once per pack. Pure: no I/O.
+ *
+ * Why not a general search library: at 20,000 services the common words staff type ("support",
+ * "family", "help") appear in most records, and a library scores every one of them before the
+ * filters cut the list down to a few hundred. Here a query first finds *which* services match (a
+ * bitset: one OR per posting list, cached per word), the filters are ANDed in, and only the
+ * services left are scored, from BM25 weights precomputed per (word, service). The top of the list
+ * is taken with a bounded heap, in scratch typed arrays reused across queries.
+ *
+ * Scoring follows the previous engine (MiniSearch's BM25+, k = 1.2, b = 0.7, d = 0.5, per-field
+ * boosts, prefix and typo expansions weighted down by their distance, a service's score times the
+ * number of query words it matched), so results rank as they did.
+ */
+import { tokenize } from '../content/vocabulary.js';
+import { Bitset } from './bitset.js';
+
+export interface TextField {
+  name: string;
+  boost: number;
+}
+
+export interface TextIndexOptions {
+  fields: readonly TextField[];
+  /** an indexed token's terms: itself and its stem, or nothing for a word that says nothing */
+  indexTerms(token: string): readonly string[];
+  /** a query token's term (its stem), or null for a word that says nothing */
+  queryTerm(token: string): string | null;
+  /** a service's score is multiplied by this (e.g. national lines below local services) */
+  documentBoost?: (position: number) => number;
+}
+
+/** How one query word meets the index: the terms it stands for, each with a weight, and the services holding any of them. */
+export interface TermExpansion {
+  term: string;
+  termIds: Int32Array;
+  weights: Float64Array;
+  set: Bitset;
+}
+
+export interface TextMatch {
+  /** one per query word, in order (a repeated word counts twice, as it did before) */
+  words: TermExpansion[];
+  /** the services that match, before any filter */
+  set: Bitset;
+  /** no service had every word, so the set is those with any of them */
+  loosened: boolean;
+}
+
+const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
+const WEIGHTS = { prefix: 0.5, fuzzy: 0.3 };
+const EXPANSION_CACHE_SIZE = 2000;
+
+/** A growable typed array, for postings whose number is unknown until every record is read. */
+class Growable<T extends Int32Array | Uint16Array> {
+  length = 0;
+  constructor(
+    public data: T,
+    private readonly make: (n: number) => T,
+  ) {}
+  reserve(extra: number): void {
+    if (this.length + extra <= this.data.length) return;
+    const next = this.make(Math.max(this.data.length * 2, this.length + extra));
+    next.set(this.data);
+    this.data = next;
+  }
+}
+
+export class TextIndex {
+  readonly documentCount: number;
+  /** every indexed term, sorted, and its id */
+  private readonly sortedTerms: string[];
+  private readonly termId = new Map<string, number>();
+  /** terms by id */
+  private readonly names: string[];
+  /** postings of term t are [start[t], start[t + 1]) in docs and scores; docs ascend */
+  private readonly start: Int32Array;
+  private readonly docs: Int32Array;
+  /** Σ over fields of boost × BM25+ for the term in that field of that service */
+  private readonly scores: Float64Array;
+  /** term ids by length, for typo matching */
+  private readonly byLength = new Map<number, number[]>();
+  private readonly boost: Float64Array;
+  private readonly expansions = new Map<string, TermExpansion>();
+  // scratch, reused by every ranking (a request runs to completion before the next starts)
+  private readonly acc: Float64Array;
+  private readonly candidates: Int32Array;
+  private readonly candidateScores: Float64Array;
+
+  constructor(
+    fieldTexts: ReadonlyArray<readonly string[]>,
+    private readonly options: TextIndexOptions,
+  ) {
+    const n = fieldTexts.length;
+    const fieldCount = options.fields.length;
+    this.documentCount = n;
+    const ids = new Map<string, number>();
+    const names: string[] = [];
+    const lastDoc = new Growable(new Int32Array(1024), (k) => new Int32Array(k));
+    const current = new Growable(new Int32Array(1024), (k) => new Int32Array(k));
+    const postTerm = new Growable(new Int32Array(1 << 16), (k) => new Int32Array(k));
+    const postDoc = new Growable(new Int32Array(1 << 16), (k) => new Int32Array(k));
+    const postTf = new Growable(new Uint16Array(fieldCount << 16), (k) => new Uint16Array(k));
+    const fieldLength = new Uint16Array(n * fieldCount);
+    const totalLength = new Float64Array(fieldCount);
+    // the same field text recurs (need area names): tokenise each distinct text once
+    const tokenCache = new Map<string, string[]>();
+    const tokensOf = (text: string): string[] => {
+      let t = tokenCache.get(text);
+      if (!t) {
+        t = tokenize(text);
+        if (text.length < 200 && tokenCache.size < 10_000) tokenCache.set(text, t);
+      }
+      return t;
+    };
+    // a token's term ids, looked up once per distinct token rather than once per occurrence
+    const tokenTerms = new Map<string, number[]>();
+    const idOf = (term: string): number => {
+      let id = ids.get(term);
+      if (id === undefined) {
+        id = names.length;
+        ids.set(term, id);
+        names.push(term);
+        lastDoc.reserve(1);
+        current.reserve(1);
+        lastDoc.data[id] = -1;
+        lastDoc.length = current.length = id + 1;
+      }
+      return id;
+    };
+
+    for (let doc = 0; doc < n; doc++) {
+      const texts = fieldTexts[doc]!;
+      for (let f = 0; f < fieldCount; f++) {
+        const tokens = tokensOf(texts[f] ?? '');
+        // as before: a field's length is its number of distinct words
+        const length = tokens.length <= 1 ? tokens.length : new Set(tokens).size;
+        fieldLength[doc * fieldCount + f] = Math.min(length, 0xffff);
+        totalLength[f]! += length;
+        for (const token of tokens) {
+          let termIds = tokenTerms.get(token);
+          if (!termIds) tokenTerms.set(token, (termIds = options.indexTerms(token).map(idOf)));
+          for (const t of termIds) {
+            let p: number;
+            if (lastDoc.data[t] !== doc) {
+              p = postDoc.length;
+              postDoc.reserve(1);
+              postTerm.reserve(1);
+              postTf.reserve(fieldCount);
+              postDoc.data[p] = doc;
+              postTerm.data[p] = t;
+              postDoc.length = postTerm.length = p + 1;
+              postTf.length = (p + 1) * fieldCount;
+              lastDoc.data[t] = doc;
+              current.data[t] = p;
+            } else {
+              p = current.data[t]!;
+            }
+            const slot = p * fieldCount + f;
+            if (postTf.data[slot]! < 0xffff) postTf.data[slot]! += 1;
+          }
+        }
+      }
+    }
+
+    // postings grouped by term (a counting sort keeps each term's services in ascending order)
+    const termCount = names.length;
+    const postings = postDoc.length;
+    const start = new Int32Array(termCount + 1);
+    for (let p = 0; p < postings; p++) start[postTerm.data[p]! + 1]! += 1;
+    for (let t = 0; t < termCount; t++) start[t + 1]! += start[t]!;
+    const fill = start.slice(0, termCount);
+    const order = new Int32Array(postings);
+    for (let p = 0; p < postings; p++) order[fill[postTerm.data[p]!]!++] = p;
+
+    // services holding each term in each field, for the inverse document frequency
+    const fieldDf = new Int32Array(termCount * fieldCount);
+    for (let p = 0; p < postings; p++) {
+      const t = postTerm.data[p]!;
+      for (let f = 0; f < fieldCount; f++) if (postTf.data[p * fieldCount + f]! > 0) fieldDf[t * fieldCount + f]! += 1;
+    }
+    const avg = Array.from(totalLength, (total) => (n ? total / n : 0));
+    const docs = new Int32Array(postings);
+    const scores = new Float64Array(postings);
+    const { k, b, d } = BM25;
+    for (let i = 0; i < postings; i++) {
+      const p = order[i]!;
+      const t = postTerm.data[p]!;
+      const doc = postDoc.data[p]!;
+      let score = 0;
+      for (let f = 0; f < fieldCount; f++) {
+        const tf = postTf.data[p * fieldCount + f]!;
+        if (tf === 0) continue;
+        const df = fieldDf[t * fieldCount + f]!;
+        const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+        const len = fieldLength[doc * fieldCount + f]!;
+        score += options.fields[f]!.boost * idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * len) / avg[f]!)));
+      }
+      docs[i] = doc;
+      scores[i] = score;
+    }
+    this.start = start;
+    this.docs = docs;
+    this.scores = scores;
+
+    this.sortedTerms = [...names].sort();
+    for (let t = 0; t < termCount; t++) {
+      const term = names[t]!;
+      this.termId.set(term, t);
+      const list = this.byLength.get(term.length);
+      if (list) list.push(t);
+      else this.byLength.set(term.length, [t]);
+    }
+    this.names = names;
+    this.boost = new Float64Array(n).fill(1);
+    if (options.documentBoost) for (let i = 0; i < n; i++) this.boost[i] = options.documentBoost(i);
+    this.acc = new Float64Array(n);
+    this.candidates = new Int32Array(n);
+    this.candidateScores = new Float64Array(n);
+  }
+
+  /** whether the index holds this term exactly */
+  has(term: string): boolean {
+    return this.termId.has(term);
+  }
+
+  get termCount(): number {
+    return this.names.length;
+  }
+
+  get postingCount(): number {
+    return this.docs.length;
+  }
+
+  /** The query's words as terms (stop words dropped, stems taken), in order. */
+  queryTerms(text: string): string[] {
+    const out: string[] = [];
+    for (const token of tokenize(text)) {
+      const term = this.options.queryTerm(token);
+      if (term) out.push(term);
+    }
+    return out;
+  }
+
+  /**
+   * Services matching every word, or if none does, any word (`loosened`). Undefined when the text
+   * has no word that says anything.
+   */
+  match(text: string): TextMatch | undefined {
+    const terms = this.queryTerms(text);
+    if (terms.length === 0) return undefined;
+    const words = terms.map((t) => this.expand(t));
+    const set = words[0]!.set.clone();
+    for (let i = 1; i < words.length; i++) set.andWith(words[i]!.set);
+    if (words.length > 1 && set.isEmpty()) {
+      for (const w of words) set.orWith(w.set);
+      return { words, set, loosened: !set.isEmpty() };
+    }
+    return { words, set, loosened: false };
+  }
+
+  /**
+   * The services of `within` (a subset of the match's set) in relevance order, best first, from
+   * `skip` for `count`: only those services are scored.
+   */
+  rank(match: TextMatch, within: Bitset, skip: number, count: number): Int32Array {
+    const acc = this.acc;
+    const { start, docs, scores } = this;
+    const inWords = within.words;
+    for (const word of match.words) {
+      for (let j = 0; j < word.termIds.length; j++) {
+        const t = word.termIds[j]!;
+        const w = word.weights[j]!;
+        const end = start[t + 1]!;
+        for (let p = start[t]!; p < end; p++) {
+          const doc = docs[p]!;
+          if ((inWords[doc >>> 5]! & (1 << (doc & 31))) !== 0) acc[doc]! += w * scores[p]!;
+        }
+      }
+    }
+    // a service's score, times the number of distinct words it matched (as before)
+    const distinct = uniqueWords(match.words);
+    const candidates = this.candidates;
+    const candidateScores = this.candidateScores;
+    const found = within.positionsInto(candidates);
+    for (let i = 0; i < found; i++) {
+      const doc = candidates[i]!;
+      let quality = distinct.length;
+      if (match.loosened) {
+        quality = 0;
+        for (const w of distinct) if (w.set.has(doc)) quality++;
+      }
+      candidateScores[i] = acc[doc]! * quality * this.boost[doc]!;
+      acc[doc] = 0;
+    }
+    return topK(candidates, candidateScores, found, skip, count);
+  }
+
+  /** A query word's terms: itself if the index has it; otherwise words it starts and, for longer words, near misses. */
+  expand(term: string): TermExpansion {
+    const cached = this.expansions.get(term);
+    if (cached) {
+      this.expansions.delete(term);
+      this.expansions.set(term, cached);
+      return cached;
+    }
+    const ids: number[] = [];
+    const weights: number[] = [];
+    const exact = this.termId.get(term);
+    if (exact !== undefined) {
+      // a word the index knows is matched as it is: common words must not fan out into near-matches
+      ids.push(exact);
+      weights.push(1);
+    } else {
+      const prefixed = new Set<number>();
+      // short words get neither: "da" must not become "day" or "dagenham"
+      if (term.length >= 3) {
+        for (let i = lowerBound(this.sortedTerms, term); i < this.sortedTerms.length && this.sortedTerms[i]!.startsWith(term); i++) {
+          const other = this.sortedTerms[i]!;
+          const id = this.termId.get(other)!;
+          prefixed.add(id);
+          ids.push(id);
+          weights.push((WEIGHTS.prefix * other.length) / (other.length + 0.3 * (other.length - term.length)));
+        }
+      }
+      const maxDistance = term.length >= 9 ? 2 : term.length >= 5 ? 1 : 0;
+      if (maxDistance > 0) {
+        for (let len = term.length - maxDistance; len <= term.length + maxDistance; len++) {
+          for (const id of this.byLength.get(len) ?? []) {
+            if (prefixed.has(id)) continue;
+            const other = this.names[id]!;
+            const distance = boundedLevenshtein(term, other, maxDistance);
+            if (distance > 0 && distance <= maxDistance) {
+              ids.push(id);
+              weights.push((WEIGHTS.fuzzy * other.length) / (other.length + distance));
+            }
+          }
+        }
+      }
+    }
+    const set = new Bitset(this.documentCount);
+    const { start, docs } = this;
+    for (const t of ids) for (let p = start[t]!; p < start[t + 1]!; p++) set.add(docs[p]!);
+    const expansion: TermExpansion = { term, termIds: Int32Array.from(ids), weights: Float64Array.from(weights), set };
+    this.expansions.set(term, expansion);
+    if (this.expansions.size > EXPANSION_CACHE_SIZE) this.expansions.delete(this.expansions.keys().next().value!);
+    return expansion;
+  }
+}
+
+function uniqueWords(words: TermExpansion[]): TermExpansion[] {
+  if (words.length <= 1) return words;
+  const seen = new Map<string, TermExpansion>();
+  for (const w of words) if (!seen.has(w.term)) seen.set(w.term, w);
+  return [...seen.values()];
+}
+
+function lowerBound(sorted: readonly string[], value: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+
+/** Levenshtein distance, or anything above `max` as soon as it must exceed it. */
+export function boundedLevenshtein(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  if (b.length + 1 > rowA.length) {
+    rowA = new Int32Array(b.length * 2 + 1);
+    rowB = new Int32Array(b.length * 2 + 1);
+  }
+  let prev = rowA;
+  let cur = rowB;
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
+    for (let j = 1; j <= b.length; j++) {
+      const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    const swap = prev;
+    prev = cur;
+    cur = swap;
+  }
+  return prev[b.length]!;
+}
+
+/** before: higher score first, then the earlier service (a stable order for equal scores) */
+function better(scoreA: number, docA: number, scoreB: number, docB: number): boolean {
+  return scoreA > scoreB || (scoreA === scoreB && docA < docB);
+}
+
+/**
+ * Entries [skip, skip + count) of the candidates in best-first order, without sorting them all: a
+ * min-heap of the best skip + count, then a sort of just those.
+ */
+export function topK(docs: Int32Array, scores: Float64Array, length: number, skip: number, count: number): Int32Array {
+  const k = Math.min(length, skip + count);
+  if (k <= 0 || skip >= length) return new Int32Array(0);
+  // heap of indexes into docs/scores; the root is the worst kept
+  const heap = new Int32Array(k);
+  let size = 0;
+  const worse = (i: number, j: number) => better(scores[j]!, docs[j]!, scores[i]!, docs[i]!);
+  const siftDown = (from: number) => {
+    let i = from;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < size && worse(heap[l]!, heap[m]!)) m = l;
+      if (r < size && worse(heap[r]!, heap[m]!)) m = r;
+      if (m === i) return;
+      const tmp = heap[i]!;
+      heap[i] = heap[m]!;
+      heap[m] = tmp;
+      i = m;
+    }
+  };
+  for (let c = 0; c < length; c++) {
+    if (size < k) {
+      let i = size++;
+      heap[i] = c;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!worse(heap[i]!, heap[parent]!)) break;
+        const tmp = heap[i]!;
+        heap[i] = heap[parent]!;
+        heap[parent] = tmp;
+        i = parent;
+      }
+    } else if (better(scores[c]!, docs[c]!, scores[heap[0]!]!, docs[heap[0]!]!)) {
+      heap[0] = c;
+      siftDown(0);
+    }
+  }
+  const best = Array.from(heap.subarray(0, size)).sort((i, j) => (better(scores[i]!, docs[i]!, scores[j]!, docs[j]!) ? -1 : 1));
+  return Int32Array.from(best.slice(skip, skip + count), (i) => docs[i]!);
+}
