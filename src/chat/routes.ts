@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { normalise, tokenize } from '../content/vocabulary.js';
 import type { ToolDeps } from '../web/tools.js';
 import { createChatEngine, MAX_MESSAGE_LENGTH, type ChatContext, type ChatEngine, type ChatReply } from './engine.js';
-import { redact } from './redact.js';
+import { redact } from '../store/redact.js';
 import { ChatRepository } from './repository.js';
 
 /** How many earlier questions the page carries; older ones drop off. */

@@ -98,3 +98,27 @@ export function buildVocabulary(pack: Pick<ContentPack, 'glossary' | 'needAreas'
     },
   };
 }
+
+const wordsByPack = new WeakMap<object, Set<string>>();
+
+/**
+ * Every word the pack uses, in every file: service and place names, the guidance's own words and the
+ * common words of its prose. What is not among them, typed with a capital, is likely a person's name.
+ */
+export function packWords(pack: ContentPack): Set<string> {
+  let words = wordsByPack.get(pack);
+  if (words) return words;
+  words = new Set<string>();
+  const seen = new Set<object>();
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') {
+      for (const w of tokenize(value)) words!.add(w);
+    } else if (value && typeof value === 'object' && !seen.has(value)) {
+      seen.add(value);
+      for (const v of Array.isArray(value) ? value : Object.values(value)) walk(v);
+    }
+  };
+  walk(pack);
+  wordsByPack.set(pack, words);
+  return words;
+}

@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { Generated } from 'kysely';
 import type { Database } from '../store/database.js';
+import { redact } from '../store/redact.js';
 
 export const reportReasons = ['out-of-date', 'closed', 'wrong-contact', 'other'] as const;
 export type ReportReason = (typeof reportReasons)[number];
@@ -38,7 +39,11 @@ export interface ReportErrors {
   details?: string;
 }
 
-export function validateReport(body: unknown): { form: ReportForm; errors: ReportErrors; value?: { reason: ReportReason; details?: string } } {
+/**
+ * Checks a report; its details are redacted (names, phone numbers, emails, postcodes, dates) before
+ * they can be stored. `known` says which lower-case words the guidance uses (see `packWords`).
+ */
+export function validateReport(body: unknown, known: (word: string) => boolean): { form: ReportForm; errors: ReportErrors; value?: { reason: ReportReason; details?: string } } {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const reason = typeof b['reason'] === 'string' ? b['reason'] : '';
   const details = typeof b['details'] === 'string' ? b['details'].replace(/\r\n/g, '\n').trim() : '';
@@ -47,21 +52,7 @@ export function validateReport(body: unknown): { form: ReportForm; errors: Repor
   if (!(reportReasons as readonly string[]).includes(reason)) errors.reason = 'Select what is wrong with this page';
   if (details.length > REPORT_DETAILS_MAX) errors.details = `Details must be ${REPORT_DETAILS_MAX} characters or fewer`;
   if (errors.reason || errors.details) return { form, errors };
-  return { form, errors, value: { reason: reason as ReportReason, details: details ? redactPersonalDetails(details) : undefined } };
-}
-
-const EMAIL = /[^\s@<>()]+@[^\s@<>()]+\.[A-Za-z]{2,}/g;
-// UK postcodes, with or without the space
-const POSTCODE = /\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b/gi;
-// runs of 7 or more digits, allowing spaces, dashes, brackets and a leading +
-const PHONE = /\+?\(?\d[\d\s\-()]{5,}\d/g;
-
-/** Replaces email addresses, phone numbers and postcodes with a marker. */
-export function redactPersonalDetails(text: string): string {
-  return text
-    .replace(EMAIL, '[email removed]')
-    .replace(POSTCODE, '[postcode removed]')
-    .replace(PHONE, (m) => (m.replace(/\D/g, '').length >= 7 ? '[phone number removed]' : m));
+  return { form, errors, value: { reason: reason as ReportReason, details: details ? redact(details, known) : undefined } };
 }
 
 type ReportDb = Kysely<Database & { landscape_report: LandscapeReportTable }>;

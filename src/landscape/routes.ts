@@ -8,6 +8,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { projectRoot } from '../content/pack-dir.js';
 import type { ContentPack, Service } from '../content/schema.js';
+import { packWords } from '../content/vocabulary.js';
 import type { ToolDeps } from '../web/tools.js';
 import { deliveryLabels, isDueForReview, providerLabels } from './labels.js';
 import { landscapeView, namesFor } from './landscape-page.js';
@@ -141,7 +142,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     async (request, reply) => {
       const service = await findService(request);
       if (!service) return notFound(reply);
-      const { form, errors, value } = validateReport(request.body);
+      const { form, errors, value } = validateReport(request.body, (w) => packWords(content()).has(w));
       if (!value) return renderReport(reply.code(400), service, form, errors);
       await reports.add(service.slug, value.reason, value.details);
       return reply.redirect(`/services/${service.slug}/report/thank-you`, 303);

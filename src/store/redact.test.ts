@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { defaultPack } from '../../test/helpers/pack.js';
+import { packWords } from '../content/vocabulary.js';
 import { redact } from './redact.js';
 
 const known = (w: string) => ['lado', 'camhs', 'barking', 'dagenham', 'early', 'help', 'what', 'how', 'my', 'the', 'is', 'do', 'does'].includes(w);
@@ -29,5 +31,19 @@ describe('redact', () => {
   it('leaves a question with nothing personal as it was', () => {
     expect(redact('how do i refer to camhs', known)).toBe('how do i refer to camhs');
     expect(redact('is level 3 the same everywhere', known)).toBe('is level 3 the same everywhere');
+  });
+});
+
+describe('redact with the words of the default pack', () => {
+  const words = packWords(defaultPack());
+  const known = (w: string) => words.has(w);
+
+  it('keeps the guidance\'s own words, service and place names, and sentence starts', () => {
+    const text = 'The Dagenham food bank has closed. Their phone number is wrong on the card.';
+    expect(redact(text, known)).toBe(text);
+  });
+
+  it('removes a name the pack does not use', () => {
+    expect(redact('Mrs Okonkwo told me the service has closed', known)).not.toContain('Okonkwo');
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Redaction of questions kept for editors. Best effort: names (capitalised words the guidance does not
- * know, and any word after "called", "named" or "name is"), phone numbers, emails, postcodes and dates
- * become placeholders. Pure.
+ * Redaction of anything typed by staff that is kept for editors (chat questions the bot could not
+ * answer, reports of wrong service records). Best effort: names (capitalised words the guidance does
+ * not know, and any word after "called", "named" or "name is"), phone numbers, emails, postcodes and
+ * dates become placeholders. Pure. Nothing typed is stored without passing through here.
  */
 
 const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
@@ -36,5 +37,6 @@ export function redact(text: string, known: (word: string) => boolean): string {
     if (word.length <= 6 && word === word.toUpperCase()) return word;
     return '[name]';
   });
-  return out.replace(/(\[name\]\s*){2,}/g, '[name] ');
+  // "Jane Smith" is one name, not two
+  return out.replace(/\[name\](?:\s+\[name\])+/g, '[name]');
 }
