@@ -1,24 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestServer, type TestApp } from '../helpers/app.js';
-import { collectPageErrors, describeBrowser, expectNoAxeViolations, launchBrowser, newContext } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import { collectPageErrors, describeBrowser, expectNoAxeViolations, useLiveApp, newContext } from '../helpers/browser.js';
 
 describeBrowser('chat bot in Chromium', () => {
-  let server: TestApp & { baseUrl: string };
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const live = useLiveApp();
 
   it('/ask works without JavaScript: a question posts, the answer shows, a follow-up keeps the subject', async () => {
-    const context = await newContext(browser, false);
+    const context = await newContext(live.browser, false);
     const page = await context.newPage();
-    await page.goto(`${server.baseUrl}/ask`);
+    await page.goto(`${live.server.baseUrl}/ask`);
     await expect(page.locator('[data-qa="privacy-line"]').textContent()).resolves.toContain('Do not type names');
     await expectNoAxeViolations(page);
 
@@ -44,10 +33,10 @@ describeBrowser('chat bot in Chromium', () => {
   });
 
   it('/ask with JavaScript on: suggestion buttons answer, danger comes first, no script errors', async () => {
-    const context = await newContext(browser, true);
+    const context = await newContext(live.browser, true);
     const page = await context.newPage();
     const errors = collectPageErrors(page);
-    await page.goto(`${server.baseUrl}/ask`);
+    await page.goto(`${live.server.baseUrl}/ask`);
     await page.getByLabel('Your question').fill('consent');
     await page.getByRole('button', { name: 'Ask', exact: true }).click();
     await expect(page.locator('[data-qa="answer"]').getAttribute('data-band')).resolves.toBe('clarify');
@@ -66,10 +55,10 @@ describeBrowser('chat bot in Chromium', () => {
   });
 
   it('the panel opens from another page with the keyboard only: open, type, Enter, reply announced, Escape closes', async () => {
-    const context = await newContext(browser, true);
+    const context = await newContext(live.browser, true);
     const page = await context.newPage();
     const errors = collectPageErrors(page);
-    await page.goto(`${server.baseUrl}/`);
+    await page.goto(`${live.server.baseUrl}/`);
     const launcher = page.locator('[data-qa="chat-launcher"]');
     await expect(launcher.isVisible()).resolves.toBe(true);
     await expectNoAxeViolations(page);
@@ -108,9 +97,9 @@ describeBrowser('chat bot in Chromium', () => {
   });
 
   it('the panel shows the emergency guidance first and renders hostile text as text', async () => {
-    const context = await newContext(browser, true);
+    const context = await newContext(live.browser, true);
     const page = await context.newPage();
-    await page.goto(`${server.baseUrl}/`);
+    await page.goto(`${live.server.baseUrl}/`);
     await page.locator('[data-qa="chat-launcher"]').click();
     await page.locator('#app-chat-panel-input').fill('<img src=x onerror="document.title=1"> boy has a knife in his bag');
     await page.keyboard.press('Enter');

@@ -2,10 +2,9 @@
  * Walks the needs check in a real browser, JavaScript on and off, with axe on every page, and counts
  * the pages between the start page and the outcome.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestServer, type TestApp } from '../helpers/app.js';
-import { collectPageErrors, describeBrowser, expectNoAxeViolations, launchBrowser, newContext } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { collectPageErrors, describeBrowser, expectNoAxeViolations, useLiveApp, newContext } from '../helpers/browser.js';
 
 interface Journey {
   name: string;
@@ -47,17 +46,7 @@ const journeys: Journey[] = [
 ];
 
 describeBrowser('needs check in a browser', () => {
-  let server: TestApp & { baseUrl: string };
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const live = useLiveApp();
 
   async function continueOn(page: Page) {
     await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('[data-qa="continue"]').click()]);
@@ -66,11 +55,11 @@ describeBrowser('needs check in a browser', () => {
   for (const js of [false, true]) {
     for (const j of journeys) {
       it(`${j.name}, JavaScript ${js ? 'on' : 'off'}`, async () => {
-        const ctx = await newContext(browser, js);
+        const ctx = await newContext(live.browser, js);
         const page = await ctx.newPage();
         const errors = collectPageErrors(page);
         try {
-          await page.goto(`${server.baseUrl}/needs-check`);
+          await page.goto(`${live.server.baseUrl}/needs-check`);
           await expectNoAxeViolations(page);
           expect(await page.locator('[data-qa="privacy-line"]').count()).toBe(1);
           await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('[data-qa="start"]').click()]);
@@ -116,10 +105,10 @@ describeBrowser('needs check in a browser', () => {
   }
 
   it('shows the error summary when nothing is chosen, and Back returns to the previous question (JavaScript off)', async () => {
-    const ctx = await newContext(browser, false);
+    const ctx = await newContext(live.browser, false);
     const page = await ctx.newPage();
     try {
-      await page.goto(`${server.baseUrl}/needs-check/worries?danger=no&route=none`);
+      await page.goto(`${live.server.baseUrl}/needs-check/worries?danger=no&route=none`);
       await continueOn(page);
       await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1);
       await expectNoAxeViolations(page);
@@ -132,10 +121,10 @@ describeBrowser('needs check in a browser', () => {
   });
 
   it('a tampered link gives a page offering to start again', async () => {
-    const ctx = await newContext(browser, true);
+    const ctx = await newContext(live.browser, true);
     const page = await ctx.newPage();
     try {
-      const r = await page.goto(`${server.baseUrl}/needs-check/outcome?danger=no&route=%3Cscript%3E`);
+      const r = await page.goto(`${live.server.baseUrl}/needs-check/outcome?danger=no&route=%3Cscript%3E`);
       expect(r?.status()).toBe(400);
       await expectNoAxeViolations(page);
       await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.getByRole('link', { name: 'Start the needs check again' }).click()]);

@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { describe, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { startTestServer, type TestApp } from './app.js';
 
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const chromiumAvailable = existsSync(CHROMIUM_PATH);
@@ -85,4 +86,25 @@ export function collectPageErrors(page: Page): string[] {
     if (res.status() >= 400 && res.request().resourceType() !== 'document' && res.request().resourceType() !== 'fetch') errors.push(`${res.status()} ${res.url()}`);
   });
   return errors;
+}
+
+export interface LiveApp {
+  /** the app on a local port (set once the file's tests start) */
+  server: TestApp & { baseUrl: string };
+  /** one Chromium for the file's tests; each test opens its own fresh context */
+  browser: Browser;
+}
+
+/** Starts the app on a port and a Chromium before a file's browser tests, and closes both after. */
+export function useLiveApp(): LiveApp {
+  const live = {} as LiveApp;
+  beforeAll(async () => {
+    live.server = await startTestServer();
+    live.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await live.browser?.close();
+    await live.server?.close();
+  });
+  return live;
 }
