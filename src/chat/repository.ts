@@ -38,4 +38,10 @@ export class ChatRepository {
     const r = await this.db.selectFrom('chat_feedback').selectAll().where('answer_id', '=', answerId).executeTakeFirst();
     return { helpful: r?.helpful ?? 0, notHelpful: r?.not_helpful ?? 0 };
   }
+
+  /** every rated answer, the least helpful first */
+  async allFeedback(): Promise<Array<{ answerId: string; helpful: number; notHelpful: number }>> {
+    const rows = await this.db.selectFrom('chat_feedback').selectAll().orderBy('not_helpful', 'desc').orderBy('answer_id').execute();
+    return rows.map((r) => ({ answerId: r.answer_id, helpful: r.helpful, notHelpful: r.not_helpful }));
+  }
 }
