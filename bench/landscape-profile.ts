@@ -1,11 +1,15 @@
 /**
  * In-process CPU profile of the landscape search at 20,000 services (`npx tsx bench/landscape-profile.ts`):
  * the index build, the engine alone over the directory bench's 2,000 different searches, and the
- * whole page through `app.inject` (no sockets, so no other process's load on the numbers but CPU).
+ * whole page over one keep-alive loopback connection, one request at a time, with the process's CPU
+ * time per request. Not `app.inject`: light-my-request keeps every injected request and response
+ * alive (~10 KB each even on a bare Fastify app, the whole page here), so the heap grows by
+ * megabytes per pass and garbage collection swamps the numbers.
  * Not part of `npm run bench`: it is for finding where a request's time goes.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Agent, get } from 'node:http';
 import { join } from 'node:path';
 import { loadPack } from '../src/content/load.js';
 import { defaultPackDir } from '../src/content/pack-dir.js';
@@ -61,23 +65,32 @@ try {
   await store.close();
   const t0 = performance.now();
   const { app } = await buildApp({ packDir: defaultPackDir(), databaseFile, logLevel: 'silent', sessionSecret: 'bench-secret-bench-secret-bench-secret' });
-  await app.ready();
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
   console.log(`app start: ${(performance.now() - t0).toFixed(0)} ms`);
-  const inject = async (url: string) => {
-    const s = process.hrtime.bigint();
-    const res = await app.inject({ method: 'GET', url });
-    if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode}`);
-    return Number(process.hrtime.bigint() - s) / 1e6;
-  };
-  for (let i = 0; i < 200; i++) await inject('/public/app.css');
-  const staticTimes: number[] = [];
-  for (let i = 0; i < 2000; i++) staticTimes.push(await inject('/public/app.css'));
-  console.log(`inject static     : ${stats(staticTimes)}`);
-  for (let pass = 1; pass <= 3; pass++) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const fetchPage = (url: string) =>
+    new Promise<number>((resolve, reject) => {
+      const s = process.hrtime.bigint();
+      get(base + url, { agent }, (res) => {
+        if (res.statusCode !== 200) reject(new Error(`${url}: ${res.statusCode}`));
+        res.resume();
+        res.on('end', () => resolve(Number(process.hrtime.bigint() - s) / 1e6));
+      }).on('error', reject);
+    });
+  const measure = async (label: string, urls: string[]) => {
+    const cpu = process.cpuUsage();
     const times: number[] = [];
-    for (const p of paths) times.push(await inject(p));
-    console.log(`inject varied #${pass} : ${stats(times)}`);
-  }
+    for (const u of urls) times.push(await fetchPage(u));
+    const used = process.cpuUsage(cpu);
+    console.log(`${label}: ${stats(times)}; CPU ${((used.user + used.system) / 1000 / urls.length).toFixed(3)} ms/request`);
+  };
+  const slugs = services.slice(0, 2000).map((s) => `/services/${s.slug}`);
+  for (let i = 0; i < 200; i++) await fetchPage('/public/app.css');
+  await measure('static          ', Array.from({ length: 2000 }, () => '/public/app.css'));
+  for (let pass = 1; pass <= 3; pass++) await measure(`varied search #${pass}`, paths);
+  await measure('one search URL  ', paths.map(() => paths[0]!));
+  for (let pass = 1; pass <= 2; pass++) await measure(`service pages #${pass}`, slugs);
+  agent.destroy();
   await app.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -55,25 +55,70 @@ export function namesFor(pack: ContentPack): Map<string, string> {
   return names;
 }
 
-export function landscapeView(index: ServiceIndex, parsed: ParsedLandscapeQuery, result: LandscapeResult, shortlist: ReadonlySet<string>, today: Date) {
-  const pack = index.pack;
-  const { query } = parsed;
-  const names = namesFor(pack);
-  const f = result.facets;
-  const notices = [...parsed.notices];
-  if (query.page && query.page > result.pageCount) notices.push(`There is no page ${query.page}: the last page is shown.`);
+export type FacetCounts = LandscapeResult['facets'];
+/** A facet count as the form shows it: the number, or a slot mark when the form is rendered once for many searches. */
+export type CountText = (facet: keyof FacetCounts, key: string) => string | number;
 
+export const countsOf =
+  (f: FacetCounts): CountText =>
+  (facet, key) => {
+    const counts = f[facet];
+    return typeof counts === 'number' ? counts : ((counts as Record<string, number>)[key] ?? 0);
+  };
+
+/**
+ * The filter form: its options, which are chosen, and their counts. The route renders it once per
+ * choice of filters with slots for the counts and the typed words, and fills those in per search.
+ */
+export function landscapeForm(pack: ContentPack, query: ParsedLandscapeQuery['query'], count: CountText) {
   const needGroups = pack.needAreas.map((area) => ({
     name: area.name,
     options: [area, ...area.children].map((a, i) => ({
       value: a.id,
-      text: `${i === 0 && area.children.length ? `${a.name}: all` : a.name} (${f.need[a.id] ?? 0})`,
+      text: `${i === 0 && area.children.length ? `${a.name}: all` : a.name} (${count('need', a.id)})`,
       selected: query.need === a.id,
     })),
   }));
-  const levelOptions = pack.levels.map((l) => ({ value: l.id, text: `${l.label}: ${l.name} (${f.level[l.id] ?? 0})`, selected: query.level === l.id }));
-  const checkboxes = <T extends string>(name: string, values: readonly T[], labels: Record<T, string>, counts: Record<T, number>, chosen: readonly T[]) =>
-    values.map((v) => ({ name, value: v, id: `${name}-${v}`, text: labels[v], count: counts[v] ?? 0, checked: chosen.includes(v) }));
+  const levelOptions = pack.levels.map((l) => ({ value: l.id, text: `${l.label}: ${l.name} (${count('level', l.id)})`, selected: query.level === l.id }));
+  const checkboxes = <T extends string>(name: keyof FacetCounts, values: readonly T[], labels: Record<T, string>, chosen: readonly T[]) =>
+    values.map((v) => ({ name, value: v, id: `${name}-${v}`, text: labels[v], count: count(name, v), checked: chosen.includes(v) }));
+  return {
+    q: query.q,
+    age: query.age === undefined ? '' : String(query.age),
+    free: Boolean(query.free),
+    freeCount: count('free', ''),
+    needGroups,
+    levelOptions,
+    delivery: checkboxes('delivery', deliveryModes, deliveryLabels, query.delivery),
+    provider: checkboxes('provider', providerTypes, providerLabels, query.provider),
+    route: checkboxes('route', referralRoutes, routeLabels, query.route),
+  };
+}
+
+/** Messages about parts of the address that could not be used. */
+export function landscapeNotices(parsed: ParsedLandscapeQuery, result: LandscapeResult): string[] {
+  const notices = [...parsed.notices];
+  const page = parsed.query.page;
+  if (page && page > result.pageCount) notices.push(`There is no page ${page}: the last page is shown.`);
+  return notices;
+}
+
+/**
+ * `itemHtml`, when given, is each result already rendered (the route keeps them per service); without
+ * it the template renders each result itself.
+ */
+export function landscapeView(
+  index: ServiceIndex,
+  parsed: ParsedLandscapeQuery,
+  result: LandscapeResult,
+  shortlist: ReadonlySet<string>,
+  today: Date,
+  itemHtml?: (s: Service, returnTo: string) => unknown,
+) {
+  const pack = index.pack;
+  const { query } = parsed;
+  const names = namesFor(pack);
+  const notices = landscapeNotices(parsed, result);
 
   // each filter in use, with a link that removes it: the "loosen" list on a page with no results
   const active: Array<{ key: FilterName; text: string; removeHref: string; without?: number }> = [];
@@ -102,20 +147,14 @@ export function landscapeView(index: ServiceIndex, parsed: ParsedLandscapeQuery,
 
   const from = result.total === 0 ? 0 : (result.page - 1) * result.perPage + 1;
   const to = Math.min(result.total, result.page * result.perPage);
+  const returnTo = landscapeHref(query);
   const heading = result.total === 0 ? 'No services found' : plural(result.total, 'service', 'services');
 
   return {
     form: {
-      q: query.q,
-      age: query.age === undefined ? '' : String(query.age),
-      free: Boolean(query.free),
-      freeCount: f.free,
+      // the rest of the form only when the template renders it here (the route fills a form rendered once)
+      ...(itemHtml ? {} : landscapeForm(pack, query, countsOf(result.facets))),
       sort: result.sort,
-      needGroups,
-      levelOptions,
-      delivery: checkboxes('delivery', deliveryModes, deliveryLabels, f.delivery, query.delivery),
-      provider: checkboxes('provider', providerTypes, providerLabels, f.provider, query.provider),
-      route: checkboxes('route', referralRoutes, routeLabels, f.route, query.route),
       sortOptions: sortOrders.filter((s) => s !== 'relevance' || query.q).map((s) => ({ value: s, text: sortLabels[s], selected: s === result.sort })),
     },
     notices,
@@ -127,7 +166,7 @@ export function landscapeView(index: ServiceIndex, parsed: ParsedLandscapeQuery,
       q: query.q,
       alsoSearchedFor: result.alsoSearchedFor.slice(0, 6),
       loosened: result.loosened,
-      items: result.services.map((s) => summariseService(s, pack, names, shortlist, today)),
+      items: itemHtml ? result.services.map((s) => ({ html: itemHtml(s, returnTo) })) : result.services.map((s) => summariseService(s, pack, names, shortlist, today)),
       active,
       filtered: hasFilters(query),
       clearHref: landscapeHref({ q: query.q }),
@@ -137,7 +176,7 @@ export function landscapeView(index: ServiceIndex, parsed: ParsedLandscapeQuery,
         next: result.page < result.pageCount ? pageHref(result.page + 1) : undefined,
         pages,
       },
-      returnTo: landscapeHref(query),
+      returnTo,
       cardsHref: query.need ? `/services/cards?need=${encodeURIComponent(query.need)}` : undefined,
       needName: query.need ? names.get(`need:${query.need}`) : undefined,
     },

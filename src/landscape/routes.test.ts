@@ -108,6 +108,22 @@ describe('repeated pages', () => {
       a.body.replace(/name="_csrf" value="[^"]+"/g, '').replace(/nonce="[^"]+"/g, ''),
     );
   });
+
+  it('reuse results and the filter form across searches with each search’s own words, link back and shortlist state', async () => {
+    const item = (html: string, slug: string) => html.split(`data-slug="${slug}"`)[1]?.split('</li>')[0] ?? '';
+    const a = await get('/services?need=housing');
+    const slug = resultSlugs(a.body)[0]!;
+    const b = await get(`/services?need=housing&sort=reviewed&q=${encodeURIComponent('"housing"')}`);
+    expect(resultSlugs(b.body)).toContain(slug);
+    // the same result and form, kept from the first search, carry the second search's values
+    expect(item(a.body, slug)).toMatch(/name="returnTo" value="\/services\?need=housing"/);
+    expect(item(b.body, slug)).toMatch(/name="returnTo" value="\/services\?[^"]*sort=reviewed/);
+    expect(a.body).toContain('id="q" name="q" type="search" value=""');
+    expect(b.body).toContain('id="q" name="q" type="search" value="&quot;housing&quot;"');
+    const c = await get('/services?need=housing', `shortlist=${slug}`);
+    expect(item(c.body, slug)).toContain('Remove from shortlist');
+    expect(item(a.body, slug)).toContain('Add to shortlist');
+  });
 });
 
 describe('records due for review', () => {

@@ -11,14 +11,36 @@ import type { ContentPack, Service } from '../content/schema.js';
 import { packWords } from '../content/vocabulary.js';
 import type { ToolDeps } from '../web/tools.js';
 import { deliveryLabels, isDueForReview, providerLabels } from './labels.js';
-import { landscapeView, namesFor } from './landscape-page.js';
-import { BODY_MARK, CSRF_MARK, fillFrame, NONCE_MARK, PageCache, personalise, preparePage, TITLE_MARK, type CachedPage } from './page-cache.js';
+import { countsOf, landscapeForm, landscapeView, namesFor, summariseService, type CountText, type FacetCounts } from './landscape-page.js';
+import nunjucks from 'nunjucks';
+import {
+  BODY_MARK,
+  CSRF_MARK,
+  escapeHtml,
+  fillFrame,
+  fillSlots,
+  NONCE_MARK,
+  PageCache,
+  personalise,
+  personaliseBytes,
+  preparePage,
+  prepareSlots,
+  RETURN_MARK,
+  slotMark,
+  stripIndentation,
+  TITLE_MARK,
+  type CachedPage,
+  type SlottedText,
+} from './page-cache.js';
 import { parseLandscapeQuery } from './query.js';
 import { REPORT_DETAILS_MAX, ReportRepository, reportReasonLabels, reportReasons, validateReport, type ReportErrors, type ReportForm } from './reports.js';
 import { serviceIndexFor } from './search.js';
 import { readShortlist, safeReturnTo, writeShortlist } from './shortlist.js';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** the form's slots before its counts: the search words, the age, the "clear filters" link, the results */
+const FORM_SLOTS = ['q', 'age', 'clearHref', 'results'] as const;
 
 export interface LandscapeOptions {
   /** reports one address may send in `reportWindow` */
@@ -34,32 +56,83 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
   await app.register(fastifyStatic, { root: join(projectRoot(), 'src', 'landscape', 'public'), prefix: '/public/landscape/', decorateReply: false, maxAge: '1d' });
   await app.register(rateLimit, { global: false });
 
-  const pageCaches = new WeakMap<ContentPack, { pages: PageCache; frames: Map<boolean, CachedPage> }>();
+  interface LandscapeCaches {
+    pages: PageCache;
+    frames: Map<boolean, CachedPage>;
+    /** the content around the results, rendered once per choice of filters, with slots for what a search changes */
+    forms: PageCache<{ text: SlottedText; counts: Array<[keyof FacetCounts, string]> }>;
+    /** each result rendered once (per day, as records fall due for review, and shortlist state), split at returnTo */
+    items: PageCache<string[]>;
+    day: string;
+  }
+  const caches = new WeakMap<ContentPack, LandscapeCaches>();
   app.get('/services', (request, reply) => {
     const pack = content();
     const index = serviceIndexFor(pack);
     const shortlist = readShortlist(request, index);
     const today = new Date();
+    const day = today.toISOString().slice(0, 10);
     // the page depends on the address, the shortlist and the day (records fall due for review)
-    const key = `${today.toISOString().slice(0, 10)} ${shortlist.join('.')} ${request.url}`;
-    let cache = pageCaches.get(pack);
-    if (!cache) pageCaches.set(pack, (cache = { pages: new PageCache(), frames: new Map() }));
-    let page = cache.pages.get(key);
-    if (page === undefined) {
-      const parsed = parseLandscapeQuery(request.query as Record<string, unknown>, pack);
-      const result = index.search(parsed.query);
-      const view = landscapeView(index, parsed, result, new Set(shortlist), today);
-      // the layout around the results is the same for every search (the title aside): rendered once per pack
-      const withWords = parsed.query.q !== '';
-      let frame = cache.frames.get(withWords);
-      if (!frame) {
-        const frameView = { form: { q: withWords ? TITLE_MARK : '' }, bodyMark: BODY_MARK, cspNonce: NONCE_MARK, csrfToken: CSRF_MARK };
-        cache.frames.set(withWords, (frame = preparePage(reply.renderToString('landscape/views/landscape.njk', frameView))));
+    const key = `${day} ${shortlist.join('.')} ${request.url}`;
+    let cache = caches.get(pack);
+    if (!cache || cache.day !== day) caches.set(pack, (cache = { pages: new PageCache(), frames: new Map(), forms: new PageCache(500), items: new PageCache(10_000), day }));
+    const cached = cache.pages.get(key);
+    if (cached) return reply.type('text/html; charset=utf-8').send(personaliseBytes(cached, reply.cspNonce?.script, reply.generateCsrf()));
+    const parsed = parseLandscapeQuery(request.query as Record<string, unknown>, pack);
+    const { query } = parsed;
+    const result = index.search(query);
+    const inShortlist = new Set(shortlist);
+    const names = namesFor(pack);
+    const items = cache.items;
+    // every result on the page has the same returnTo: escaped once
+    let returnText = '';
+    let returnHtml = '';
+    const itemHtml = (s: Service, returnTo: string) => {
+      if (returnTo !== returnText) returnHtml = escapeHtml((returnText = returnTo));
+      const itemKey = `${inShortlist.has(s.slug) ? '+' : '-'}${s.slug}`;
+      let parts = items.get(itemKey);
+      if (!parts) {
+        const item = summariseService(s, pack, names, inShortlist, today);
+        parts = stripIndentation(reply.renderToString('landscape/views/result-item.njk', { s: item, results: { returnTo: RETURN_MARK }, csrfToken: CSRF_MARK })).split(RETURN_MARK);
+        items.set(itemKey, parts);
       }
-      const body = preparePage(reply.renderToString('landscape/views/landscape-body.njk', { ...view, cspNonce: NONCE_MARK, csrfToken: CSRF_MARK }));
-      page = fillFrame(frame, parsed.query.q, body);
-      if (request.url.length <= 1000) cache.pages.set(key, page);
+      return new nunjucks.runtime.SafeString(parts.join(returnHtml));
+    };
+    const view = landscapeView(index, parsed, result, inShortlist, today, itemHtml);
+
+    // the filter form and headings: the same for every search with the same filters chosen, but for counts and words
+    const formKey = JSON.stringify([query.need, query.level, query.free, query.delivery, query.provider, query.route, view.notices]);
+    let form = cache.forms.get(formKey);
+    if (!form) {
+      const counts: Array<[keyof FacetCounts, string]> = [];
+      const countSlot: CountText = (facet, id) => slotMark(FORM_SLOTS.length + counts.push([facet, id]) - 1);
+      const frameForm = { ...landscapeForm(pack, query, countSlot), q: slotMark(0), age: slotMark(1) };
+      const html = reply.renderToString('landscape/views/landscape-body.njk', {
+        form: frameForm,
+        notices: view.notices,
+        results: { clearHref: slotMark(2) },
+        resultsMark: slotMark(3),
+        cspNonce: NONCE_MARK,
+        csrfToken: CSRF_MARK,
+      });
+      cache.forms.set(formKey, (form = { text: prepareSlots(html), counts }));
     }
+    // not stripped of indentation: the results are mostly the kept results, stripped already
+    const resultsHtml = reply.renderToString('landscape/views/results.njk', { ...view, cspNonce: NONCE_MARK, csrfToken: CSRF_MARK });
+    const count = countsOf(result.facets);
+    const values = [escapeHtml(query.q), query.age === undefined ? '' : String(query.age), escapeHtml(view.results.clearHref), resultsHtml];
+    for (const [facet, id] of form.counts) values.push(String(count(facet, id)));
+    const body = preparePage(fillSlots(form.text, values), true);
+
+    // the layout around the results is the same for every search (the title aside): rendered once per pack
+    const withWords = query.q !== '';
+    let frame = cache.frames.get(withWords);
+    if (!frame) {
+      const frameView = { form: { q: withWords ? TITLE_MARK : '' }, bodyMark: BODY_MARK, cspNonce: NONCE_MARK, csrfToken: CSRF_MARK };
+      cache.frames.set(withWords, (frame = preparePage(reply.renderToString('landscape/views/landscape.njk', frameView))));
+    }
+    const page = fillFrame(frame, query.q, body);
+    if (request.url.length <= 1000) cache.pages.set(key, page);
     return reply.type('text/html; charset=utf-8').send(personalise(page, reply.cspNonce?.script, reply.generateCsrf()));
   });
 
@@ -94,23 +167,38 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     return reply.redirect(safeReturnTo(body['returnTo']), 303);
   });
 
+  // Service pages, rendered once with marks for the nonce and CSRF token. Keyed by the stored record
+  // itself (the store can change under a running pack), the day (records fall due for review) and
+  // whether the service is on the shortlist; per pack, as the page shows the pack's names.
+  const servicePages = new WeakMap<ContentPack, PageCache>();
   app.get<{ Params: { slug: string } }>('/services/:slug', async (request, reply) => {
     const stored = SLUG.test(request.params.slug) ? await store.content.getService(request.params.slug) : undefined;
     if (!stored) return notFound(reply);
     const pack = content();
     const s = stored.service;
     const index = serviceIndexFor(pack);
-    return reply.render('landscape/views/service.njk', {
+    const inShortlist = readShortlist(request, index).includes(s.slug);
+    const today = new Date();
+    const key = `${today.toISOString().slice(0, 10)} ${inShortlist ? '+' : '-'} ${JSON.stringify(s)}`;
+    let pages = servicePages.get(pack);
+    if (!pages) servicePages.set(pack, (pages = new PageCache()));
+    const cached = pages.get(key);
+    if (cached) return reply.type('text/html; charset=utf-8').send(personaliseBytes(cached, reply.cspNonce?.script, reply.generateCsrf()));
+    const html = reply.renderToString('landscape/views/service.njk', {
       service: s,
-      due: isDueForReview(s.reviewed, pack.manifest.reviewPeriodMonths),
+      due: isDueForReview(s.reviewed, pack.manifest.reviewPeriodMonths, today),
       deliveryText: s.deliveryModes.map((d) => deliveryLabels[d]).join(', '),
       providerText: providerLabels[s.providerType],
       needAreas: needAreasOf(s, pack),
-      inShortlist: readShortlist(request, index).includes(s.slug),
+      inShortlist,
       reportReasons: reportReasons.map((r) => ({ value: r, text: reportReasonLabels[r] })),
       maxDetails: REPORT_DETAILS_MAX,
-      csrfToken: reply.generateCsrf(),
+      cspNonce: NONCE_MARK,
+      csrfToken: CSRF_MARK,
     });
+    const page = preparePage(html);
+    pages.set(key, page);
+    return reply.type('text/html; charset=utf-8').send(personalise(page, reply.cspNonce?.script, reply.generateCsrf()));
   });
 
   const renderReport = (reply: FastifyReply, service: Service, form: ReportForm, errors: ReportErrors) =>
