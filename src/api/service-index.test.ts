@@ -12,7 +12,7 @@ import { projectRoot } from '../content/pack-dir.js';
 import { buildTestApp, type TestApp } from '../../test/helpers/app.js';
 import { importOrukFeed } from './import.js';
 import { BadParameter, readServiceFilters } from './params.js';
-import { Ordered, Positions } from './positions.js';
+import { Ordered } from './positions.js';
 import { apiDb, listServiceAtLocations, listServices, syncPackIndex, type ApiDb, type PackIndexState, type ServiceFilters } from './repository.js';
 import { loadServiceIndex, pageOfServiceAtLocations, pageOfServices, type ServiceIndex } from './service-index.js';
 
@@ -21,20 +21,6 @@ const EXAMPLES = join(projectRoot(), '..', 'shared', 'standards', 'oruk', 'examp
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const DAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 const hhmm = (h: number, m: number) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00`;
-
-describe('Positions', () => {
-  it('counts and pages exactly like a sorted list of the positions', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 300 }), fc.array(fc.nat(299)), fc.nat(320), fc.integer({ min: 1, max: 80 }), (size, raw, skip, limit) => {
-        const list = [...new Set(raw.filter((p) => p < size))].sort((a, b) => a - b);
-        const p = Positions.of(size, list);
-        expect(p.count()).toBe(list.length);
-        expect(p.slice(skip, limit)).toEqual(list.slice(skip, skip + limit));
-        expect(Positions.all(size).count()).toBe(size);
-      }),
-    );
-  });
-});
 
 describe('Ordered', () => {
   it('finds the services with a value at least or at most the one asked, never those without a value', () => {

@@ -9,7 +9,8 @@
  * `listServiceAtLocations`), which stay as the reference the tests compare against.
  */
 import type { Json } from './oruk-service.js';
-import { Ordered, Positions } from './positions.js';
+import { Bitset } from '../store/bitset.js';
+import { Ordered } from './positions.js';
 import { serviceAtLocationListItem, type ApiDb, type Page, type ServiceFilters } from './repository.js';
 
 /** Which imports an index was built from: a new content import or feed import changes it. */
@@ -33,9 +34,9 @@ export interface ServiceIndex {
   size: number;
   /** position → the service's list item (the profile's service_list), serialised */
   listJson: string[];
-  pack: Positions;
-  terms: Map<string, Positions>;
-  taxonomies: Map<string, Positions>;
+  pack: Bitset;
+  terms: Map<string, Bitset>;
+  taxonomies: Map<string, Bitset>;
   minAge: Ordered<number>;
   maxAge: Ordered<number>;
   modifiedAt: Ordered<string>;
@@ -43,12 +44,12 @@ export interface ServiceIndex {
   schedulesByDay: Map<string, Schedule[]>;
   allSchedules: Schedule[];
   /** the services with a schedule on each day: a `day` filter without times */
-  openOnDay: Map<string, Positions>;
+  openOnDay: Map<string, Bitset>;
   /**
    * Each distinct search-text word and its services: as a list, or as a set when that is smaller (a
    * word most services have), so a common word is one OR rather than thousands of additions.
    */
-  vocabulary: Array<{ word: string; positions: Uint32Array | Positions }>;
+  vocabulary: Array<{ word: string; positions: Uint32Array | Bitset }>;
   /**
    * Every one-, two- and three-letter piece of the vocabulary's words → the words holding it, so a
    * search word is matched against a few candidate words rather than the whole vocabulary.
@@ -81,7 +82,7 @@ export async function loadServiceIndex(db: ApiDb): Promise<ServiceIndex> {
     const size = rows.length;
     const position = new Map<string, number>();
     const listJson: string[] = new Array(size);
-    const pack = new Positions(size);
+    const pack = new Bitset(size);
     const words = new Map<string, number[]>();
     rows.forEach((r, i) => {
       position.set(r.id, i);
@@ -112,7 +113,7 @@ export async function loadServiceIndex(db: ApiDb): Promise<ServiceIndex> {
       add(terms, t.term_id);
       if (t.taxonomy_id !== null) add(taxonomies, t.taxonomy_id);
     }
-    const toSets = (map: Map<string, number[]>) => new Map([...map].map(([k, v]) => [k, Positions.of(size, v)]));
+    const toSets = (map: Map<string, number[]>) => new Map([...map].map(([k, v]) => [k, Bitset.of(size, v)]));
 
     const schedulesByDay = new Map<string, Schedule[]>();
     const allSchedules: Schedule[] = [];
@@ -128,7 +129,7 @@ export async function loadServiceIndex(db: ApiDb): Promise<ServiceIndex> {
     }
     allSchedules.sort(bySchedule);
     for (const list of schedulesByDay.values()) list.sort(bySchedule);
-    const openOnDay = new Map([...schedulesByDay].map(([day, list]) => [day, Positions.of(size, list.map((x) => x.position))]));
+    const openOnDay = new Map([...schedulesByDay].map(([day, list]) => [day, Bitset.of(size, list.map((x) => x.position))]));
 
     const salRows = await trx
       .selectFrom('api_service_at_location')
@@ -150,7 +151,7 @@ export async function loadServiceIndex(db: ApiDb): Promise<ServiceIndex> {
     const lastModified = new Date(Math.floor(Math.max(0, ...times) / 1000) * 1000);
 
     // a list of n positions takes 4n bytes, a set size/8
-    const vocabulary = [...words].map(([word, positions]) => ({ word, positions: positions.length * 32 > size ? Positions.of(size, positions) : Uint32Array.from(positions) }));
+    const vocabulary = [...words].map(([word, positions]) => ({ word, positions: positions.length * 32 > size ? Bitset.of(size, positions) : Uint32Array.from(positions) }));
     return {
       generation,
       lastModified,
@@ -188,9 +189,9 @@ function wordPieces(words: string[]): Map<string, Uint32Array> {
 }
 
 /** The services a search word is in: any search-text word containing it (as SQL `LIKE '%word%'`). */
-function searchWord(index: ServiceIndex, word: string): Positions {
-  if (word === '') return Positions.all(index.size);
-  const out = new Positions(index.size);
+function searchWord(index: ServiceIndex, word: string): Bitset {
+  if (word === '') return Bitset.full(index.size);
+  const out = new Bitset(index.size);
   // candidates: the words holding the search word's rarest piece (all its pieces when it is short)
   let candidates: Uint32Array | undefined;
   for (let i = 0; i + Math.min(3, word.length) <= word.length; i++) {
@@ -201,15 +202,15 @@ function searchWord(index: ServiceIndex, word: string): Positions {
   for (const w of candidates ?? []) {
     const v = index.vocabulary[w]!;
     if (!v.word.includes(word)) continue;
-    if (v.positions instanceof Positions) out.or(v.positions);
+    if (v.positions instanceof Bitset) out.orWith(v.positions);
     else for (const p of v.positions) out.add(p);
   }
   return out;
 }
 
-function fromSchedules(index: ServiceIndex, f: ServiceFilters): Positions {
-  if (f.day !== undefined && f.startTime === undefined && f.endTime === undefined) return index.openOnDay.get(f.day)?.clone() ?? new Positions(index.size);
-  const out = new Positions(index.size);
+function fromSchedules(index: ServiceIndex, f: ServiceFilters): Bitset {
+  if (f.day !== undefined && f.startTime === undefined && f.endTime === undefined) return index.openOnDay.get(f.day)?.clone() ?? new Bitset(index.size);
+  const out = new Bitset(index.size);
   const list = f.day !== undefined ? (index.schedulesByDay.get(f.day) ?? []) : index.allSchedules;
   let start = 0;
   if (f.startTime !== undefined) {
@@ -233,24 +234,24 @@ function fromSchedules(index: ServiceIndex, f: ServiceFilters): Positions {
 }
 
 /** The positions matching every filter, or undefined for "every service" (no filter given). */
-export function matching(index: ServiceIndex, f: ServiceFilters): Positions | undefined {
-  let set: Positions | undefined;
-  const and = (p: Positions) => {
-    set = set ? set.and(p) : p;
+export function matching(index: ServiceIndex, f: ServiceFilters): Bitset | undefined {
+  let set: Bitset | undefined;
+  const and = (p: Bitset) => {
+    set = set ? set.andWith(p) : p;
   };
-  const orEveryPackService = (every: boolean | undefined, p: Positions) => (every ? p.or(index.pack) : p);
+  const orEveryPackService = (every: boolean | undefined, p: Bitset) => (every ? p.orWith(index.pack) : p);
   // the most selective sets tend to come first, so later ones AND into a sparse set (same result either way)
   if (f.termIds) {
-    const p = new Positions(index.size);
+    const p = new Bitset(index.size);
     for (const id of f.termIds) {
       const t = index.terms.get(id);
-      if (t) p.or(t);
+      if (t) p.orWith(t);
     }
     and(orEveryPackService(f.termMatchesEveryPackService, p));
   }
   if (f.taxonomyId !== undefined) {
     const t = index.taxonomies.get(f.taxonomyId);
-    and(orEveryPackService(f.taxonomyMatchesEveryPackService, t ? t.clone() : new Positions(index.size)));
+    and(orEveryPackService(f.taxonomyMatchesEveryPackService, t ? t.clone() : new Bitset(index.size)));
   }
   for (const w of f.searchWords ?? []) and(searchWord(index, w));
   if (f.day !== undefined || f.startTime !== undefined || f.endTime !== undefined) and(fromSchedules(index, f));

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { loadPack } from '../content/load.js';
 import { defaultPackDir } from '../content/pack-dir.js';
 import type { ContentPack, Service } from '../content/schema.js';
-import { Bitset } from './bitset.js';
 import { searchServices, serviceIndexFor } from './search.js';
 
 /** A small pack of our own, so each expectation names the services that prove it. */
@@ -224,17 +223,5 @@ describe('landscape search on the default pack', () => {
     ['CSE', 'ceop'],
   ])('"%s" finds %s on the first page', (q, slug) => {
     expect(slugs(searchServices(pack, { q }))).toContain(slug);
-  });
-});
-
-describe('Bitset', () => {
-  it('counts, intersects and unions across word boundaries', () => {
-    const a = Bitset.of(70, [0, 31, 32, 69]);
-    const b = Bitset.of(70, [31, 69, 5]);
-    expect(a.count()).toBe(4);
-    expect(a.countAnd(b)).toBe(2);
-    expect(Bitset.full(70).count()).toBe(70);
-    expect(a.clone().orWith(b).count()).toBe(5);
-    expect(a.clone().andWith(b).has(69)).toBe(true);
   });
 });

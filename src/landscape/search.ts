@@ -3,13 +3,13 @@
  *
  * Text goes through the landscape's own inverted index (text-index.ts: typo tolerance, prefixes,
  * and plurals through the shared stemmer), widened by the pack's abbreviations and synonyms.
- * Filters are precomputed sets of service positions (see bitset.ts), built once per pack, so a
+ * Filters are precomputed sets of service positions (see src/store/bitset.ts), built once per pack, so a
  * request never rebuilds the index nor reads every record: it ANDs a handful of bitsets, counts
  * facets, and scores only the services the filters leave to rank one page.
  */
 import { deliveryModes, providerTypes, type ContentPack, type DeliveryMode, type ProviderType, type Service } from '../content/schema.js';
 import { buildVocabulary, stem, tokenize, type Vocabulary } from '../content/vocabulary.js';
-import { Bitset } from './bitset.js';
+import { Bitset } from '../store/bitset.js';
 import { TextIndex, type TextField, type TextMatch as WordsMatch } from './text-index.js';
 
 export const referralRoutes = ['self', 'professional', 'front-door'] as const;
@@ -152,6 +152,8 @@ export function searchFieldTexts(pack: ContentPack, vocabulary: Vocabulary = bui
 }
 
 const TEXT_CACHE_SIZE = 500;
+/** choices of filters whose facet counts are kept (searches without words only) */
+const FACET_CACHE_SIZE = 500;
 
 interface TextMatch {
   words: WordsMatch;
@@ -184,6 +186,17 @@ class Index implements ServiceIndex {
   private readonly routeFacet: Facet<ReferralRoute>;
   /** positions of a set, reused by each facet count */
   private readonly scratch: Int32Array;
+  /**
+   * Sets reused by every search instead of allocating (a search is synchronous, and none of these
+   * leaves it): the results, the results but for one filter, and the union of each any-of filter's
+   * options. `none` stays empty.
+   */
+  private readonly resultSet: Bitset;
+  private readonly exceptSet: Bitset;
+  private readonly anyOfSets: Record<'delivery' | 'provider' | 'route', Bitset>;
+  private readonly none: Bitset;
+  /** facet counts by choice of filters, for searches without words: browsing repeats them */
+  private readonly facetCache = new Map<string, FacetCounts>();
   private readonly bySlug: Map<string, Service>;
 
   constructor(readonly pack: ContentPack) {
@@ -228,6 +241,10 @@ class Index implements ServiceIndex {
     this.providerFacet = facet(n, this.providerSets);
     this.routeFacet = facet(n, this.routeSets);
     this.scratch = new Int32Array(n);
+    this.resultSet = new Bitset(n);
+    this.exceptSet = new Bitset(n);
+    this.anyOfSets = { delivery: new Bitset(n), provider: new Bitset(n), route: new Bitset(n) };
+    this.none = new Bitset(n);
 
     const order = [...services.keys()];
     const collator = new Intl.Collator('en-GB', { sensitivity: 'base', numeric: true });
@@ -254,15 +271,10 @@ class Index implements ServiceIndex {
   search(query: LandscapeQuery): LandscapeResult {
     const text = query.q ? this.matchText(query.q) : undefined;
     const filters = this.filterSets(query);
-
-    const base = (except?: FilterName) => {
-      const b = text ? text.set.clone() : this.all.clone();
-      for (const [key, set] of filters) if (key !== except) b.andWith(set);
-      return b;
-    };
-    const results = base();
+    const from = text ? text.set : this.all;
+    const results = this.intersect(from, filters, undefined, this.resultSet);
     const total = results.count();
-    const facets = this.facets(base, results, total, filters);
+    const facets = text ? this.facets(from, results, total, filters) : this.cachedFacets(query, results, total, filters);
 
     const sort: SortOrder = query.sort === 'relevance' && !text ? 'name' : (query.sort ?? (text ? 'relevance' : 'name'));
     const perPage = Math.max(1, Math.min(100, query.perPage ?? DEFAULT_PER_PAGE));
@@ -284,29 +296,59 @@ class Index implements ServiceIndex {
       }
     }
     const totalWithout: LandscapeResult['totalWithout'] = {};
-    if (total === 0) for (const [key] of filters) totalWithout[key] = base(key).count();
+    if (total === 0) for (const [key] of filters) totalWithout[key] = this.intersect(from, filters, key, this.exceptSet).count();
     return { total, page, pageCount, perPage, sort, services, facets, alsoSearchedFor: text?.alsoSearchedFor ?? [], loosened: text?.loosened ?? false, totalWithout };
   }
 
+  /** The filters in use, each with its set; the sets are the index's own (or scratch): never change them. */
   private filterSets(query: LandscapeFilters): Array<[FilterName, Bitset]> {
-    const empty = () => new Bitset(this.n);
-    const anyOf = <K>(sets: Map<K, Bitset>, keys: readonly K[]) => keys.reduce((acc, k) => (sets.has(k) ? acc.orWith(sets.get(k)!) : acc), empty());
+    const anyOf = <K>(sets: Map<K, Bitset>, keys: readonly K[], into: Bitset) => keys.reduce((acc, k) => (sets.has(k) ? acc.orWith(sets.get(k)!) : acc), into.clear());
     const out: Array<[FilterName, Bitset]> = [];
-    if (query.need !== undefined) out.push(['need', this.needSets.get(query.need) ?? empty()]);
-    if (query.level !== undefined) out.push(['level', this.levelSets.get(query.level) ?? empty()]);
-    if (query.age !== undefined) out.push(['age', this.ageSets[query.age] ?? empty()]);
+    if (query.need !== undefined) out.push(['need', this.needSets.get(query.need) ?? this.none]);
+    if (query.level !== undefined) out.push(['level', this.levelSets.get(query.level) ?? this.none]);
+    if (query.age !== undefined) out.push(['age', this.ageSets[query.age] ?? this.none]);
     if (query.free) out.push(['free', this.freeSet]);
-    if (query.delivery?.length) out.push(['delivery', anyOf(this.deliverySets, query.delivery)]);
-    if (query.provider?.length) out.push(['provider', anyOf(this.providerSets, query.provider)]);
-    if (query.route?.length) out.push(['route', anyOf(this.routeSets, query.route)]);
+    if (query.delivery?.length) out.push(['delivery', anyOf(this.deliverySets, query.delivery, this.anyOfSets.delivery)]);
+    if (query.provider?.length) out.push(['provider', anyOf(this.providerSets, query.provider, this.anyOfSets.provider)]);
+    if (query.route?.length) out.push(['route', anyOf(this.routeSets, query.route, this.anyOfSets.route)]);
     return out;
   }
 
-  private facets(base: (except?: FilterName) => Bitset, results: Bitset, total: number, filters: ReadonlyArray<[FilterName, Bitset]>): FacetCounts {
-    // a facet's counts keep every other filter: unless its own filter is in use, that is the results
+  /**
+   * `from` ∩ every filter but `except`, written into `into`; `from` itself when no filter is left
+   * (so the caller only reads the result, and `from`, a cached text match, is never changed).
+   */
+  private intersect(from: Bitset, filters: ReadonlyArray<[FilterName, Bitset]>, except: FilterName | undefined, into: Bitset): Bitset {
+    let out = from;
+    for (const [key, set] of filters) {
+      if (key === except) continue;
+      out = out === from ? into.andInto(from, set) : out.andWith(set);
+    }
+    return out;
+  }
+
+  /** Without search words the counts depend only on the filters, so they are computed once per choice. */
+  private cachedFacets(query: LandscapeFilters, results: Bitset, total: number, filters: ReadonlyArray<[FilterName, Bitset]>): FacetCounts {
+    const key = JSON.stringify([query.need, query.level, query.age, query.free === true, query.delivery, query.provider, query.route]);
+    const hit = this.facetCache.get(key);
+    if (hit) {
+      // refresh its place in the least-recently-used order
+      this.facetCache.delete(key);
+      this.facetCache.set(key, hit);
+      return hit;
+    }
+    const facets = deepFreeze(this.facets(this.all, results, total, filters));
+    this.facetCache.set(key, facets);
+    if (this.facetCache.size > FACET_CACHE_SIZE) this.facetCache.delete(this.facetCache.keys().next().value!);
+    return facets;
+  }
+
+  private facets(from: Bitset, results: Bitset, total: number, filters: ReadonlyArray<[FilterName, Bitset]>): FacetCounts {
+    // a facet's counts keep every other filter: unless its own filter is in use, that is the results;
+    // each base is used before the next is built into the same scratch set
     const baseFor = (name: FilterName): [Bitset, number] => {
       if (!filters.some(([key]) => key === name)) return [results, total];
-      const b = base(name);
+      const b = this.intersect(from, filters, name, this.exceptSet);
       return [b, b.count()];
     };
     return {
@@ -451,4 +493,10 @@ export function serviceIndexFor(pack: ContentPack): ServiceIndex {
 /** Convenience for callers with a pack in hand: the cached index's search. */
 export function searchServices(pack: ContentPack, query: LandscapeQuery): LandscapeResult {
   return serviceIndexFor(pack).search(query);
+}
+
+/** Cached counts are shared by every search with the same filters: freeze them so none can change. */
+function deepFreeze<T extends object>(value: T): T {
+  for (const v of Object.values(value)) if (typeof v === 'object' && v !== null) Object.freeze(v);
+  return Object.freeze(value);
 }

@@ -5,7 +5,7 @@ import { loadPack } from '../content/load.js';
 import { defaultPackDir } from '../content/pack-dir.js';
 import type { ContentPack, Service } from '../content/schema.js';
 import { tokenize } from '../content/vocabulary.js';
-import { Bitset } from './bitset.js';
+import { Bitset } from '../store/bitset.js';
 import { indexTerms, queryTerm, SEARCH_FIELDS, searchFieldTexts, searchServices } from './search.js';
 import { boundedLevenshtein, TextIndex, topK } from './text-index.js';
 

@@ -13,7 +13,7 @@
  * number of query words it matched), so results rank as they did.
  */
 import { tokenize } from '../content/vocabulary.js';
-import { Bitset } from './bitset.js';
+import { Bitset } from '../store/bitset.js';
 
 export interface TextField {
   name: string;
@@ -41,7 +41,7 @@ export interface TermExpansion {
 export interface TextMatch {
   /** one per query word, in order (a repeated word counts twice, as it did before) */
   words: TermExpansion[];
-  /** the services that match, before any filter */
+  /** the services that match, before any filter (shared with the index's caches: read only) */
   set: Bitset;
   /** no service had every word, so the set is those with any of them */
   loosened: boolean;
@@ -250,9 +250,11 @@ export class TextIndex {
     const terms = this.queryTerms(text);
     if (terms.length === 0) return undefined;
     const words = terms.map((t) => this.expand(t));
-    const set = words[0]!.set.clone();
-    for (let i = 1; i < words.length; i++) set.andWith(words[i]!.set);
-    if (words.length > 1 && set.isEmpty()) {
+    // one word: its (cached) set as it is, no copy; match sets are only read
+    if (words.length === 1) return { words, set: words[0]!.set, loosened: false };
+    const set = new Bitset(this.documentCount).andInto(words[0]!.set, words[1]!.set);
+    for (let i = 2; i < words.length; i++) set.andWith(words[i]!.set);
+    if (set.isEmpty()) {
       for (const w of words) set.orWith(w.set);
       return { words, set, loosened: !set.isEmpty() };
     }
