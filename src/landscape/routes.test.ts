@@ -316,3 +316,14 @@ describe('shortlist', () => {
     expect(unknown.statusCode).toBe(400);
   });
 });
+
+describe('where staff type', () => {
+  it('the search box and the report form say not to type details of a child or family', async () => {
+    const t = await buildTestApp();
+    const search = await t.app.inject({ method: 'GET', url: '/services' });
+    expect(search.body).toContain('do not type the name or details of a child or family');
+    const report = await t.app.inject({ method: 'GET', url: `/services/${t.published.pack.services[0]!.slug}/report` });
+    expect(report.body).toContain('Do not include personal details about a child, a family or a member of staff.');
+    await t.close();
+  });
+});
