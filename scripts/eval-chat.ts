@@ -71,24 +71,45 @@ export interface Metrics {
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
-export function evaluateEngine(engine: ChatEngine, items: EvalItem[], rounds = 20): Metrics & { misses: string[] } {
-  const inScope = items.filter((i) => i.expect && i.expect !== 'off-topic');
-  const offTopic = items.filter((i) => i.expect === 'off-topic');
-  const dangerItems = items.filter((i) => i.danger);
+/** The in-scope and off-topic questions of a labelled set. */
+function split(items: EvalItem[]): { inScope: EvalItem[]; offTopic: EvalItem[] } {
+  return { inScope: items.filter((i) => i.expect && i.expect !== 'off-topic'), offTopic: items.filter((i) => i.expect === 'off-topic') };
+}
+
+/** What one matcher did with one in-scope question: its ranking, and the answer it gave outright, if any. */
+interface Judged {
+  expect: string;
+  ranked: string[];
+  answered: string | undefined;
+}
+
+/** Top-1, MRR over the top 10, answered-and-right and answered-and-wrong: the same scoring for every matcher. */
+function scoreInScope(judged: Judged[]): Pick<Metrics, 'top1' | 'mrr' | 'answeredCorrect' | 'wrongConfident'> {
   let top1 = 0;
+  let rr = 0;
   let answered = 0;
   let wrong = 0;
-  let rr = 0;
+  for (const j of judged) {
+    const rank = j.ranked.indexOf(j.expect);
+    if (rank === 0) top1++;
+    if (rank >= 0 && rank < 10) rr += 1 / (rank + 1);
+    if (j.answered === j.expect) answered++;
+    else if (j.answered !== undefined) wrong++;
+  }
+  const n = judged.length;
+  return { top1: top1 / n, mrr: rr / n, answeredCorrect: answered / n, wrongConfident: wrong / n };
+}
+
+export function evaluateEngine(engine: ChatEngine, items: EvalItem[], rounds = 20): Metrics & { misses: string[] } {
+  const { inScope, offTopic } = split(items);
+  const dangerItems = items.filter((i) => i.danger);
   const misses: string[] = [];
-  for (const i of inScope) {
+  const judged = inScope.map((i): Judged => {
     const r = engine.respond(i.q);
     const rank = r.ranked.findIndex((x) => x.id === i.expect);
-    if (rank === 0) top1++;
-    else misses.push(`  "${i.q}" → ${r.ranked[0]?.id ?? '(nothing)'} ${r.ranked[0]?.score.toFixed(2) ?? ''} [${r.band}], expected ${i.expect}${rank > 0 ? ` at ${rank + 1}` : ''}`);
-    if (rank >= 0) rr += 1 / (rank + 1);
-    if (r.band === 'answer' && r.answerId === i.expect) answered++;
-    if (r.band === 'answer' && r.answerId !== i.expect) wrong++;
-  }
+    if (rank !== 0) misses.push(`  "${i.q}" → ${r.ranked[0]?.id ?? '(nothing)'} ${r.ranked[0]?.score.toFixed(2) ?? ''} [${r.band}], expected ${i.expect}${rank > 0 ? ` at ${rank + 1}` : ''}`);
+    return { expect: i.expect!, ranked: r.ranked.map((x) => x.id), answered: r.band === 'answer' ? (r.answerId ?? undefined) : undefined };
+  });
   let rejected = 0;
   for (const i of offTopic) {
     const r = engine.respond(i.q);
@@ -116,10 +137,7 @@ export function evaluateEngine(engine: ChatEngine, items: EvalItem[], rounds = 2
   }
   samples.sort((a, b) => a - b);
   return {
-    top1: top1 / inScope.length,
-    answeredCorrect: answered / inScope.length,
-    wrongConfident: wrong / inScope.length,
-    mrr: rr / inScope.length,
+    ...scoreInScope(judged),
     offTopicRejection: rejected / offTopic.length,
     dangerRecall: caught / dangerItems.length,
     dangerFalseAlarm: falseAlarms.length / calm.length,
@@ -168,12 +186,7 @@ export async function trainNlpJs(engine: ChatEngine): Promise<NlpJs> {
 
 /** nlp.js on a labelled set, scored the same way as our engine. */
 export async function evaluateNlpJs({ manager }: NlpJs, items: EvalItem[]): Promise<Metrics> {
-  const inScope = items.filter((i) => i.expect && i.expect !== 'off-topic');
-  const offTopic = items.filter((i) => i.expect === 'off-topic');
-  let top1 = 0;
-  let answered = 0;
-  let wrong = 0;
-  let rr = 0;
+  const { inScope, offTopic } = split(items);
   for (const i of items.slice(0, 20)) await manager.process('en', i.q);
   const samples: number[] = [];
   const run = async (q: string) => {
@@ -182,15 +195,12 @@ export async function evaluateNlpJs({ manager }: NlpJs, items: EvalItem[]): Prom
     samples.push(Number(process.hrtime.bigint() - t) / 1e6);
     return r;
   };
+  const judged: Judged[] = [];
   for (const i of inScope) {
     const r = await run(i.q);
-    const order = (r.classifications ?? [{ intent: r.intent, score: r.score }]).map((c) => c.intent);
-    const rank = order.indexOf(i.expect!);
-    if (rank === 0) top1++;
-    if (rank >= 0 && rank < 10) rr += 1 / (rank + 1);
+    const ranked = (r.classifications ?? [{ intent: r.intent, score: r.score }]).map((c) => c.intent);
     // nlp.js answers when it picks an intent other than None (its own threshold)
-    if (r.intent === i.expect) answered++;
-    else if (r.intent !== 'None') wrong++;
+    judged.push({ expect: i.expect!, ranked, answered: r.intent !== 'None' ? r.intent : undefined });
   }
   let rejected = 0;
   for (const i of offTopic) {
@@ -199,10 +209,7 @@ export async function evaluateNlpJs({ manager }: NlpJs, items: EvalItem[]): Prom
   }
   samples.sort((a, b) => a - b);
   return {
-    top1: top1 / inScope.length,
-    answeredCorrect: answered / inScope.length,
-    wrongConfident: wrong / inScope.length,
-    mrr: rr / inScope.length,
+    ...scoreInScope(judged),
     offTopicRejection: rejected / offTopic.length,
     p50: percentile(samples, 50),
     p99: percentile(samples, 99),
