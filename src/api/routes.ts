@@ -89,16 +89,23 @@ export async function apiRoutes(app: FastifyInstance, { store }: ToolDeps): Prom
   let index: ServiceIndex = await loadServiceIndex(db);
   let refreshing: Promise<ServiceIndex> | undefined;
 
-  // a republished pack or a new feed import is picked up on the next request (one small query to
-  // see it); concurrent requests share one rebuild
+  // a republished pack or a new feed import is picked up on the next request: when the store says
+  // something was written, one small query tells whether it was the pack or a feed; concurrent
+  // requests share one rebuild
+  let seenVersion: string | undefined;
   const refresh = async (): Promise<ServiceIndex> => {
+    // read before the query: a write after it changes the version again, so the next request looks again
+    const version = store.dataVersion();
     const latest = await readGeneration();
-    if (latest.packImportId === index.generation.packImportId && latest.feedGeneration === index.generation.feedGeneration) return index;
-    state = await syncPackIndex(db, state);
-    index = await loadServiceIndex(db);
+    if (latest.packImportId !== index.generation.packImportId || latest.feedGeneration !== index.generation.feedGeneration) {
+      state = await syncPackIndex(db, state);
+      index = await loadServiceIndex(db);
+    }
+    seenVersion = version;
     return index;
   };
   const current = async (): Promise<ServiceIndex> => {
+    if (refreshing === undefined && store.dataVersion() === seenVersion) return index;
     refreshing ??= refresh().finally(() => {
       refreshing = undefined;
     });

@@ -16,6 +16,12 @@ export interface Store {
   readonly content: ContentRepository;
   /** true when the database answers a trivial query */
   ping(): Promise<boolean>;
+  /**
+   * A value that changes whenever data may have changed, committed by this process or another: a
+   * cheap look (no query through the query layer) that lets an in-memory index skip its freshness
+   * query while nothing was written. Writes of any table change it, so a change is a hint, not proof.
+   */
+  dataVersion(): string;
   close(): Promise<void>;
 }
 
@@ -42,6 +48,9 @@ export async function openSqliteStore(file: string): Promise<Store> {
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrateToLatest(db);
+  // data_version changes when another connection commits; total_changes() counts this connection's writes
+  const otherConnections = sqlite.prepare('PRAGMA data_version').pluck();
+  const thisConnection = sqlite.prepare('SELECT total_changes()').pluck();
   return {
     db,
     content: new ContentRepository(db),
@@ -52,6 +61,9 @@ export async function openSqliteStore(file: string): Promise<Store> {
       } catch {
         return false;
       }
+    },
+    dataVersion() {
+      return `${String(otherConnections.get())}.${String(thisConnection.get())}`;
     },
     async close() {
       await db.destroy();
