@@ -22,8 +22,11 @@ function readOpenApi(): string {
   return readFileSync(join(projectRoot(), 'src', 'api', 'oruk', 'openapi.json'), 'utf8');
 }
 
-/** The profile's page wrapper around already-serialised items. */
-export function pageJson(total: number, paging: Paging, items: string[]): string {
+const COMMA = Buffer.from(',');
+const END = Buffer.from(']}');
+
+/** The profile's page wrapper around already-serialised, UTF-8 encoded items. */
+export function pageJson(total: number, paging: Paging, items: readonly Buffer[]): Buffer {
   const totalPages = Math.ceil(total / paging.perPage);
   const head = {
     total_items: total,
@@ -34,10 +37,16 @@ export function pageJson(total: number, paging: Paging, items: string[]): string
     last_page: paging.page >= totalPages,
     empty: items.length === 0,
   };
-  return `${JSON.stringify(head).slice(0, -1)},"contents":[${items.join(',')}]}`;
+  const chunks: Buffer[] = [Buffer.from(`${JSON.stringify(head).slice(0, -1)},"contents":[`, 'utf8')];
+  items.forEach((item, i) => {
+    if (i > 0) chunks.push(COMMA);
+    chunks.push(item);
+  });
+  chunks.push(END);
+  return Buffer.concat(chunks);
 }
 
-function sendJson(reply: FastifyReply, body: string): FastifyReply {
+function sendJson(reply: FastifyReply, body: string | Buffer): FastifyReply {
   return reply.type('application/json; charset=utf-8').send(body);
 }
 
@@ -186,7 +195,7 @@ export async function apiRoutes(app: FastifyInstance, { store }: ToolDeps): Prom
     const ix = await current();
     if (notModified(req, reply, ix)) return reply;
     const all = state?.taxonomies.taxonomies ?? [];
-    const items = all.slice((paging.page - 1) * paging.perPage, paging.page * paging.perPage).map((t) => JSON.stringify(taxonomyJson(t, false)));
+    const items = all.slice((paging.page - 1) * paging.perPage, paging.page * paging.perPage).map((t) => Buffer.from(JSON.stringify(taxonomyJson(t, false)), 'utf8'));
     return sendJson(reply, pageJson(all.length, paging, items));
   });
 
@@ -205,7 +214,7 @@ export async function apiRoutes(app: FastifyInstance, { store }: ToolDeps): Prom
     const ix = await current();
     if (notModified(req, reply, ix)) return reply;
     const all = [...(state?.taxonomies.termById.values() ?? [])];
-    const items = all.slice((paging.page - 1) * paging.perPage, paging.page * paging.perPage).map((t) => JSON.stringify(t));
+    const items = all.slice((paging.page - 1) * paging.perPage, paging.page * paging.perPage).map((t) => Buffer.from(JSON.stringify(t), 'utf8'));
     return sendJson(reply, pageJson(all.length, paging, items));
   });
 

@@ -32,8 +32,11 @@ export interface ServiceIndex {
   /** when the newest import behind this index ran: the lists' Last-Modified */
   lastModified: Date;
   size: number;
-  /** position → the service's list item (the profile's service_list), serialised */
-  listJson: string[];
+  /**
+   * position → the service's list item (the profile's service_list), serialised and UTF-8 encoded
+   * once: a page of results is these bytes copied, not a long string encoded again per response
+   */
+  listJson: Buffer[];
   pack: Bitset;
   terms: Map<string, Bitset>;
   taxonomies: Map<string, Bitset>;
@@ -56,7 +59,7 @@ export interface ServiceIndex {
    */
   pieces: Map<string, Uint32Array>;
   /** service_at_location list items in their name order, with their service's position */
-  serviceAtLocations: Array<{ position: number; json: string }>;
+  serviceAtLocations: Array<{ position: number; json: Buffer }>;
 }
 
 function bySchedule(a: Schedule, b: Schedule): number {
@@ -81,12 +84,12 @@ export async function loadServiceIndex(db: ApiDb): Promise<ServiceIndex> {
       .execute();
     const size = rows.length;
     const position = new Map<string, number>();
-    const listJson: string[] = new Array(size);
+    const listJson: Buffer[] = new Array(size);
     const pack = new Bitset(size);
     const words = new Map<string, number[]>();
     rows.forEach((r, i) => {
       position.set(r.id, i);
-      listJson[i] = r.list_json;
+      listJson[i] = Buffer.from(r.list_json, 'utf8');
       if (r.owner === 'pack') pack.add(i);
       for (const w of r.search_text.split(' ')) {
         if (!w) continue;
@@ -141,7 +144,8 @@ export async function loadServiceIndex(db: ApiDb): Promise<ServiceIndex> {
     for (const s of salRows) {
       const p = position.get(s.service_id);
       if (p === undefined) continue;
-      serviceAtLocations.push({ position: p, json: JSON.stringify(serviceAtLocationListItem(JSON.parse(s.json) as Json, JSON.parse(listJson[p]!) as Json)) });
+      const item = serviceAtLocationListItem(JSON.parse(s.json) as Json, JSON.parse(rows[p]!.list_json) as Json);
+      serviceAtLocations.push({ position: p, json: Buffer.from(JSON.stringify(item), 'utf8') });
     }
 
     const packTime = await trx.selectFrom('content_import').select('imported_at').where('id', '=', generation.packImportId).executeTakeFirst();
@@ -263,7 +267,7 @@ export function matching(index: ServiceIndex, f: ServiceFilters): Bitset | undef
 }
 
 /** One page of /services: the total and the page's items, serialised. */
-export function pageOfServices(index: ServiceIndex, f: ServiceFilters, page: number, perPage: number): Page<string> {
+export function pageOfServices(index: ServiceIndex, f: ServiceFilters, page: number, perPage: number): Page<Buffer> {
   const set = matching(index, f);
   const offset = (page - 1) * perPage;
   if (!set) return { total: index.size, rows: index.listJson.slice(offset, offset + perPage) };
@@ -271,12 +275,12 @@ export function pageOfServices(index: ServiceIndex, f: ServiceFilters, page: num
 }
 
 /** One page of /service_at_locations: the total and the page's items, serialised. */
-export function pageOfServiceAtLocations(index: ServiceIndex, f: ServiceFilters, page: number, perPage: number): Page<string> {
+export function pageOfServiceAtLocations(index: ServiceIndex, f: ServiceFilters, page: number, perPage: number): Page<Buffer> {
   const set = matching(index, f);
   const offset = (page - 1) * perPage;
   const all = index.serviceAtLocations;
   if (!set) return { total: all.length, rows: all.slice(offset, offset + perPage).map((s) => s.json) };
-  const rows: string[] = [];
+  const rows: Buffer[] = [];
   let total = 0;
   for (const s of all) {
     if (!set.has(s.position)) continue;
