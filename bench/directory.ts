@@ -13,7 +13,7 @@ import { deliveryModes, providerTypes, service as serviceSchema, type ContentPac
 import { openSqliteStore } from '../src/store/store.js';
 import { termId } from '../src/api/taxonomies.js';
 import '../src/sections.js';
-import { loadUrl, startServerProcess, type BenchRow } from './lib.js';
+import { browserCookies, loadUrl, startServerProcess, type BenchRow } from './lib.js';
 import type { BenchSection } from './run.js';
 
 const SERVICE_COUNT = Number(process.env['BENCH_SERVICES'] ?? 20_000);
@@ -169,13 +169,15 @@ export async function run(): Promise<BenchSection> {
       const middle = services[Math.floor(services.length / 2)]!;
       const search = `/services?q=support&need=${need.id}&level=${level.id}`;
 
-      const staticRow = await loadUrl('static route (/public/app.css)', `${base}/public/app.css`);
-      const searchRow = await loadUrl(`landscape search, two filters, one URL repeated (${search})`, `${base}${search}`);
+      // pages are loaded as a browser part way through a visit loads them: with the session's cookie
+      const headers = await browserCookies(`${base}/services`);
+      const staticRow = await loadUrl('static route (/public/app.css)', `${base}/public/app.css`, { headers });
+      const searchRow = await loadUrl(`landscape search, two filters, one URL repeated (${search})`, `${base}${search}`, { headers });
       // the landscape caches rendered pages by URL: rotate through many different searches so that
-      // every request runs the search and renders the page
+      // every request runs the search and puts the page together
       const variedPaths = variedSearchPaths(pack);
-      const variedRow = await loadUrl('landscape search, two filters, 2,000 different URLs (no page cache hits)', `${base}/services`, { paths: variedPaths });
-      const pageRow = await loadUrl('service page (/services/<slug>)', `${base}/services/${middle.slug}`);
+      const variedRow = await loadUrl('landscape search, two filters, 2,000 different URLs (no page cache hits)', `${base}/services`, { paths: variedPaths, headers });
+      const pageRow = await loadUrl('service page (/services/<slug>)', `${base}/services/${middle.slug}`, { headers });
       const apiRow = await loadUrl('API list page (/api/v1/services?page=3&per_page=50)', `${base}/api/v1/services?page=3&per_page=50`);
       const apiVariedRow = await loadUrl('API list pages, 2,000 different URLs (page, per_page, filters, search)', `${base}/api/v1/services`, { paths: variedApiPaths(pack) });
 

@@ -1,5 +1,6 @@
 /** Shared bench helpers: the server in its own process, HTTP load with autocannon on loopback, the printed table. */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 
@@ -15,6 +16,8 @@ export interface BenchRow {
   /** a goal and whether it was met, e.g. "p95 < 30 ms: yes" */
   goal?: string;
   errors?: number;
+  /** the server process's CPU time (user + system) per request, ms: what a request costs the server alone */
+  serverCpu?: number;
 }
 
 export interface HttpLoadOptions {
@@ -37,12 +40,33 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
+/** bench servers by origin, so a load on one of their URLs can read the server's CPU time */
+const serverPids = new Map<string, number>();
+
+/** The CPU time a process has used, ms, from /proc (Linux); undefined elsewhere. */
+function processCpuMs(pid: number): number | undefined {
+  try {
+    // fields after the command name (which is in parentheses): utime and stime are the 12th and 13th
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks();
+  } catch {
+    return undefined;
+  }
+}
+let ticks: number | undefined;
+function clockTicks(): number {
+  ticks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  return ticks;
+}
+
 /**
  * Starts the real app in a child process (bench/serve.ts) on the given pack and database, and waits
  * until it listens. Loading it from this process then measures the server, not a shared event loop.
  */
 export async function startServerProcess(packDir: string, databaseFile: string, timeoutMs = 180_000): Promise<BenchServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/serve.ts'], {
+  // BENCH_NODE_ARGS: flags for the server's Node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its time goes
+  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'bench/serve.ts'], {
     env: { ...process.env, BENCH_PACK: packDir, BENCH_DB: databaseFile },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -60,6 +84,7 @@ export async function startServerProcess(packDir: string, databaseFile: string, 
       reject(new Error(`the bench server exited with code ${code}`));
     });
   });
+  if (child.pid !== undefined) serverPids.set(new URL(baseUrl).origin, child.pid);
   return {
     baseUrl,
     stop: () =>
@@ -69,6 +94,22 @@ export async function startServerProcess(packDir: string, databaseFile: string, 
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * The cookies a browser holds after its first page of the app (the CSRF secret), as a Cookie header:
+ * loads that send it measure a member of staff part way through a visit, as a browser would send it
+ * with every request, not a first visit each time.
+ */
+export async function browserCookies(pageUrl: string): Promise<Record<string, string>> {
+  const res = await fetch(pageUrl);
+  await res.arrayBuffer();
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  if (!cookie) throw new Error(`${pageUrl} set no cookie`);
+  return { cookie };
 }
 
 /** Loads one URL on this machine (loopback only) for a bounded time; latencies in milliseconds. */
@@ -96,7 +137,10 @@ export async function loadUrl(name: string, url: string, opts: HttpLoadOptions =
   };
   // autocannon reports p97.5, not p95: keep every response time and take exact percentiles
   instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => samples.push(responseTime));
+  const pid = serverPids.get(new URL(url).origin);
+  const cpuBefore = pid === undefined ? undefined : processCpuMs(pid);
   const r = await instance;
+  const cpuAfter = pid === undefined ? undefined : processCpuMs(pid);
   samples.sort((a, b) => a - b);
   const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))];
   return {
@@ -107,6 +151,7 @@ export async function loadUrl(name: string, url: string, opts: HttpLoadOptions =
     p99: pct(99),
     throughput: r.requests.average,
     errors: r.errors + r.non2xx,
+    serverCpu: cpuBefore !== undefined && cpuAfter !== undefined && samples.length > 0 ? (cpuAfter - cpuBefore) / samples.length : undefined,
   };
 }
 
@@ -130,9 +175,9 @@ const fmt = (n: number | undefined, digits = 2) => (n === undefined ? '' : n.toF
 
 export function printTable(title: string, rows: BenchRow[]): void {
   console.log(`\n## ${title}\n`);
-  console.log('| measure | setup | p50 ms | p95 ms | p99 ms | per second | errors | goal |');
-  console.log('|---|---|---:|---:|---:|---:|---:|---|');
+  console.log('| measure | setup | p50 ms | p95 ms | p99 ms | per second | server CPU ms/request | errors | goal |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows) {
-    console.log(`| ${r.name} | ${r.setup} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.throughput, 0)} | ${r.errors ?? ''} | ${r.goal ?? ''} |`);
+    console.log(`| ${r.name} | ${r.setup} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.throughput, 0)} | ${fmt(r.serverCpu, 3)} | ${r.errors ?? ''} | ${r.goal ?? ''} |`);
   }
 }

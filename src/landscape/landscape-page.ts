@@ -60,8 +60,8 @@ export type FacetCounts = LandscapeResult['facets'];
 export type CountText = (facet: keyof FacetCounts, key: string) => string | number;
 
 export const countsOf =
-  (f: FacetCounts): CountText =>
-  (facet, key) => {
+  (f: FacetCounts) =>
+  (facet: keyof FacetCounts, key: string): number => {
     const counts = f[facet];
     return typeof counts === 'number' ? counts : ((counts as Record<string, number>)[key] ?? 0);
   };
@@ -104,8 +104,9 @@ export function landscapeNotices(parsed: ParsedLandscapeQuery, result: Landscape
 }
 
 /**
- * `itemHtml`, when given, is each result already rendered (the route keeps them per service); without
- * it the template renders each result itself.
+ * `itemHtml`, when given, gives what stands for each result (by its place on the page) in the
+ * template's output: the route puts in results rendered once per service. Without it the template
+ * renders each result itself.
  */
 export function landscapeView(
   index: ServiceIndex,
@@ -113,7 +114,7 @@ export function landscapeView(
   result: LandscapeResult,
   shortlist: ReadonlySet<string>,
   today: Date,
-  itemHtml?: (s: Service, returnTo: string) => unknown,
+  itemHtml?: (s: Service, i: number) => unknown,
 ) {
   const pack = index.pack;
   const { query } = parsed;
@@ -166,7 +167,7 @@ export function landscapeView(
       q: query.q,
       alsoSearchedFor: result.alsoSearchedFor.slice(0, 6),
       loosened: result.loosened,
-      items: itemHtml ? result.services.map((s) => ({ html: itemHtml(s, returnTo) })) : result.services.map((s) => summariseService(s, pack, names, shortlist, today)),
+      items: itemHtml ? result.services.map((s, i) => ({ html: itemHtml(s, i) })) : result.services.map((s) => summariseService(s, pack, names, shortlist, today)),
       active,
       filtered: hasFilters(query),
       clearHref: landscapeHref({ q: query.q }),

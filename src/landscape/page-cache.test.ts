@@ -1,27 +1,49 @@
 import { describe, expect, it } from 'vitest';
-import { BODY_MARK, CSRF_MARK, escapeHtml, fillFrame, fillSlots, NONCE_MARK, PageCache, personalise, preparePage, prepareSlots, slotMark, TITLE_MARK } from './page-cache.js';
+import { BODY_MARK, compilePage, compileTemplate, CSRF_MARK, escapeHtml, NONCE_MARK, numberBytes, PageCache, PageWriter, personalise, RETURN_MARK, slotMark, TITLE_MARK, type Mark } from './page-cache.js';
 
-describe('landscape page frames', () => {
+const text = (b: Buffer) => b.toString('utf8');
+
+describe('landscape page pieces', () => {
   it('puts the escaped title words and the content into the frame, then each response its nonce and token', () => {
-    const frame = preparePage(`<title>Find: ${TITLE_MARK}</title>\n    <script nonce="${NONCE_MARK}"></script><main>${BODY_MARK}</main>`);
-    const body = preparePage(`<form>\n      <input name="_csrf" value="${CSRF_MARK}"></form><p>${CSRF_MARK}</p>`);
-    const page = fillFrame(frame, `<b>"food" & 'bank'</b>`, body);
-    const html = personalise(page, 'N1', 'T1');
-    expect(html).toBe(`<title>Find: &lt;b&gt;&quot;food&quot; &amp; &#39;bank&#39;&lt;/b&gt;</title>\n<script nonce="N1"></script><main><form>\n<input name="_csrf" value="T1"></form><p>T1</p></main>`);
+    const frame = compileTemplate(`<title>Find: ${TITLE_MARK}</title>\n    <script nonce="${NONCE_MARK}"></script><main>${BODY_MARK}</main>`);
+    const body = compileTemplate(`<form>\n      <input name="_csrf" value="${CSRF_MARK}"></form><p>${CSRF_MARK}</p>`);
+    const writer = new PageWriter().write({ template: frame, fill: (m: Mark | number) => (m === 'title' ? escapeHtml(`<b>"food" & 'bank'</b>`) : { template: body, fill: () => '' }) });
+    const expected = `<title>Find: &lt;b&gt;&quot;food&quot; &amp; &#39;bank&#39;&lt;/b&gt;</title>\n<script nonce="N1"></script><main><form>\n<input name="_csrf" value="T1"></form><p>T1</p></main>`;
+    expect(text(writer.toBuffer('N1', 'T1'))).toBe(expected);
+    const page = writer.finish();
+    expect(text(personalise(page, 'N1', 'T1'))).toBe(expected);
     // the same page serves the next response with its own values
-    expect(personalise(page, 'N2', 'T2')).toContain('value="T2"');
+    expect(text(personalise(page, 'N2', 'T2'))).toContain('value="T2"');
+    expect(page.marks).toEqual(['nonce', 'csrf', 'csrf']);
+  });
+
+  it('fills each numbered slot, as often as it appears, with text, bytes or another piece', () => {
+    const form = compileTemplate(`<p>${slotMark(1)}</p>\n    <input value="${slotMark(0)}" name="${CSRF_MARK}">${slotMark(1)}<ul>${slotMark(12)}</ul>`);
+    const item = compileTemplate(`<li><a href="${RETURN_MARK}">é</a></li>`);
+    const back = Buffer.from('/services?q=a&amp;b', 'utf8');
+    const fill = (m: Mark | number) => (m === 12 ? { template: item, fill: () => back } : m === 0 ? 'words' : '42');
+    const page = new PageWriter().write({ template: form, fill }).finish();
+    expect(text(new PageWriter().write({ template: form, fill }).toBuffer('n', 'T'))).toBe(text(personalise(page, 'n', 'T')));
+    expect(text(personalise(page, 'n', 'T'))).toBe(`<p>42</p>\n<input value="words" name="T">42<ul><li><a href="/services?q=a&amp;b">é</a></li></ul>`);
+  });
+
+  it('keeps multi-byte text whole across the marks', () => {
+    const page = compilePage(`“quotes” ${NONCE_MARK}—dash ${CSRF_MARK}£`);
+    expect(text(personalise(page, 'ñ', '€'))).toBe('“quotes” ñ—dash €£');
+  });
+
+  it('refuses a finished page that still has a per-search mark, and an unknown mark', () => {
+    expect(() => compilePage(`<title>${TITLE_MARK}</title>`)).toThrow(/title/);
+    expect(() => compileTemplate(`${NONCE_MARK.slice(0, -1)}z`)).toThrow(/unknown page mark/);
+  });
+
+  it('writes counts as their digits', () => {
+    expect([0, 7, 45, 20000, 123456].map((n) => text(numberBytes(n)))).toEqual(['0', '7', '45', '20000', '123456']);
+    expect(numberBytes(45)).toBe(numberBytes(45));
   });
 
   it('escapes as the templates do', () => {
     expect(escapeHtml(`a\\b<>&"'`)).toBe('a&#92;b&lt;&gt;&amp;&quot;&#39;');
-  });
-});
-
-describe('slotted content', () => {
-  it('fills each numbered slot, as often as it appears, and leaves the response marks for later', () => {
-    const text = prepareSlots(`<p>${slotMark(1)}</p>\n    <input value="${slotMark(0)}" name="${CSRF_MARK}">${slotMark(1)}`);
-    expect(fillSlots(text, ['words', '42'])).toBe(`<p>42</p>\n<input value="words" name="${CSRF_MARK}">42`);
-    expect(fillSlots(text, ['other', '7'])).toBe(`<p>7</p>\n<input value="other" name="${CSRF_MARK}">7`);
   });
 });
 

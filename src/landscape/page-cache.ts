@@ -1,38 +1,45 @@
 /**
- * A small cache of rendered landscape pages. Staff repeat the same searches and filters (and links
- * from the chat bot and the council website name the same few), and rendering the page costs more
- * than searching. Each entry is the page rendered with placeholders for the two per-request values,
- * the CSP nonce and the CSRF token, kept as the text between them: a response is those texts joined
- * with the values in between, with no re-rendering. (Text, not pre-encoded bytes: V8 joins strings
- * without copying and the socket encodes the page once; building Buffers cost more for a page seen
- * once than encoding saves for a page seen again.)
+ * Landscape pages put together from pieces rendered once. Rendering with Nunjucks costs more than
+ * searching, and most of a results page is the same from one search to the next: the layout around
+ * it, the filter form (but for its counts and words), each result. So each piece is rendered once
+ * with marks where the per-search or per-response values go, encoded to UTF-8 once and split at the
+ * marks (a `Template`); a response is the pieces' bytes copied in order with the values between
+ * them. Nothing is encoded twice and the heap holds no long strings, which is what kept garbage
+ * collection busy when pages were put together as text.
  *
- * A page the cache does not hold is put together the same way: its frame (the layout around the
- * content, the same for every search) is rendered once per pack with marks for the title and the
- * content, so a search renders only its own content.
+ * Finished pages are cached by address too (staff repeat the same searches, and links from the chat
+ * bot and the council website name the same few), with marks left only for the two values each
+ * response has of its own: the CSP nonce and the CSRF token.
  */
 import { randomUUID } from 'node:crypto';
 
-// Each mark is one random base and a letter, so a page is split by searching for the base alone.
+// Every mark is one random base, a letter and, for numbered slots, a number and a full stop: a page
+// is split by searching for the base alone. The base is only letters, digits and dashes, so the
+// templates' escaping leaves it as it is, in text and in attributes alike.
 const MARK_BASE = `m${randomUUID()}`;
 export const NONCE_MARK = `${MARK_BASE}n`;
 export const CSRF_MARK = `${MARK_BASE}c`;
 export const TITLE_MARK = `${MARK_BASE}t`;
 export const BODY_MARK = `${MARK_BASE}b`;
-/** where a cached result's returnTo goes: replaced before the page is split at the other marks */
+/** where a result's "return to" address goes (the page it is shown on) */
 export const RETURN_MARK = `${MARK_BASE}r`;
-const MARK_NAMES: Record<string, Mark> = { n: 'nonce', c: 'csrf', t: 'title', b: 'body' };
+/** numbered slots: the parts of a piece that change with the search (counts, words, results) */
+export const slotMark = (n: number): string => `${MARK_BASE}s${n}.`;
 
-/** per response: the CSP nonce and CSRF token; per search (frames only): the page title's words and the content */
-type Mark = 'nonce' | 'csrf' | 'title' | 'body';
+/** per response: `nonce`, `csrf`; per search: the rest */
+export type Mark = 'nonce' | 'csrf' | 'title' | 'body' | 'return';
+const MARK_NAMES: Record<string, Mark> = { n: 'nonce', c: 'csrf', t: 'title', b: 'body', r: 'return' };
 
-export interface CachedPage {
-  /** text between the marks */
-  parts: string[];
-  /** the same, encoded once the page is served a second time (see `personaliseBytes`) */
-  bytes?: Buffer[];
-  /** which value goes after each part but the last */
-  marks: Mark[];
+/** Rendered HTML, encoded, split at its marks: `parts[i]`, then what `marks[i]` names, then `parts[i + 1]`. */
+export interface Template {
+  parts: Buffer[];
+  /** a named mark, or a slot's number */
+  marks: Array<Mark | number>;
+}
+
+/** A finished page: marks for the nonce and CSRF token only. */
+export interface CachedPage extends Template {
+  marks: Array<'nonce' | 'csrf'>;
 }
 
 /** Indentation dropped: the landscape pages have no <pre> or <textarea>. */
@@ -40,21 +47,35 @@ export function stripIndentation(html: string): string {
   return html.replace(/\n[ \t]+/g, '\n');
 }
 
-/** Splits a page rendered with the marks into its cached form, dropping indentation unless the caller already has. */
-export function preparePage(html: string, stripped = false): CachedPage {
-  const text = stripped ? html : stripIndentation(html);
-  const parts: string[] = [];
-  const marks: CachedPage['marks'] = [];
+/** Splits HTML rendered with marks into a template, dropping its indentation. */
+export function compileTemplate(html: string): Template {
+  const text = stripIndentation(html);
+  const parts: Buffer[] = [];
+  const marks: Template['marks'] = [];
   let from = 0;
   for (let at = text.indexOf(MARK_BASE); at !== -1; at = text.indexOf(MARK_BASE, from)) {
-    const mark = MARK_NAMES[text.charAt(at + MARK_BASE.length)];
-    if (!mark) break;
-    parts.push(text.slice(from, at));
-    marks.push(mark);
-    from = at + MARK_BASE.length + 1;
+    const letter = text.charAt(at + MARK_BASE.length);
+    parts.push(Buffer.from(text.slice(from, at), 'utf8'));
+    if (letter === 's') {
+      const end = text.indexOf('.', at + MARK_BASE.length + 1);
+      marks.push(Number(text.slice(at + MARK_BASE.length + 1, end)));
+      from = end + 1;
+    } else {
+      const mark = MARK_NAMES[letter];
+      if (!mark) throw new Error(`unknown page mark "${letter}"`);
+      marks.push(mark);
+      from = at + MARK_BASE.length + 1;
+    }
   }
-  parts.push(text.slice(from));
+  parts.push(Buffer.from(text.slice(from), 'utf8'));
   return { parts, marks };
+}
+
+/** A template whose only marks are the nonce and CSRF token, ready to cache and personalise. */
+export function compilePage(html: string): CachedPage {
+  const page = compileTemplate(html);
+  for (const m of page.marks) if (m !== 'nonce' && m !== 'csrf') throw new Error(`a finished page still has a "${m}" mark`);
+  return page as CachedPage;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '"': '&quot;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '\\': '&#92;' };
@@ -64,84 +85,84 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&"'<>\\]/g, (c) => ESCAPES[c]!);
 }
 
-/** A frame with its title words (escaped here) and its content in place: a page ready for `personalise`. */
-export function fillFrame(frame: CachedPage, title: string, body: CachedPage): CachedPage {
-  const parts: string[] = [];
-  const marks: CachedPage['marks'] = [];
-  let pending = frame.parts[0]!;
-  const flush = (mark: Mark) => {
-    parts.push(pending);
-    marks.push(mark);
-    pending = '';
-  };
-  frame.marks.forEach((mark, i) => {
-    if (mark === 'title') pending += escapeHtml(title);
-    else if (mark === 'body') {
-      pending += body.parts[0]!;
-      body.marks.forEach((m, j) => {
-        flush(m);
-        pending += body.parts[j + 1]!;
-      });
-    } else flush(mark);
-    pending += frame.parts[i + 1]!;
-  });
-  parts.push(pending);
-  return { parts, marks };
+/** A template and what goes into each of its marks (the nonce and token aside) */
+export interface Piece {
+  template: Template;
+  fill(mark: Mark | number): Fill;
 }
 
-/** The page for one response, with this request's nonce and CSRF token, as text: for a page just put together. */
-export function personalise(page: CachedPage, nonce: string | undefined, csrfToken: string): string {
-  const values = { nonce: nonce ?? '', csrf: csrfToken, title: '', body: '' };
-  let out = page.parts[0]!;
-  for (let i = 0; i < page.marks.length; i++) out += values[page.marks[i]!] + page.parts[i + 1]!;
-  return out;
-}
+/** What goes into a slot or named mark: HTML text (escape words first), bytes, or another piece. */
+export type Fill = string | Buffer | Piece;
 
 /**
- * The same as bytes, for a page served from the cache: its text is encoded on its second use and the
- * bytes kept, so a popular page is one copy of ready-encoded segments per response.
+ * Puts a page together from templates: the bytes of each piece in order and each slot's value,
+ * with marks kept for each response's nonce and CSRF token. The result is a response's bytes
+ * (`toBuffer`, one copy) or a page to cache (`finish`).
  */
-export function personaliseBytes(page: CachedPage, nonce: string | undefined, csrfToken: string): Buffer {
-  const bytes = (page.bytes ??= page.parts.map((p) => Buffer.from(p, 'utf8')));
-  const values = { nonce: Buffer.from(nonce ?? '', 'utf8'), csrf: Buffer.from(csrfToken, 'utf8'), title: Buffer.alloc(0), body: Buffer.alloc(0) };
-  const chunks: Buffer[] = [bytes[0]!];
-  for (let i = 0; i < page.marks.length; i++) chunks.push(values[page.marks[i]!], bytes[i + 1]!);
-  return Buffer.concat(chunks);
-}
+export class PageWriter {
+  private readonly chunks: Buffer[] = [];
+  /** the response marks, by the index in `chunks` they come before */
+  private readonly marks: Array<{ at: number; mark: 'nonce' | 'csrf' }> = [];
 
-// Slots: numbered marks for the parts of a search's content that change with the search (counts,
-// the search words, the results), so the rest is rendered once and reused. `<base>s<number>.`
-const SLOT_BASE = `${MARK_BASE}s`;
-export const slotMark = (n: number): string => `${SLOT_BASE}${n}.`;
-
-/** Text with numbered slots, split once: filling it is one join. Other marks (nonce, CSRF) stay in the text. */
-export interface SlottedText {
-  parts: string[];
-  /** the slot number after each part but the last */
-  slots: number[];
-}
-
-/** Splits rendered text at its slot marks (indentation dropped). */
-export function prepareSlots(html: string): SlottedText {
-  const text = stripIndentation(html);
-  const parts: string[] = [];
-  const slots: number[] = [];
-  let from = 0;
-  for (let at = text.indexOf(SLOT_BASE); at !== -1; at = text.indexOf(SLOT_BASE, from)) {
-    const end = text.indexOf('.', at + SLOT_BASE.length);
-    parts.push(text.slice(from, at));
-    slots.push(Number(text.slice(at + SLOT_BASE.length, end)));
-    from = end + 1;
+  write(value: Fill): this {
+    if (typeof value === 'string') {
+      if (value) this.chunks.push(Buffer.from(value, 'utf8'));
+    } else if (Buffer.isBuffer(value)) {
+      this.chunks.push(value);
+    } else {
+      const { template, fill } = value;
+      const { parts, marks } = template;
+      for (let i = 0; i < marks.length; i++) {
+        this.chunks.push(parts[i]!);
+        const mark = marks[i]!;
+        if (mark === 'nonce' || mark === 'csrf') this.marks.push({ at: this.chunks.length, mark });
+        else this.write(fill(mark));
+      }
+      this.chunks.push(parts[parts.length - 1]!);
+    }
+    return this;
   }
-  parts.push(text.slice(from));
-  return { parts, slots };
+
+  /** The response: the page with this response's nonce and token, copied once. */
+  toBuffer(nonce: string | undefined, csrfToken: string): Buffer {
+    const values = { nonce: Buffer.from(nonce ?? '', 'utf8'), csrf: Buffer.from(csrfToken, 'utf8') };
+    const out: Buffer[] = [];
+    let from = 0;
+    for (const { at, mark } of this.marks) {
+      for (let i = from; i < at; i++) out.push(this.chunks[i]!);
+      out.push(values[mark]);
+      from = at;
+    }
+    for (let i = from; i < this.chunks.length; i++) out.push(this.chunks[i]!);
+    return Buffer.concat(out);
+  }
+
+  /** The page to keep: each run of bytes between the nonce and token marks copied into one part. */
+  finish(): CachedPage {
+    const parts: Buffer[] = [];
+    let from = 0;
+    for (const { at } of this.marks) {
+      parts.push(Buffer.concat(this.chunks.slice(from, at)));
+      from = at;
+    }
+    parts.push(Buffer.concat(this.chunks.slice(from)));
+    return { parts, marks: this.marks.map((m) => m.mark) };
+  }
 }
 
-/** The text with each slot's value (already HTML: escape words before passing them). */
-export function fillSlots(text: SlottedText, values: readonly string[]): string {
-  let out = text.parts[0]!;
-  for (let i = 0; i < text.slots.length; i++) out += values[text.slots[i]!]! + text.parts[i + 1]!;
-  return out;
+const numbers: Buffer[] = [];
+/** A count as bytes: the same few numbers fill every form, so each is encoded once. */
+export function numberBytes(n: number): Buffer {
+  if (!Number.isInteger(n) || n < 0 || n >= 100_000) return Buffer.from(String(n), 'latin1');
+  return (numbers[n] ??= Buffer.from(String(n), 'latin1'));
+}
+
+/** The page for one response, with its CSP nonce and CSRF token: one copy of the page's bytes. */
+export function personalise(page: CachedPage, nonce: string | undefined, csrfToken: string): Buffer {
+  const values = { nonce: Buffer.from(nonce ?? '', 'utf8'), csrf: Buffer.from(csrfToken, 'utf8') };
+  const chunks: Buffer[] = [page.parts[0]!];
+  for (let i = 0; i < page.marks.length; i++) chunks.push(values[page.marks[i]!], page.parts[i + 1]!);
+  return Buffer.concat(chunks);
 }
 
 /**

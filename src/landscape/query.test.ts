@@ -80,12 +80,3 @@ describe('shortlist cookie', () => {
     for (const bad of ['https://evil.example', '//evil.example', '/services//evil', '/servicesx', '/\\evil', 42]) expect(safeReturnTo(bad)).toBe('/services/shortlist');
   });
 });
-
-describe('page cache', () => {
-  it('fills every placeholder with this response’s nonce and token', async () => {
-    const { CSRF_MARK, NONCE_MARK, personalise, preparePage } = await import('./page-cache.js');
-    const page = preparePage(`<script nonce="${NONCE_MARK}"></script>\n    <input value="${CSRF_MARK}"><input value="${CSRF_MARK}">é`);
-    expect(personalise(page, 'n1', 't1')).toBe('<script nonce="n1"></script>\n<input value="t1"><input value="t1">é');
-    expect(personalise(page, 'n2', 't2')).toContain('nonce="n2"');
-  });
-});

@@ -1,10 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTestApp, csrfFrom, type TestApp } from '../../test/helpers/app.js';
+import { landscapeView } from './landscape-page.js';
+import { stripIndentation } from './page-cache.js';
+import { parseLandscapeQuery } from './query.js';
 import { ReportRepository } from './reports.js';
+import { serviceIndexFor } from './search.js';
+import { readShortlist } from './shortlist.js';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await buildTestApp();
+  // the landscape page rendered whole by its templates, in one pass, to compare with the page the
+  // route puts together from pieces rendered once
+  t.app.get('/services/test-whole-page', (request, reply) => {
+    const pack = t.published.pack;
+    const index = serviceIndexFor(pack);
+    const parsed = parseLandscapeQuery(request.query as Record<string, unknown>, pack);
+    const view = landscapeView(index, parsed, index.search(parsed.query), new Set(readShortlist(request, index)), new Date());
+    return reply.render('landscape/views/landscape.njk', { ...view, csrfToken: reply.generateCsrf() });
+  });
 });
 afterAll(async () => t?.close());
 
@@ -91,6 +105,37 @@ describe('GET /services', () => {
     expect(r.body).toContain('&lt;script&gt;alert(1)');
     const unicode = await get('/services?q=%E2%80%AE%00%F0%9F%98%80');
     expect(unicode.statusCode).toBe(200);
+  });
+});
+
+describe('pages put together from pieces', () => {
+  const same = (html: string) => stripIndentation(html).replace(/name="_csrf" value="[^"]+"/g, '').replace(/nonce="[^"]+"/g, '');
+  it.each([
+    '/services',
+    '/services?q=food+bank&need=housing-and-money&level=2',
+    '/services?q=%3Cscript%3E%26%22%27&age=9&free=yes&delivery=phone&delivery=online',
+    '/services?q=counselling&sort=name&page=2',
+    '/services?need=domestic-abuse&provider=voluntary&route=self',
+    '/services?q=zzzzqqq&need=housing-and-money',
+    '/services?level=99&page=abc',
+  ])('are the page the templates render whole: %s', async (url) => {
+    // first asked for (put together), asked again (kept), and then from the cache
+    const [pieces, again, cached, whole] = [await get(url), await get(url), await get(url), await get(url.replace('/services', '/services/test-whole-page'))];
+    expect(pieces.statusCode).toBe(200);
+    expect(same(pieces.body)).toBe(same(whole.body));
+    expect(same(again.body)).toBe(same(whole.body));
+    expect(same(cached.body)).toBe(same(whole.body));
+  });
+
+  it('are the same page with a shortlist', async () => {
+    const first = await get('/services?q=food');
+    const slug = resultSlugs(first.body)[0]!;
+    const { token, cookie } = csrfFrom(first.body, first.headers['set-cookie']);
+    const added = await t.app.inject({ method: 'POST', url: '/services/shortlist', payload: { action: 'add', slug, _csrf: token, returnTo: '/services?q=food' }, headers: { cookie } });
+    const withList = cookieHeader(cookie, added.headers['set-cookie']);
+    const pieces = await get('/services?q=food', withList);
+    expect(pieces.body).toContain('Remove from shortlist');
+    expect(same(pieces.body)).toBe(same((await get('/services/test-whole-page?q=food', withList)).body));
   });
 });
 

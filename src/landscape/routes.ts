@@ -12,25 +12,23 @@ import { packWords } from '../content/vocabulary.js';
 import type { ToolDeps } from '../web/tools.js';
 import { deliveryLabels, isDueForReview, providerLabels } from './labels.js';
 import { countsOf, landscapeForm, landscapeView, namesFor, summariseService, type CountText, type FacetCounts } from './landscape-page.js';
-import nunjucks from 'nunjucks';
 import {
   BODY_MARK,
+  compilePage,
+  compileTemplate,
   CSRF_MARK,
   escapeHtml,
-  fillFrame,
-  fillSlots,
   NONCE_MARK,
+  numberBytes,
   PageCache,
+  PageWriter,
   personalise,
-  personaliseBytes,
-  preparePage,
-  prepareSlots,
   RETURN_MARK,
   slotMark,
-  stripIndentation,
   TITLE_MARK,
-  type CachedPage,
-  type SlottedText,
+  type Fill,
+  type Mark,
+  type Template,
 } from './page-cache.js';
 import { parseLandscapeQuery } from './query.js';
 import { REPORT_DETAILS_MAX, ReportRepository, reportReasonLabels, reportReasons, validateReport, type ReportErrors, type ReportForm } from './reports.js';
@@ -58,14 +56,18 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
 
   interface LandscapeCaches {
     pages: PageCache;
-    frames: Map<boolean, CachedPage>;
+    /** the layout around the content, with and without search words (the title differs) */
+    frames: Map<boolean, Template>;
     /** the content around the results, rendered once per choice of filters, with slots for what a search changes */
-    forms: PageCache<{ text: SlottedText; counts: Array<[keyof FacetCounts, string]> }>;
-    /** each result rendered once (per day, as records fall due for review, and shortlist state), split at returnTo */
-    items: PageCache<string[]>;
+    forms: PageCache<{ template: Template; counts: Array<[keyof FacetCounts, string]> }>;
+    /** each result rendered once (per day, as records fall due for review, and shortlist state) */
+    items: PageCache<Template>;
+    /** addresses asked for once: a page is kept when it is asked for again, so one-off searches do not push out the rest */
+    seen: PageCache<true>;
     day: string;
   }
   const caches = new WeakMap<ContentPack, LandscapeCaches>();
+  const html = 'text/html; charset=utf-8';
   app.get('/services', (request, reply) => {
     const pack = content();
     const index = serviceIndexFor(pack);
@@ -75,30 +77,30 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     // the page depends on the address, the shortlist and the day (records fall due for review)
     const key = `${day} ${shortlist.join('.')} ${request.url}`;
     let cache = caches.get(pack);
-    if (!cache || cache.day !== day) caches.set(pack, (cache = { pages: new PageCache(), frames: new Map(), forms: new PageCache(500), items: new PageCache(10_000), day }));
+    if (!cache || cache.day !== day) {
+      // room for every result twice over (on and off the shortlist): results are few kilobytes each
+      caches.set(pack, (cache = { pages: new PageCache(), frames: new Map(), forms: new PageCache(500), items: new PageCache(2 * pack.services.length + 1000), seen: new PageCache(3000), day }));
+    }
     const cached = cache.pages.get(key);
-    if (cached) return reply.type('text/html; charset=utf-8').send(personaliseBytes(cached, reply.cspNonce?.script, reply.generateCsrf()));
+    if (cached) return reply.type(html).send(personalise(cached, reply.cspNonce?.script, reply.generateCsrf()));
     const parsed = parseLandscapeQuery(request.query as Record<string, unknown>, pack);
     const { query } = parsed;
     const result = index.search(query);
     const inShortlist = new Set(shortlist);
     const names = namesFor(pack);
-    const items = cache.items;
-    // every result on the page has the same returnTo: escaped once
-    let returnText = '';
-    let returnHtml = '';
-    const itemHtml = (s: Service, returnTo: string) => {
-      if (returnTo !== returnText) returnHtml = escapeHtml((returnText = returnTo));
+    const view = landscapeView(index, parsed, result, inShortlist, today, (_s, i) => slotMark(i));
+
+    // each result, rendered once with marks for the token and the page to return to
+    const items = result.services.map((s) => {
       const itemKey = `${inShortlist.has(s.slug) ? '+' : '-'}${s.slug}`;
-      let parts = items.get(itemKey);
-      if (!parts) {
-        const item = summariseService(s, pack, names, inShortlist, today);
-        parts = stripIndentation(reply.renderToString('landscape/views/result-item.njk', { s: item, results: { returnTo: RETURN_MARK }, csrfToken: CSRF_MARK })).split(RETURN_MARK);
-        items.set(itemKey, parts);
+      let item = cache.items.get(itemKey);
+      if (!item) {
+        const summary = summariseService(s, pack, names, inShortlist, today);
+        item = compileTemplate(reply.renderToString('landscape/views/result-item.njk', { s: summary, results: { returnTo: RETURN_MARK }, csrfToken: CSRF_MARK }));
+        cache.items.set(itemKey, item);
       }
-      return new nunjucks.runtime.SafeString(parts.join(returnHtml));
-    };
-    const view = landscapeView(index, parsed, result, inShortlist, today, itemHtml);
+      return item;
+    });
 
     // the filter form and headings: the same for every search with the same filters chosen, but for counts and words
     const formKey = JSON.stringify([query.need, query.level, query.free, query.delivery, query.provider, query.route, view.notices]);
@@ -107,7 +109,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
       const counts: Array<[keyof FacetCounts, string]> = [];
       const countSlot: CountText = (facet, id) => slotMark(FORM_SLOTS.length + counts.push([facet, id]) - 1);
       const frameForm = { ...landscapeForm(pack, query, countSlot), q: slotMark(0), age: slotMark(1) };
-      const html = reply.renderToString('landscape/views/landscape-body.njk', {
+      const body = reply.renderToString('landscape/views/landscape-body.njk', {
         form: frameForm,
         notices: view.notices,
         results: { clearHref: slotMark(2) },
@@ -115,25 +117,45 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
         cspNonce: NONCE_MARK,
         csrfToken: CSRF_MARK,
       });
-      cache.forms.set(formKey, (form = { text: prepareSlots(html), counts }));
+      cache.forms.set(formKey, (form = { template: compileTemplate(body), counts }));
     }
-    // not stripped of indentation: the results are mostly the kept results, stripped already
-    const resultsHtml = reply.renderToString('landscape/views/results.njk', { ...view, cspNonce: NONCE_MARK, csrfToken: CSRF_MARK });
+    // the results: their heading, sort and pages rendered for this search, each result in its slot
+    const results = compileTemplate(reply.renderToString('landscape/views/results.njk', { ...view, cspNonce: NONCE_MARK, csrfToken: CSRF_MARK }));
+    const returnTo = Buffer.from(escapeHtml(view.results.returnTo), 'utf8');
     const count = countsOf(result.facets);
-    const values = [escapeHtml(query.q), query.age === undefined ? '' : String(query.age), escapeHtml(view.results.clearHref), resultsHtml];
-    for (const [facet, id] of form.counts) values.push(String(count(facet, id)));
-    const body = preparePage(fillSlots(form.text, values), true);
+    const formCounts = form.counts;
+    const words = escapeHtml(query.q);
+    const formSlots: Fill[] = [
+      words,
+      query.age === undefined ? '' : String(query.age),
+      escapeHtml(view.results.clearHref),
+      { template: results, fill: (i: Mark | number) => ({ template: items[i as number]!, fill: () => returnTo }) },
+    ];
 
-    // the layout around the results is the same for every search (the title aside): rendered once per pack
+    // the layout around the content is the same for every search (the title aside): rendered once per pack
     const withWords = query.q !== '';
     let frame = cache.frames.get(withWords);
     if (!frame) {
       const frameView = { form: { q: withWords ? TITLE_MARK : '' }, bodyMark: BODY_MARK, cspNonce: NONCE_MARK, csrfToken: CSRF_MARK };
-      cache.frames.set(withWords, (frame = preparePage(reply.renderToString('landscape/views/landscape.njk', frameView))));
+      cache.frames.set(withWords, (frame = compileTemplate(reply.renderToString('landscape/views/landscape.njk', frameView))));
     }
-    const page = fillFrame(frame, query.q, body);
-    if (request.url.length <= 1000) cache.pages.set(key, page);
-    return reply.type('text/html; charset=utf-8').send(personalise(page, reply.cspNonce?.script, reply.generateCsrf()));
+    const page = new PageWriter()
+      .write({
+        template: frame,
+        fill: (mark: Mark | number): Fill =>
+          mark === 'title'
+            ? words
+            : { template: form.template, fill: (slot: Mark | number) => (typeof slot === 'number' && slot >= FORM_SLOTS.length ? numberBytes(count(...formCounts[slot - FORM_SLOTS.length]!)) : formSlots[slot as number]!) },
+      });
+    if (request.url.length <= 1000) {
+      if (cache.seen.get(key)) {
+        const kept = page.finish();
+        cache.pages.set(key, kept);
+        return reply.type(html).send(personalise(kept, reply.cspNonce?.script, reply.generateCsrf()));
+      }
+      cache.seen.set(key, true);
+    }
+    return reply.type(html).send(page.toBuffer(reply.cspNonce?.script, reply.generateCsrf()));
   });
 
   app.get('/services/shortlist', (request, reply) => {
@@ -183,7 +205,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     let pages = servicePages.get(pack);
     if (!pages) servicePages.set(pack, (pages = new PageCache()));
     const cached = pages.get(key);
-    if (cached) return reply.type('text/html; charset=utf-8').send(personaliseBytes(cached, reply.cspNonce?.script, reply.generateCsrf()));
+    if (cached) return reply.type('text/html; charset=utf-8').send(personalise(cached, reply.cspNonce?.script, reply.generateCsrf()));
     const html = reply.renderToString('landscape/views/service.njk', {
       service: s,
       due: isDueForReview(s.reviewed, pack.manifest.reviewPeriodMonths, today),
@@ -196,7 +218,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
       cspNonce: NONCE_MARK,
       csrfToken: CSRF_MARK,
     });
-    const page = preparePage(html);
+    const page = compilePage(html);
     pages.set(key, page);
     return reply.type('text/html; charset=utf-8').send(personalise(page, reply.cspNonce?.script, reply.generateCsrf()));
   });

@@ -1,8 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadPack } from '../content/load.js';
 import { defaultPackDir } from '../content/pack-dir.js';
-import type { ContentPack, Service } from '../content/schema.js';
-import { searchServices, serviceIndexFor } from './search.js';
+import { deliveryModes, providerTypes, type ContentPack, type Service } from '../content/schema.js';
+import { referralRoutes, searchServices, serviceIndexFor, type LandscapeQuery } from './search.js';
 
 /** A small pack of our own, so each expectation names the services that prove it. */
 function service(slug: string, over: Partial<Service> = {}): Service {
@@ -178,6 +179,41 @@ describe('landscape search: facets, sorting, pages', () => {
     expect(r.facets.provider.community).toBe(1);
     expect(r.facets.route.professional).toBe(1);
     expect(r.facets.delivery.phone).toBe(2);
+  });
+
+  it('counts what choosing each option would give, search after search (counts are cached by words and filters)', () => {
+    const { pack: real } = loadPack(defaultPackDir());
+    const pack = { ...real! };
+    const index = serviceIndexFor(pack);
+    const needs = pack.needAreas.flatMap((a) => [a.id, ...a.children.map((c) => c.id)]);
+    const levels = pack.levels.map((l) => l.id);
+    const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+    // few choices each, so that searches share words and most filters but differ in one
+    const query = fc.record({
+      q: fc.constantFrom('', 'food', 'counselling', 'domestic abuse', 'support'),
+      need: maybe(fc.constantFrom(...needs.slice(0, 6))),
+      level: maybe(fc.constantFrom(...levels)),
+      age: maybe(fc.constant(9)),
+      free: maybe(fc.constant(true)),
+      delivery: fc.subarray(deliveryModes.slice(0, 2), { maxLength: 1 }),
+      provider: fc.subarray(providerTypes.slice(0, 2), { maxLength: 1 }),
+      route: fc.subarray(referralRoutes.slice(0, 1)),
+    });
+    // one index through every run, so later searches meet counts cached by earlier ones; each count
+    // must be the total the search with that option chosen instead finds
+    const total = (q: LandscapeQuery) => index.search(q).total;
+    fc.assert(
+      fc.property(query, (q) => {
+        const { facets } = index.search(q);
+        for (const id of needs) expect(facets.need[id]).toBe(total({ ...q, need: id }));
+        for (const id of levels) expect(facets.level[id]).toBe(total({ ...q, level: id }));
+        expect(facets.free).toBe(total({ ...q, free: true }));
+        for (const d of deliveryModes) expect(facets.delivery[d]).toBe(total({ ...q, delivery: [d] }));
+        for (const p of providerTypes) expect(facets.provider[p]).toBe(total({ ...q, provider: [p] }));
+        for (const r of referralRoutes) expect(facets.route[r]).toBe(total({ ...q, route: [r] }));
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('says how many services each filter in use holds back when nothing matches', () => {

@@ -152,10 +152,14 @@ export function searchFieldTexts(pack: ContentPack, vocabulary: Vocabulary = bui
 }
 
 const TEXT_CACHE_SIZE = 500;
-/** choices of filters whose facet counts are kept (searches without words only) */
-const FACET_CACHE_SIZE = 500;
+/** one facet's counts for a search's words and its other filters: how many are kept */
+const FACET_CACHE_SIZE = 3000;
+/** facets counted over the results are cached only above this many results: below, counting costs less than the key */
+const FACET_CACHE_FROM = 2000;
 
 interface TextMatch {
+  /** the words as matched (normalised, synonyms added): the same key, the same services */
+  key: string;
   words: WordsMatch;
   set: Bitset;
   alsoSearchedFor: string[];
@@ -178,7 +182,9 @@ class Index implements ServiceIndex {
   private readonly routeSets = new Map<ReferralRoute, Bitset>();
   private readonly byName: Int32Array;
   private readonly byReviewed: Int32Array;
-  private readonly textCache = new Map<string, TextMatch | undefined>();
+  /** by normalised words, and by words as typed; null: the words say nothing the index knows */
+  private readonly textCache = new Map<string, TextMatch | null>();
+  private readonly typedText = new Map<string, TextMatch | null>();
   private readonly needFacet: Facet<string>;
   private readonly levelFacet: Facet<string>;
   private readonly deliveryFacet: Facet<DeliveryMode>;
@@ -186,6 +192,8 @@ class Index implements ServiceIndex {
   private readonly routeFacet: Facet<ReferralRoute>;
   /** positions of a set, reused by each facet count */
   private readonly scratch: Int32Array;
+  /** positions of a search's results, listed once for the facets counted over them */
+  private readonly resultPositions: Int32Array;
   /**
    * Sets reused by every search instead of allocating (a search is synchronous, and none of these
    * leaves it): the results, the results but for one filter, and the union of each any-of filter's
@@ -195,8 +203,12 @@ class Index implements ServiceIndex {
   private readonly exceptSet: Bitset;
   private readonly anyOfSets: Record<'delivery' | 'provider' | 'route', Bitset>;
   private readonly none: Bitset;
-  /** facet counts by choice of filters, for searches without words: browsing repeats them */
-  private readonly facetCache = new Map<string, FacetCounts>();
+  /**
+   * Each facet's counts by the search's words and every filter but the facet's own, which are all
+   * they depend on: browsing repeats them, and so do searches for the same words at other levels,
+   * pages and orders.
+   */
+  private readonly facetCache = new Map<string, FacetCounts[keyof FacetCounts]>();
   private readonly bySlug: Map<string, Service>;
 
   constructor(readonly pack: ContentPack) {
@@ -241,6 +253,7 @@ class Index implements ServiceIndex {
     this.providerFacet = facet(n, this.providerSets);
     this.routeFacet = facet(n, this.routeSets);
     this.scratch = new Int32Array(n);
+    this.resultPositions = new Int32Array(n);
     this.resultSet = new Bitset(n);
     this.exceptSet = new Bitset(n);
     this.anyOfSets = { delivery: new Bitset(n), provider: new Bitset(n), route: new Bitset(n) };
@@ -274,7 +287,7 @@ class Index implements ServiceIndex {
     const from = text ? text.set : this.all;
     const results = this.intersect(from, filters, undefined, this.resultSet);
     const total = results.count();
-    const facets = text ? this.facets(from, results, total, filters) : this.cachedFacets(query, results, total, filters);
+    const facets = this.facets(query, text?.key ?? '', from, results, total, filters);
 
     const sort: SortOrder = query.sort === 'relevance' && !text ? 'name' : (query.sort ?? (text ? 'relevance' : 'name'));
     const perPage = Math.max(1, Math.min(100, query.perPage ?? DEFAULT_PER_PAGE));
@@ -327,52 +340,65 @@ class Index implements ServiceIndex {
     return out;
   }
 
-  /** Without search words the counts depend only on the filters, so they are computed once per choice. */
-  private cachedFacets(query: LandscapeFilters, results: Bitset, total: number, filters: ReadonlyArray<[FilterName, Bitset]>): FacetCounts {
-    const key = JSON.stringify([query.need, query.level, query.age, query.free === true, query.delivery, query.provider, query.route]);
-    const hit = this.facetCache.get(key);
-    if (hit) {
-      // refresh its place in the least-recently-used order
-      this.facetCache.delete(key);
-      this.facetCache.set(key, hit);
-      return hit;
-    }
-    const facets = deepFreeze(this.facets(this.all, results, total, filters));
-    this.facetCache.set(key, facets);
-    if (this.facetCache.size > FACET_CACHE_SIZE) this.facetCache.delete(this.facetCache.keys().next().value!);
-    return facets;
-  }
-
-  private facets(from: Bitset, results: Bitset, total: number, filters: ReadonlyArray<[FilterName, Bitset]>): FacetCounts {
-    // a facet's counts keep every other filter: unless its own filter is in use, that is the results;
-    // each base is used before the next is built into the same scratch set
-    const baseFor = (name: FilterName): [Bitset, number] => {
-      if (!filters.some(([key]) => key === name)) return [results, total];
-      const b = this.intersect(from, filters, name, this.exceptSet);
-      return [b, b.count()];
+  /**
+   * The counts beside each filter's options. A facet's counts keep every other filter: unless its own
+   * filter is in use, that is the results, whose services are listed once and shared by every such
+   * facet. A facet counted over a larger set (its own filter in use, or many results) is cached by
+   * everything it depends on (see `facetCache`).
+   */
+  private facets(query: LandscapeFilters, textKey: string, from: Bitset, results: Bitset, total: number, filters: ReadonlyArray<[FilterName, Bitset]>): FacetCounts {
+    let resultCount = -1;
+    const resultPositions = (): number => (resultCount < 0 ? (resultCount = results.positionsInto(this.resultPositions)) : resultCount);
+    const choices: Record<FilterName, unknown> = {
+      need: query.need,
+      level: query.level,
+      age: query.age,
+      free: query.free === true,
+      delivery: query.delivery,
+      provider: query.provider,
+      route: query.route,
+    };
+    const counted = <F extends keyof FacetCounts>(name: F, count: (base: Bitset, baseCount: number, positions?: () => number) => FacetCounts[F]): FacetCounts[F] => {
+      const ownFilter = filters.some(([k]) => k === name);
+      if (!ownFilter && total <= FACET_CACHE_FROM) return count(results, total, resultPositions);
+      const key = JSON.stringify([name, textKey, ...Object.entries(choices).map(([k, v]) => (k === name ? null : (v ?? null)))]);
+      const hit = lruGet(this.facetCache, key);
+      if (hit !== undefined) return hit as FacetCounts[F];
+      let value: FacetCounts[F];
+      if (!ownFilter) value = count(results, total, resultPositions);
+      else {
+        // built into the scratch set, used before the next facet's base is built there
+        const base = this.intersect(from, filters, name, this.exceptSet);
+        value = count(base, base.count());
+      }
+      // shared by every search with the same key: frozen so none can change them
+      if (typeof value === 'object') Object.freeze(value);
+      lruSet(this.facetCache, key, value, FACET_CACHE_SIZE);
+      return value;
     };
     return {
-      need: this.facetCounts(this.needFacet, ...baseFor('need')),
-      level: this.facetCounts(this.levelFacet, ...baseFor('level')),
-      free: baseFor('free')[0].countAnd(this.freeSet),
-      delivery: this.facetCounts(this.deliveryFacet, ...baseFor('delivery')),
-      provider: this.facetCounts(this.providerFacet, ...baseFor('provider')),
-      route: this.facetCounts(this.routeFacet, ...baseFor('route')),
+      need: counted('need', (base, n, positions) => this.facetCounts(this.needFacet, base, n, positions)),
+      level: counted('level', (base, n, positions) => this.facetCounts(this.levelFacet, base, n, positions)),
+      free: counted('free', (base) => base.countAnd(this.freeSet)),
+      delivery: counted('delivery', (base, n, positions) => this.facetCounts(this.deliveryFacet, base, n, positions)),
+      provider: counted('provider', (base, n, positions) => this.facetCounts(this.providerFacet, base, n, positions)),
+      route: counted('route', (base, n, positions) => this.facetCounts(this.routeFacet, base, n, positions)),
     };
   }
 
   /**
    * How many of `base` each option holds. A small base is walked once, adding to each option its
    * services belong to; a large one is intersected with each option's set: whichever costs less.
+   * `positions`, when given, lists the base's services into `resultPositions` (once, for every facet).
    */
-  private facetCounts<K extends string>(facet: Facet<K>, base: Bitset, baseCount: number): Record<K, number> {
+  private facetCounts<K extends string>(facet: Facet<K>, base: Bitset, baseCount: number, positions?: () => number): Record<K, number> {
     const counts = new Int32Array(facet.keys.length);
     if (baseCount * facet.membersPerService < facet.keys.length * base.words.length) {
-      const positions = this.scratch;
-      const found = base.positionsInto(positions);
+      const list = positions ? this.resultPositions : this.scratch;
+      const found = positions ? positions() : base.positionsInto(list);
       const { offsets, members } = facet;
       for (let i = 0; i < found; i++) {
-        const pos = positions[i]!;
+        const pos = list[i]!;
         for (let m = offsets[pos]!; m < offsets[pos + 1]!; m++) counts[members[m]!]! += 1;
       }
     } else {
@@ -383,28 +409,28 @@ class Index implements ServiceIndex {
     return out;
   }
 
-  /** Text matches for a query, cached by its normalised words: staff repeat the same searches. */
+  /**
+   * Text matches for a query, cached by its normalised words (staff repeat the same searches), and in
+   * front of that by the words as typed, so a repeated search does not normalise them again.
+   */
   private matchText(q: string): TextMatch | undefined {
+    const typed = lruGet(this.typedText, q);
+    if (typed !== undefined) return typed ?? undefined;
     const expanded = this.vocabulary.expand(q);
-    const key = expanded.text;
-    if (this.textCache.has(key)) {
-      const hit = this.textCache.get(key);
-      // refresh its place in the least-recently-used order
-      this.textCache.delete(key);
-      this.textCache.set(key, hit);
-      return hit;
+    let match = lruGet(this.textCache, expanded.text);
+    if (match === undefined) {
+      match = this.runText(expanded.text, expanded.added) ?? null;
+      lruSet(this.textCache, expanded.text, match, TEXT_CACHE_SIZE);
     }
-    const match = this.runText(expanded.text, expanded.added);
-    this.textCache.set(key, match);
-    if (this.textCache.size > TEXT_CACHE_SIZE) this.textCache.delete(this.textCache.keys().next().value!);
-    return match;
+    lruSet(this.typedText, q, match, TEXT_CACHE_SIZE);
+    return match ?? undefined;
   }
 
   private runText(text: string, added: string[]): TextMatch | undefined {
     // synonyms were added to each record when the index was built, so the words alone are enough
     const words = this.text.match(text);
     if (!words) return undefined;
-    return { words, set: words.set, alsoSearchedFor: added, loosened: words.loosened };
+    return { key: text, words, set: words.set, alsoSearchedFor: added, loosened: words.loosened };
   }
 }
 
@@ -495,8 +521,17 @@ export function searchServices(pack: ContentPack, query: LandscapeQuery): Landsc
   return serviceIndexFor(pack).search(query);
 }
 
-/** Cached counts are shared by every search with the same filters: freeze them so none can change. */
-function deepFreeze<T extends object>(value: T): T {
-  for (const v of Object.values(value)) if (typeof v === 'object' && v !== null) Object.freeze(v);
-  return Object.freeze(value);
+/** A map used as a least-recently-used cache: a hit moves to the back. */
+function lruGet<V>(map: Map<string, V>, key: string): V | undefined {
+  const hit = map.get(key);
+  if (hit !== undefined) {
+    map.delete(key);
+    map.set(key, hit);
+  }
+  return hit;
+}
+
+function lruSet<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  map.set(key, value);
+  if (map.size > max) map.delete(map.keys().next().value!);
 }

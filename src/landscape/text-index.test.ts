@@ -73,6 +73,23 @@ describe('text index: which services a word meets', () => {
     expect(wide.rank(m, m.set, 10, 2)).toHaveLength(0);
   });
 
+  it('ranks a few services among many as it ranks them among all (looked up, not scanned)', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const words = ['help', 'support', 'family', 'money', 'advice', 'youth', 'club'];
+    const texts = Array.from({ length: 3000 }, () => Array.from({ length: 3 + Math.floor(rnd() * 6) }, () => words[Math.floor(rnd() * words.length)]).join(' '));
+    const many = small(texts);
+    for (const q of ['support', 'help family', 'youth club advice']) {
+      const m = many.match(q)!;
+      const all = [...many.rank(m, m.set, 0, 3000)];
+      for (const size of [1, 5, 40, 400]) {
+        const few = all.filter(() => rnd() < size / all.length);
+        const within = Bitset.of(3000, few);
+        expect([...many.rank(m, within, 0, 3000)]).toEqual(all.filter((d) => within.has(d)));
+      }
+    }
+  });
+
   it('puts a local service before a national one that says the same', () => {
     const twin = small(['Parenting advice line', 'Parenting advice line'], [0]);
     expect(ranked(twin, 'parenting')).toEqual([1, 0]);

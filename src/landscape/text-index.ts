@@ -269,22 +269,50 @@ export class TextIndex {
     const acc = this.acc;
     const { start, docs, scores } = this;
     const inWords = within.words;
+    const candidates = this.candidates;
+    const found = within.positionsInto(candidates);
     for (const word of match.words) {
       for (let j = 0; j < word.termIds.length; j++) {
         const t = word.termIds[j]!;
         const w = word.weights[j]!;
         const end = start[t + 1]!;
-        for (let p = start[t]!; p < end; p++) {
-          const doc = docs[p]!;
-          if ((inWords[doc >>> 5]! & (1 << (doc & 31))) !== 0) acc[doc]! += w * scores[p]!;
+        if (found * 24 < end - start[t]!) {
+          // few services to score, a long list of services with the term: look each one up in the
+          // list (ascending, so each search starts where the last ended, and gallops)
+          let p = start[t]!;
+          for (let i = 0; i < found && p < end; i++) {
+            const doc = candidates[i]!;
+            if (docs[p]! < doc) {
+              let step = 1;
+              let hi = p + 1;
+              while (hi < end && docs[hi]! < doc) {
+                p = hi;
+                step *= 2;
+                hi = p + step;
+              }
+              // docs[p] < doc <= docs[hi] (or hi is past the end): the first doc not below it
+              let lo = p + 1;
+              hi = Math.min(hi, end);
+              while (lo < hi) {
+                const mid = (lo + hi) >>> 1;
+                if (docs[mid]! < doc) lo = mid + 1;
+                else hi = mid;
+              }
+              p = lo;
+            }
+            if (p < end && docs[p] === doc) acc[doc]! += w * scores[p]!;
+          }
+        } else {
+          for (let p = start[t]!; p < end; p++) {
+            const doc = docs[p]!;
+            if ((inWords[doc >>> 5]! & (1 << (doc & 31))) !== 0) acc[doc]! += w * scores[p]!;
+          }
         }
       }
     }
     // a service's score, times the number of distinct words it matched (as before)
     const distinct = uniqueWords(match.words);
-    const candidates = this.candidates;
     const candidateScores = this.candidateScores;
-    const found = within.positionsInto(candidates);
     for (let i = 0; i < found; i++) {
       const doc = candidates[i]!;
       let quality = distinct.length;
