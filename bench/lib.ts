@@ -40,6 +40,19 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
+/** The flags package.json's start script passes to Node (`node --flag ... dist/...`): the bench serves as production does. */
+function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+  const [node, ...words] = (pkg.scripts['start'] ?? '').split(/\s+/);
+  if (node !== 'node') return [];
+  const flags: string[] = [];
+  for (const w of words) {
+    if (!w.startsWith('--')) break;
+    flags.push(w);
+  }
+  return flags;
+}
+
 /** bench servers by origin, so a load on one of their URLs can read the server's CPU time */
 const serverPids = new Map<string, number>();
 
@@ -64,8 +77,9 @@ function clockTicks(): number {
  * until it listens. Loading it from this process then measures the server, not a shared event loop.
  */
 export async function startServerProcess(packDir: string, databaseFile: string, timeoutMs = 180_000): Promise<BenchServer> {
-  // BENCH_NODE_ARGS: flags for the server's Node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its time goes
-  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  // the Node flags `npm start` gives the server, then BENCH_NODE_ARGS: more flags for the server's
+  // Node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its time goes
+  const nodeArgs = [...startFlags(), ...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'bench/serve.ts'], {
     env: { ...process.env, BENCH_PACK: packDir, BENCH_DB: databaseFile },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -137,15 +137,19 @@ export class PageWriter {
     return Buffer.concat(out);
   }
 
-  /** The page to keep: each run of bytes between the nonce and token marks copied into one part. */
+  /** The page to keep: its bytes copied once, each part a view of them between the nonce and token marks. */
   finish(): CachedPage {
+    const bytes = Buffer.concat(this.chunks);
     const parts: Buffer[] = [];
+    let chunk = 0;
+    let offset = 0;
     let from = 0;
     for (const { at } of this.marks) {
-      parts.push(Buffer.concat(this.chunks.slice(from, at)));
-      from = at;
+      for (; chunk < at; chunk++) offset += this.chunks[chunk]!.length;
+      parts.push(bytes.subarray(from, offset));
+      from = offset;
     }
-    parts.push(Buffer.concat(this.chunks.slice(from)));
+    parts.push(bytes.subarray(from));
     return { parts, marks: this.marks.map((m) => m.mark) };
   }
 }

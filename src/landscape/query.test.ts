@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isDueForReview } from './labels.js';
-import { landscapeHref, parseLandscapeQuery, resolveLevel } from './query.js';
+import { formEncode, landscapeHref, parseLandscapeQuery, resolveLevel } from './query.js';
 import { validateReport } from './reports.js';
 import { parseShortlist, safeReturnTo } from './shortlist.js';
 
@@ -40,6 +41,14 @@ describe('landscape query from the address', () => {
   it('builds links in a stable order without empty values', () => {
     expect(landscapeHref({ q: 'a&b', need: 'housing', delivery: ['phone', 'online'], page: 1 })).toBe('/services?q=a%26b&need=housing&delivery=phone&delivery=online');
     expect(landscapeHref({ q: 'x', level: 'statutory' }, { level: undefined })).toBe('/services?q=x');
+  });
+});
+
+describe('links built from a query', () => {
+  it('encode any words exactly as URLSearchParams does, lone surrogates and all', () => {
+    const reference = (v: string) => new URLSearchParams({ q: v }).toString().slice(2);
+    for (const v of ['', 'food bank', "a&b=c+d/é'!()~*", '\uD800x', 'x\uDC00', '😀 \u0000 <script>']) expect(formEncode(v)).toBe(reference(v));
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (v) => formEncode(v) === reference(v)), { numRuns: 2000 });
   });
 });
 

@@ -102,20 +102,34 @@ export function hasFilters(q: LandscapeQuery): boolean {
   return Boolean(q.need || q.level || q.age !== undefined || q.free || q.delivery?.length || q.provider?.length || q.route?.length);
 }
 
+/**
+ * A query string value encoded as URLSearchParams encodes it (application/x-www-form-urlencoded: a
+ * space is "+", only letters, digits and `*-._` stay as they are), without building a URLSearchParams:
+ * a results page makes a dozen of these links.
+ */
+export function formEncode(value: string): string {
+  if (/^[A-Za-z0-9*._-]*$/.test(value)) return value;
+  // a lone surrogate becomes U+FFFD, as URLSearchParams makes it (encodeURIComponent would throw)
+  const wellFormed = value.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  return encodeURIComponent(wellFormed)
+    .replace(/%20/g, '+')
+    .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 /** `/services?...` for a clean query, parameters in a stable order; `undefined` in `changes` removes one. */
 export function landscapeHref(q: LandscapeQuery, changes: Partial<Record<keyof LandscapeQuery, unknown>> = {}, path = '/services'): string {
   const merged = { ...q, ...changes } as LandscapeQuery;
-  const params = new URLSearchParams();
-  if (merged.q) params.append('q', merged.q);
-  if (merged.need) params.append('need', merged.need);
-  if (merged.level) params.append('level', merged.level);
-  if (merged.age !== undefined) params.append('age', String(merged.age));
-  if (merged.free) params.append('free', 'yes');
-  for (const d of merged.delivery ?? []) params.append('delivery', d);
-  for (const p of merged.provider ?? []) params.append('provider', p);
-  for (const r of merged.route ?? []) params.append('route', r);
-  if (merged.sort) params.append('sort', merged.sort);
-  if (merged.page && merged.page > 1) params.append('page', String(merged.page));
-  const s = params.toString();
-  return s ? `${path}?${s}` : path;
+  const params: string[] = [];
+  const add = (name: string, value: string) => params.push(`${name}=${formEncode(value)}`);
+  if (merged.q) add('q', merged.q);
+  if (merged.need) add('need', merged.need);
+  if (merged.level) add('level', merged.level);
+  if (merged.age !== undefined) add('age', String(merged.age));
+  if (merged.free) add('free', 'yes');
+  for (const d of merged.delivery ?? []) add('delivery', d);
+  for (const p of merged.provider ?? []) add('provider', p);
+  for (const r of merged.route ?? []) add('route', r);
+  if (merged.sort) add('sort', merged.sort);
+  if (merged.page && merged.page > 1) add('page', String(merged.page));
+  return params.length ? `${path}?${params.join('&')}` : path;
 }
