@@ -37,6 +37,9 @@ import { readShortlist, safeReturnTo, writeShortlist } from './shortlist.js';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
+/** finished landscape pages kept (about 50 KB each) */
+const PAGES_KEPT = 300;
+
 /** the form's slots before its counts: the search words, the age, the "clear filters" link, the results */
 const FORM_SLOTS = ['q', 'age', 'clearHref', 'results'] as const;
 
@@ -62,7 +65,11 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     forms: PageCache<{ template: Template; counts: Array<[keyof FacetCounts, string]> }>;
     /** each result rendered once (per day, as records fall due for review, and shortlist state) */
     items: PageCache<Template>;
-    /** addresses asked for once: a page is kept when it is asked for again, so one-off searches do not push out the rest */
+    /**
+     * addresses asked for lately: a page is kept when it is asked for again while it could still be
+     * in the cache (the two are the same size), so one-off searches neither push out the rest nor
+     * cost a copy for the cache
+     */
     seen: PageCache<true>;
     day: string;
   }
@@ -79,7 +86,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     let cache = caches.get(pack);
     if (!cache || cache.day !== day) {
       // room for every result twice over (on and off the shortlist): results are few kilobytes each
-      caches.set(pack, (cache = { pages: new PageCache(), frames: new Map(), forms: new PageCache(500), items: new PageCache(2 * pack.services.length + 1000), seen: new PageCache(3000), day }));
+      caches.set(pack, (cache = { pages: new PageCache(PAGES_KEPT), frames: new Map(), forms: new PageCache(500), items: new PageCache(2 * pack.services.length + 1000), seen: new PageCache(PAGES_KEPT), day }));
     }
     const cached = cache.pages.get(key);
     if (cached) return reply.type(html).send(personalise(cached, reply.cspNonce?.script, reply.generateCsrf()));
