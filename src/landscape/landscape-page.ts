@@ -104,9 +104,8 @@ export function landscapeNotices(parsed: ParsedLandscapeQuery, result: Landscape
 }
 
 /**
- * `itemHtml`, when given, gives what stands for each result (by its place on the page) in the
- * template's output: the route puts in results rendered once per service. Without it the template
- * renders each result itself.
+ * `itemsMark`, when given, stands for the results in the template's output: the route puts in results
+ * rendered once per service there. Without it the template renders each result itself.
  */
 export function landscapeView(
   index: ServiceIndex,
@@ -114,7 +113,7 @@ export function landscapeView(
   result: LandscapeResult,
   shortlist: ReadonlySet<string>,
   today: Date,
-  itemHtml?: (s: Service, i: number) => unknown,
+  itemsMark?: string,
 ) {
   const pack = index.pack;
   const { query } = parsed;
@@ -154,7 +153,7 @@ export function landscapeView(
   return {
     form: {
       // the rest of the form only when the template renders it here (the route fills a form rendered once)
-      ...(itemHtml ? {} : landscapeForm(pack, query, countsOf(result.facets))),
+      ...(itemsMark ? {} : landscapeForm(pack, query, countsOf(result.facets))),
       sort: result.sort,
       sortOptions: sortOrders.filter((s) => s !== 'relevance' || query.q).map((s) => ({ value: s, text: sortLabels[s], selected: s === result.sort })),
     },
@@ -167,7 +166,8 @@ export function landscapeView(
       q: query.q,
       alsoSearchedFor: result.alsoSearchedFor.slice(0, 6),
       loosened: result.loosened,
-      items: itemHtml ? result.services.map((s, i) => ({ html: itemHtml(s, i) })) : result.services.map((s) => summariseService(s, pack, names, shortlist, today)),
+      items: itemsMark ? [] : result.services.map((s) => summariseService(s, pack, names, shortlist, today)),
+      itemsMark,
       active,
       filtered: hasFilters(query),
       clearHref: landscapeHref({ q: query.q }),

@@ -21,10 +21,10 @@ describe('landscape page pieces', () => {
     const form = compileTemplate(`<p>${slotMark(1)}</p>\n    <input value="${slotMark(0)}" name="${CSRF_MARK}">${slotMark(1)}<ul>${slotMark(12)}</ul>`);
     const item = compileTemplate(`<li><a href="${RETURN_MARK}">é</a></li>`);
     const back = Buffer.from('/services?q=a&amp;b', 'utf8');
-    const fill = (m: Mark | number) => (m === 12 ? { template: item, fill: () => back } : m === 0 ? 'words' : '42');
+    const fill = (m: Mark | number) => (m === 12 ? [{ template: item, fill: () => back }, Buffer.from('<li>2</li>')] : m === 0 ? 'words' : '42');
     const page = new PageWriter().write({ template: form, fill }).finish();
     expect(text(new PageWriter().write({ template: form, fill }).toBuffer('n', 'T'))).toBe(text(personalise(page, 'n', 'T')));
-    expect(text(personalise(page, 'n', 'T'))).toBe(`<p>42</p>\n<input value="words" name="T">42<ul><li><a href="/services?q=a&amp;b">é</a></li></ul>`);
+    expect(text(personalise(page, 'n', 'T'))).toBe(`<p>42</p>\n<input value="words" name="T">42<ul><li><a href="/services?q=a&amp;b">é</a></li><li>2</li></ul>`);
   });
 
   it('keeps multi-byte text whole across the marks', () => {

@@ -91,8 +91,10 @@ export interface Piece {
   fill(mark: Mark | number): Fill;
 }
 
-/** What goes into a slot or named mark: HTML text (escape words first), bytes, or another piece. */
-export type Fill = string | Buffer | Piece;
+/** What goes into a slot or named mark: HTML text (escape words first), bytes, another piece, or several in turn. */
+export type Fill = string | Buffer | Piece | readonly Fill[];
+// Array.isArray does not narrow a readonly array
+const isList = (value: Fill): value is readonly Fill[] => Array.isArray(value);
 
 /**
  * Puts a page together from templates: the bytes of each piece in order and each slot's value,
@@ -109,6 +111,8 @@ export class PageWriter {
       if (value) this.chunks.push(Buffer.from(value, 'utf8'));
     } else if (Buffer.isBuffer(value)) {
       this.chunks.push(value);
+    } else if (isList(value)) {
+      for (const v of value) this.write(v);
     } else {
       const { template, fill } = value;
       const { parts, marks } = template;

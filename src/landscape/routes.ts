@@ -95,7 +95,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     const result = index.search(query);
     const inShortlist = new Set(shortlist);
     const names = namesFor(pack);
-    const view = landscapeView(index, parsed, result, inShortlist, today, (_s, i) => slotMark(i));
+    const view = landscapeView(index, parsed, result, inShortlist, today, slotMark(0));
 
     // each result, rendered once with marks for the token and the page to return to
     const items = result.services.map((s) => {
@@ -136,7 +136,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
       words,
       query.age === undefined ? '' : String(query.age),
       escapeHtml(view.results.clearHref),
-      { template: results, fill: (i: Mark | number) => ({ template: items[i as number]!, fill: () => returnTo }) },
+      { template: results, fill: () => items.map((template) => ({ template, fill: () => returnTo })) },
     ];
 
     // the layout around the content is the same for every search (the title aside): rendered once per pack

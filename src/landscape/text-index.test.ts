@@ -111,6 +111,9 @@ describe('boundedLevenshtein and topK', () => {
     const scores = Float64Array.from(docs, () => Math.floor(rnd() * 40));
     const full = [...docs.keys()].sort((a, b) => scores[b]! - scores[a]! || docs[a]! - docs[b]!).map((i) => docs[i]!);
     expect([...topK(docs, scores, 500, 0, 20)]).toEqual(full.slice(0, 20));
+    expect([...topK(docs, scores, 500, 20, 20)]).toEqual(full.slice(20, 40));
+    expect([...topK(docs, scores, 30, 20, 20)]).toEqual([...docs.subarray(0, 30).keys()].sort((a, b) => scores[b]! - scores[a]! || docs[a]! - docs[b]!).map((i) => docs[i]!).slice(20, 40));
+    expect([...topK(docs, scores, 500, 60, 40)]).toEqual(full.slice(60, 100));
     expect([...topK(docs, scores, 500, 480, 40)]).toEqual(full.slice(480));
     expect([...topK(docs, scores, 500, 0, 1000)]).toEqual(full);
   });

@@ -428,6 +428,9 @@ export function boundedLevenshtein(a: string, b: string, max: number): number {
 }
 
 /** before: higher score first, then the earlier service (a stable order for equal scores) */
+/** up to this many kept, a sorted list beats a heap */
+const SMALL_K = 64;
+
 function better(scoreA: number, docA: number, scoreB: number, docB: number): boolean {
   return scoreA > scoreB || (scoreA === scoreB && docA < docB);
 }
@@ -439,6 +442,23 @@ function better(scoreA: number, docA: number, scoreB: number, docB: number): boo
 export function topK(docs: Int32Array, scores: Float64Array, length: number, skip: number, count: number): Int32Array {
   const k = Math.min(length, skip + count);
   if (k <= 0 || skip >= length) return new Int32Array(0);
+  if (k <= SMALL_K) {
+    // the first pages: the best k kept in order, each newcomer better than the last moved into place
+    const best = new Int32Array(k);
+    let size = 0;
+    for (let c = 0; c < length; c++) {
+      const score = scores[c]!;
+      const doc = docs[c]!;
+      if (size === k && !better(score, doc, scores[best[k - 1]!]!, docs[best[k - 1]!]!)) continue;
+      let i = size < k ? size++ : k - 1;
+      while (i > 0 && better(score, doc, scores[best[i - 1]!]!, docs[best[i - 1]!]!)) {
+        best[i] = best[i - 1]!;
+        i--;
+      }
+      best[i] = c;
+    }
+    return Int32Array.from(best.subarray(skip, size), (i) => docs[i]!);
+  }
   // heap of indexes into docs/scores; the root is the worst kept
   const heap = new Int32Array(k);
   let size = 0;
