@@ -10,6 +10,7 @@
 import { deliveryModes, providerTypes, type ContentPack, type DeliveryMode, type ProviderType, type Service } from '../content/schema.js';
 import { buildVocabulary, stem, tokenize, type Vocabulary } from '../content/vocabulary.js';
 import { Bitset } from '../store/bitset.js';
+import { lruGet, lruSet } from './lru.js';
 import { TextIndex, type TextField, type TextMatch as WordsMatch } from './text-index.js';
 
 export const referralRoutes = ['self', 'professional', 'front-door'] as const;
@@ -519,19 +520,4 @@ export function serviceIndexFor(pack: ContentPack): ServiceIndex {
 /** Convenience for callers with a pack in hand: the cached index's search. */
 export function searchServices(pack: ContentPack, query: LandscapeQuery): LandscapeResult {
   return serviceIndexFor(pack).search(query);
-}
-
-/** A map used as a least-recently-used cache: a hit moves to the back. */
-function lruGet<V>(map: Map<string, V>, key: string): V | undefined {
-  const hit = map.get(key);
-  if (hit !== undefined) {
-    map.delete(key);
-    map.set(key, hit);
-  }
-  return hit;
-}
-
-function lruSet<V>(map: Map<string, V>, key: string, value: V, max: number): void {
-  map.set(key, value);
-  if (map.size > max) map.delete(map.keys().next().value!);
 }

@@ -14,6 +14,7 @@
  */
 import { tokenize } from '../content/vocabulary.js';
 import { Bitset } from '../store/bitset.js';
+import { lruGet, lruSet } from './lru.js';
 
 export interface TextField {
   name: string;
@@ -328,12 +329,8 @@ export class TextIndex {
 
   /** A query word's terms: itself if the index has it; otherwise words it starts and, for longer words, near misses. */
   expand(term: string): TermExpansion {
-    const cached = this.expansions.get(term);
-    if (cached) {
-      this.expansions.delete(term);
-      this.expansions.set(term, cached);
-      return cached;
-    }
+    const cached = lruGet(this.expansions, term);
+    if (cached) return cached;
     const ids: number[] = [];
     const weights: number[] = [];
     const exact = this.termId.get(term);
@@ -372,8 +369,7 @@ export class TextIndex {
     const { start, docs } = this;
     for (const t of ids) for (let p = start[t]!; p < start[t + 1]!; p++) set.add(docs[p]!);
     const expansion: TermExpansion = { term, termIds: Int32Array.from(ids), weights: Float64Array.from(weights), set };
-    this.expansions.set(term, expansion);
-    if (this.expansions.size > EXPANSION_CACHE_SIZE) this.expansions.delete(this.expansions.keys().next().value!);
+    lruSet(this.expansions, term, expansion, EXPANSION_CACHE_SIZE);
     return expansion;
   }
 }
