@@ -96,6 +96,11 @@ export type Fill = string | Buffer | Piece | readonly Fill[];
 // Array.isArray does not narrow a readonly array
 const isList = (value: Fill): value is readonly Fill[] => Array.isArray(value);
 
+/** What a response puts at its nonce and CSRF marks. */
+function markValues(nonce: string | undefined, csrfToken: string): Record<'nonce' | 'csrf', Buffer> {
+  return { nonce: Buffer.from(nonce ?? '', 'utf8'), csrf: Buffer.from(csrfToken, 'utf8') };
+}
+
 /**
  * Puts a page together from templates: the bytes of each piece in order and each slot's value,
  * with marks kept for each response's nonce and CSRF token. The result is a response's bytes
@@ -129,7 +134,7 @@ export class PageWriter {
 
   /** The response: the page with this response's nonce and token, copied once. */
   toBuffer(nonce: string | undefined, csrfToken: string): Buffer {
-    const values = { nonce: Buffer.from(nonce ?? '', 'utf8'), csrf: Buffer.from(csrfToken, 'utf8') };
+    const values = markValues(nonce, csrfToken);
     const out: Buffer[] = [];
     let from = 0;
     for (const { at, mark } of this.marks) {
@@ -167,7 +172,7 @@ export function numberBytes(n: number): Buffer {
 
 /** The page for one response, with its CSP nonce and CSRF token: one copy of the page's bytes. */
 export function personalise(page: CachedPage, nonce: string | undefined, csrfToken: string): Buffer {
-  const values = { nonce: Buffer.from(nonce ?? '', 'utf8'), csrf: Buffer.from(csrfToken, 'utf8') };
+  const values = markValues(nonce, csrfToken);
   const chunks: Buffer[] = [page.parts[0]!];
   for (let i = 0; i < page.marks.length; i++) chunks.push(values[page.marks[i]!], page.parts[i + 1]!);
   return Buffer.concat(chunks);

@@ -60,11 +60,19 @@ export function activeTool(tools: Tool[], path: string): Tool | undefined {
     .sort((a, b) => b.href.length - a.href.length)[0];
 }
 
+/** each pack's levels by id, built once per pack rather than on every render */
+const levelIndexes = new WeakMap<ContentPack, Record<string, Level>>();
+function levelsByIdOf(pack: ContentPack): Record<string, Level> {
+  let byId = levelIndexes.get(pack);
+  if (!byId) levelIndexes.set(pack, (byId = Object.fromEntries(pack.levels.map((l) => [l.id, l]))));
+  return byId;
+}
+
 export function setUpViews(app: FastifyInstance, globals: ViewGlobals): void {
   const env = createViewEnvironment();
   app.decorateReply('renderToString', function renderToString(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
     const pack = globals.content();
-    const levelsById: Record<string, Level> = Object.fromEntries(pack.levels.map((l) => [l.id, l]));
+    const levelsById = levelsByIdOf(pack);
     const currentPath = this.request.url.split('?')[0] ?? '/';
     return env.render(template, {
       pack: pack.manifest,
