@@ -73,14 +73,15 @@ function clockTicks(): number {
 }
 
 /**
- * Starts the real app in a child process (bench/serve.ts) on the given pack and database, and waits
- * until it listens. Loading it from this process then measures the server, not a shared event loop.
+ * Starts the real app, as built, in a child process (bench/serve.mjs) on the given pack and
+ * database, and waits until it listens. Loading it from this process then measures the server, not
+ * a shared event loop.
  */
 export async function startServerProcess(packDir: string, databaseFile: string, timeoutMs = 180_000): Promise<BenchServer> {
   // the Node flags `npm start` gives the server, then BENCH_NODE_ARGS: more flags for the server's
   // Node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its time goes
   const nodeArgs = [...startFlags(), ...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean)];
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'bench/serve.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, 'bench/serve.mjs'], {
     env: { ...process.env, BENCH_PACK: packDir, BENCH_DB: databaseFile },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -2,8 +2,15 @@
  * Serves the app for a bench in its own process, so that the load generator (autocannon, in the
  * bench's process) does not share the server's event loop: the server gets one core, the load the
  * other. Prints "listening <url>" when ready; stops on SIGTERM.
+ *
+ * Plain JavaScript over the built app (`dist/`, from `npm run build`, which `npm run bench` runs
+ * first): the code `npm start` runs, not the sources through tsx, which wraps every function.
  */
-import { buildApp } from '../src/web/app.js';
+import { existsSync } from 'node:fs';
+
+const built = new URL('../dist/src/web/app.js', import.meta.url);
+if (!existsSync(built)) throw new Error('no built app in dist/: run "npm run build" first (npm run bench does)');
+const { buildApp } = await import(built.href);
 
 const packDir = process.env['BENCH_PACK'];
 const databaseFile = process.env['BENCH_DB'];
