@@ -21,7 +21,9 @@ export interface ResultItem {
   inShortlist: boolean;
 }
 
-const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
+/** numbers as en-GB writes them (20,000): one formatter, made once (toLocaleString makes one per call) */
+const numberFormat = new Intl.NumberFormat('en-GB');
+const plural = (n: number, one: string, many: string) => `${numberFormat.format(n)} ${n === 1 ? one : many}`;
 
 export function summariseService(s: Service, pack: ContentPack, names: Map<string, string>, shortlist: ReadonlySet<string>, today: Date): ResultItem {
   return {
@@ -162,7 +164,7 @@ export function landscapeView(
       total: result.total,
       heading,
       status: result.total === 0 ? 'No services found' : `${heading} found${result.pageCount > 1 ? `, showing ${from} to ${to}` : ''}`,
-      range: result.pageCount > 1 ? `Showing ${from} to ${to} of ${result.total.toLocaleString('en-GB')}` : '',
+      range: result.pageCount > 1 ? `Showing ${from} to ${to} of ${numberFormat.format(result.total)}` : '',
       q: query.q,
       alsoSearchedFor: result.alsoSearchedFor.slice(0, 6),
       loosened: result.loosened,

@@ -63,8 +63,12 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     frames: Map<boolean, Template>;
     /** the content around the results, rendered once per choice of filters, with slots for what a search changes */
     forms: PageCache<{ template: Template; counts: Array<[keyof FacetCounts, string]> }>;
-    /** each result rendered once (per day, as records fall due for review, and shortlist state) */
-    items: PageCache<Template>;
+    /**
+     * each result rendered once (per day, as records fall due for review), by its place in the index:
+     * off the shortlist in `items`, on it in `shortlisted`
+     */
+    items: Array<Template | undefined>;
+    shortlisted: Array<Template | undefined>;
     /**
      * addresses asked for lately: a page is kept when it is asked for again while it could still be
      * in the cache (the two are the same size), so one-off searches neither push out the rest nor
@@ -85,8 +89,8 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     const key = `${day} ${shortlist.join('.')} ${request.url}`;
     let cache = caches.get(pack);
     if (!cache || cache.day !== day) {
-      // room for every result twice over (on and off the shortlist): results are few kilobytes each
-      caches.set(pack, (cache = { pages: new PageCache(PAGES_KEPT), frames: new Map(), forms: new PageCache(500), items: new PageCache(2 * pack.services.length + 1000), seen: new PageCache(PAGES_KEPT), day }));
+      // every result at most twice (on and off the shortlist): a few kilobytes each
+      caches.set(pack, (cache = { pages: new PageCache(PAGES_KEPT), frames: new Map(), forms: new PageCache(500), items: new Array(pack.services.length), shortlisted: new Array(pack.services.length), seen: new PageCache(PAGES_KEPT), day }));
     }
     const cached = cache.pages.get(key);
     if (cached) return reply.type(html).send(personalise(cached, reply.cspNonce?.script, reply.generateCsrf()));
@@ -98,13 +102,13 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     const view = landscapeView(index, parsed, result, inShortlist, today, slotMark(0));
 
     // each result, rendered once with marks for the token and the page to return to
-    const items = result.services.map((s) => {
-      const itemKey = `${inShortlist.has(s.slug) ? '+' : '-'}${s.slug}`;
-      let item = cache.items.get(itemKey);
+    const items = result.services.map((s, i) => {
+      const kept = inShortlist.has(s.slug) ? cache.shortlisted : cache.items;
+      const at = result.positions[i]!;
+      let item = kept[at];
       if (!item) {
         const summary = summariseService(s, pack, names, inShortlist, today);
-        item = compileTemplate(reply.renderToString('landscape/views/result-item.njk', { s: summary, results: { returnTo: RETURN_MARK }, csrfToken: CSRF_MARK }));
-        cache.items.set(itemKey, item);
+        item = kept[at] = compileTemplate(reply.renderToString('landscape/views/result-item.njk', { s: summary, results: { returnTo: RETURN_MARK }, csrfToken: CSRF_MARK }));
       }
       return item;
     });

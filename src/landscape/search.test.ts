@@ -237,6 +237,9 @@ describe('landscape search: facets, sorting, pages', () => {
     expect(slugs(p2)).toHaveLength(2);
     expect(new Set([...slugs(p1), ...slugs(p2)]).size).toBe(6);
     expect(searchServices(pack, { sort: 'name', perPage: 4, page: 99 }).page).toBe(2);
+    // each result's place in the index, in the same order, for what is kept per service
+    const ranked = searchServices(pack, { q: 'food' });
+    for (const r of [p1, p2, ranked]) expect(r.positions.map((p) => serviceIndexFor(pack).services[p])).toEqual(r.services);
   });
 
   it('builds the index once per pack', () => {

@@ -60,6 +60,8 @@ export interface LandscapeResult {
   perPage: number;
   sort: SortOrder;
   services: Service[];
+  /** each of `services`' place in the index (0 to the number of services − 1): a key for what is kept per service */
+  positions: number[];
   facets: FacetCounts;
   /** phrases added from the pack's abbreviations and synonyms, e.g. "food club" for "food bank" */
   alsoSearchedFor: string[];
@@ -295,23 +297,24 @@ class Index implements ServiceIndex {
     const pageCount = Math.max(1, Math.ceil(total / perPage));
     const page = Math.min(Math.max(1, Math.floor(query.page ?? 1)), pageCount);
     const skip = (page - 1) * perPage;
-    const services: Service[] = [];
+    const positions: number[] = [];
     if (sort === 'relevance' && text) {
       // only the services left after the filters are scored
-      for (const pos of this.text.rank(text.words, results, skip, perPage)) services.push(this.services[pos]!);
+      for (const pos of this.text.rank(text.words, results, skip, perPage)) positions.push(pos);
     } else {
       const order = sort === 'reviewed' ? this.byReviewed : this.byName;
       let seen = 0;
       for (const pos of order) {
         if (!results.has(pos)) continue;
         if (seen++ < skip) continue;
-        services.push(this.services[pos]!);
-        if (services.length === perPage) break;
+        positions.push(pos);
+        if (positions.length === perPage) break;
       }
     }
+    const services = positions.map((pos) => this.services[pos]!);
     const totalWithout: LandscapeResult['totalWithout'] = {};
     if (total === 0) for (const [key] of filters) totalWithout[key] = this.intersect(from, filters, key, this.exceptSet).count();
-    return { total, page, pageCount, perPage, sort, services, facets, alsoSearchedFor: text?.alsoSearchedFor ?? [], loosened: text?.loosened ?? false, totalWithout };
+    return { total, page, pageCount, perPage, sort, services, positions, facets, alsoSearchedFor: text?.alsoSearchedFor ?? [], loosened: text?.loosened ?? false, totalWithout };
   }
 
   /** The filters in use, each with its set; the sets are the index's own (or scratch): never change them. */
