@@ -130,7 +130,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
       });
       cache.forms.set(formKey, (form = { template: compileTemplate(body), counts }));
     }
-    // the results: their heading, sort and pages rendered for this search, each result in its slot
+    // the results: their heading, sort and pages rendered for this search, the kept results in their slot
     const results = compileTemplate(reply.renderToString('landscape/views/results.njk', { ...view, cspNonce: NONCE_MARK, csrfToken: CSRF_MARK }));
     const returnTo = Buffer.from(escapeHtml(view.results.returnTo), 'utf8');
     const count = countsOf(result.facets);
