@@ -4,7 +4,7 @@
  */
 import { deliveryModes, providerTypes, type ContentPack, type Service } from '../content/schema.js';
 import { deliveryLabels, isDueForReview, providerLabels, routeLabels, serviceRoutes, sortLabels } from './labels.js';
-import { hasFilters, landscapeHref, type ParsedLandscapeQuery } from './query.js';
+import { landscapeHref, type ParsedLandscapeQuery } from './query.js';
 import { referralRoutes, sortOrders, type FilterName, type LandscapeResult, type ServiceIndex } from './search.js';
 
 export interface ResultItem {
@@ -122,17 +122,19 @@ export function landscapeView(
   const names = namesFor(pack);
   const notices = landscapeNotices(parsed, result);
 
-  // each filter in use, with a link that removes it: the "loosen" list on a page with no results
+  // each filter in use, with a link that removes it: the "loosen" list, on a page with no results only
   const active: Array<{ key: FilterName; text: string; removeHref: string; without?: number }> = [];
-  const remove = (key: FilterName, text: string, change: Record<string, unknown>) =>
-    active.push({ key, text, removeHref: landscapeHref(query, { ...change, page: undefined }), without: result.totalWithout[key] });
-  if (query.need) remove('need', `Need area: ${names.get(`need:${query.need}`) ?? query.need}`, { need: undefined });
-  if (query.level) remove('level', `Level of need: ${names.get(`level:${query.level}`) ?? query.level}`, { level: undefined });
-  if (query.age !== undefined) remove('age', `Child's age: ${query.age}`, { age: undefined });
-  if (query.free) remove('free', 'Free services only', { free: undefined });
-  if (query.delivery.length) remove('delivery', `Delivery: ${query.delivery.map((d) => deliveryLabels[d]).join(' or ')}`, { delivery: [] });
-  if (query.provider.length) remove('provider', `Provider: ${query.provider.map((p) => providerLabels[p]).join(' or ')}`, { provider: [] });
-  if (query.route.length) remove('route', `Referral route: ${query.route.map((r) => routeLabels[r]).join(' or ')}`, { route: [] });
+  if (result.total === 0) {
+    const remove = (key: FilterName, text: string, change: Record<string, unknown>) =>
+      active.push({ key, text, removeHref: landscapeHref(query, { ...change, page: undefined }), without: result.totalWithout[key] });
+    if (query.need) remove('need', `Need area: ${names.get(`need:${query.need}`) ?? query.need}`, { need: undefined });
+    if (query.level) remove('level', `Level of need: ${names.get(`level:${query.level}`) ?? query.level}`, { level: undefined });
+    if (query.age !== undefined) remove('age', `Child's age: ${query.age}`, { age: undefined });
+    if (query.free) remove('free', 'Free services only', { free: undefined });
+    if (query.delivery.length) remove('delivery', `Delivery: ${query.delivery.map((d) => deliveryLabels[d]).join(' or ')}`, { delivery: [] });
+    if (query.provider.length) remove('provider', `Provider: ${query.provider.map((p) => providerLabels[p]).join(' or ')}`, { provider: [] });
+    if (query.route.length) remove('route', `Referral route: ${query.route.map((r) => routeLabels[r]).join(' or ')}`, { route: [] });
+  }
 
   const pageHref = (page: number) => landscapeHref(query, { page });
   const pages: Array<{ number?: number; href?: string; current?: boolean; ellipsis?: boolean }> = [];
@@ -171,9 +173,9 @@ export function landscapeView(
       items: itemsMark ? [] : result.services.map((s) => summariseService(s, pack, names, shortlist, today)),
       itemsMark,
       active,
-      filtered: hasFilters(query),
       clearHref: landscapeHref({ q: query.q }),
-      withoutWordsHref: landscapeHref(query, { q: undefined, page: undefined, sort: undefined }),
+      // on a page with no results only
+      withoutWordsHref: result.total === 0 ? landscapeHref(query, { q: undefined, page: undefined, sort: undefined }) : undefined,
       pagination: {
         previous: result.page > 1 ? pageHref(result.page - 1) : undefined,
         next: result.page < result.pageCount ? pageHref(result.page + 1) : undefined,

@@ -97,11 +97,6 @@ export function parseLandscapeQuery(raw: RawQuery, pack: Pick<ContentPack, 'leve
   return { query, notices };
 }
 
-/** Whether any filter (not the search words, sort or page) is set. */
-export function hasFilters(q: LandscapeQuery): boolean {
-  return Boolean(q.need || q.level || q.age !== undefined || q.free || q.delivery?.length || q.provider?.length || q.route?.length);
-}
-
 /**
  * A query string value encoded as URLSearchParams encodes it (application/x-www-form-urlencoded: a
  * space is "+", only letters, digits and `*-._` stay as they are), without building a URLSearchParams:
