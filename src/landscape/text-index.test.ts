@@ -90,6 +90,27 @@ describe('text index: which services a word meets', () => {
     }
   });
 
+  it('ranks a one-word search (sorted once per word) as the general ranking does', () => {
+    let seed = 11;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const words = ['help', 'support', 'family', 'money', 'advice'];
+    const texts = Array.from({ length: 2000 }, () => Array.from({ length: 2 + Math.floor(rnd() * 8) }, () => words[Math.floor(rnd() * words.length)]).join(' '));
+    // every tenth service national (boost 0.8): ties and boosts both in play
+    const many = small(texts, Array.from({ length: 200 }, (_, i) => i * 10));
+    for (const word of words) {
+      const one = many.match(word)!;
+      // the same word twice takes the general path (two words) and doubles every score: same order
+      const twice = many.match(`${word} ${word}`)!;
+      expect(twice.words).toHaveLength(2);
+      for (const size of [5, 60, 2000]) {
+        const within = Bitset.of(2000, [...one.set.slice(0, 2000)].filter(() => rnd() < size / 2000));
+        for (const [skip, count] of [[0, 20], [20, 20], [0, 2000]] as const) {
+          expect([...many.rank(one, within, skip, count)]).toEqual([...many.rank(twice, within, skip, count)]);
+        }
+      }
+    }
+  });
+
   it('puts a local service before a national one that says the same', () => {
     const twin = small(['Parenting advice line', 'Parenting advice line'], [0]);
     expect(ranked(twin, 'parenting')).toEqual([1, 0]);

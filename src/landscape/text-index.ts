@@ -83,6 +83,8 @@ export class TextIndex {
   private readonly byLength = new Map<number, number[]>();
   private readonly boost: Float64Array;
   private readonly expansions = new Map<string, TermExpansion>();
+  /** a term's services best first, as a one-word search ranks them: made on the term's first such search */
+  private readonly byImpact = new Map<number, Int32Array>();
   // scratch, reused by every ranking (a request runs to completion before the next starts)
   private readonly acc: Float64Array;
   private readonly candidates: Int32Array;
@@ -267,6 +269,8 @@ export class TextIndex {
    * `skip` for `count`: only those services are scored.
    */
   rank(match: TextMatch, within: Bitset, skip: number, count: number): Int32Array {
+    const only = match.words.length === 1 && !match.loosened ? match.words[0]! : undefined;
+    if (only && only.termIds.length === 1 && only.weights[0] === 1) return this.rankOneTerm(only.termIds[0]!, within, skip, count);
     const acc = this.acc;
     const { start, docs, scores } = this;
     const inWords = within.words;
@@ -325,6 +329,32 @@ export class TextIndex {
       acc[doc] = 0;
     }
     return topK(candidates, candidateScores, found, skip, count);
+  }
+
+  /**
+   * One word that is one known term (most searches): its services in ranking order are fixed, so they
+   * are sorted once and a page is the first of them in `within`, without scoring every candidate.
+   * The order is the general ranking's exactly: score times the service's boost, best first, equal
+   * scores in position order.
+   */
+  private rankOneTerm(term: number, within: Bitset, skip: number, count: number): Int32Array {
+    let order = this.byImpact.get(term);
+    if (!order) {
+      const { start, docs, scores, boost } = this;
+      const from = start[term]!;
+      const postings = Array.from({ length: start[term + 1]! - from }, (_, i) => from + i);
+      const value = (p: number) => scores[p]! * boost[docs[p]!]!;
+      postings.sort((a, b) => (better(value(a), docs[a]!, value(b), docs[b]!) ? -1 : 1));
+      order = Int32Array.from(postings, (p) => docs[p]!);
+      this.byImpact.set(term, order);
+    }
+    const out: number[] = [];
+    let seen = 0;
+    for (let i = 0; i < order.length && out.length < count; i++) {
+      const doc = order[i]!;
+      if (within.has(doc) && seen++ >= skip) out.push(doc);
+    }
+    return Int32Array.from(out);
   }
 
   /** A query word's terms: itself if the index has it; otherwise words it starts and, for longer words, near misses. */
