@@ -140,18 +140,21 @@ function liveRegion(doc: Document): HTMLElement {
   return region;
 }
 
+/**
+ * A shortlist button names what it does and the service it does it to: `add` or `remove`, with the
+ * service's slug as its value. The landscape has one form for all its results' buttons.
+ */
 function enhanceShortlist(doc: Document): void {
   const region = liveRegion(doc);
   doc.addEventListener('submit', (e) => {
     const form = e.target as HTMLFormElement;
     if (!form.matches('form[data-module="app-shortlist"]')) return;
-    const button = (e.submitter ?? form.querySelector('button[name="action"]')) as HTMLButtonElement | null;
-    if (!button) return;
+    const button = e.submitter as HTMLButtonElement | null;
+    if (!button || (button.name !== 'add' && button.name !== 'remove')) return;
     e.preventDefault();
     const body = new URLSearchParams();
     for (const [k, v] of new FormData(form)) if (typeof v === 'string') body.append(k, v);
-    body.set('action', button.value);
-    // not form.action: the button named "action" shadows it
+    body.set(button.name, button.value);
     void fetch(form.getAttribute('action') ?? '/services/shortlist', {
       method: 'POST',
       body,
@@ -161,19 +164,20 @@ function enhanceShortlist(doc: Document): void {
       .then(async (res) => {
         if (!res.ok) throw new Error(String(res.status));
         const { count } = (await res.json()) as { count: number };
-        const added = button.value === 'add';
-        button.value = added ? 'remove' : 'add';
+        const added = button.name === 'add';
+        button.name = added ? 'remove' : 'add';
         const label = button.firstChild;
         if (label && label.nodeType === Node.TEXT_NODE) label.textContent = added ? 'Remove from shortlist' : 'Add to shortlist';
         region.textContent = `${added ? 'Added to' : 'Removed from'} your shortlist. It has ${count} ${count === 1 ? 'service' : 'services'}.`;
       })
       .catch(() => {
-        // fall back to the plain form post, which the server handles the same way
-        const action = doc.createElement('input');
-        action.type = 'hidden';
-        action.name = 'action';
-        action.value = button.value;
-        form.appendChild(action);
+        // fall back to the plain form post, which the server handles the same way (submit() sends
+        // no submitter and fires no submit event, so the button's choice goes in a field)
+        const choice = doc.createElement('input');
+        choice.type = 'hidden';
+        choice.name = button.name;
+        choice.value = button.value;
+        form.appendChild(choice);
         form.submit();
       });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BODY_MARK, compilePage, compileTemplate, CSRF_MARK, escapeHtml, NONCE_MARK, numberBytes, PageCache, PageWriter, personalise, RETURN_MARK, slotMark, TITLE_MARK, type Mark } from './page-cache.js';
+import { BODY_MARK, compilePage, compileTemplate, CSRF_MARK, escapeHtml, NONCE_MARK, numberBytes, PageCache, PageWriter, personalise, slotMark, TITLE_MARK, type Mark } from './page-cache.js';
 
 const text = (b: Buffer) => b.toString('utf8');
 
@@ -19,7 +19,7 @@ describe('landscape page pieces', () => {
 
   it('fills each numbered slot, as often as it appears, with text, bytes or another piece', () => {
     const form = compileTemplate(`<p>${slotMark(1)}</p>\n    <input value="${slotMark(0)}" name="${CSRF_MARK}">${slotMark(1)}<ul>${slotMark(12)}</ul>`);
-    const item = compileTemplate(`<li><a href="${RETURN_MARK}">é</a></li>`);
+    const item = compileTemplate(`<li><a href="${slotMark(3)}">é</a></li>`);
     const back = Buffer.from('/services?q=a&amp;b', 'utf8');
     const fill = (m: Mark | number) => (m === 12 ? [{ template: item, fill: () => back }, Buffer.from('<li>2</li>')] : m === 0 ? 'words' : '42');
     const page = new PageWriter().write({ template: form, fill }).finish();

@@ -21,14 +21,12 @@ export const NONCE_MARK = `${MARK_BASE}n`;
 export const CSRF_MARK = `${MARK_BASE}c`;
 export const TITLE_MARK = `${MARK_BASE}t`;
 export const BODY_MARK = `${MARK_BASE}b`;
-/** where a result's "return to" address goes (the page it is shown on) */
-export const RETURN_MARK = `${MARK_BASE}r`;
 /** numbered slots: the parts of a piece that change with the search (counts, words, results) */
 export const slotMark = (n: number): string => `${MARK_BASE}s${n}.`;
 
 /** per response: `nonce`, `csrf`; per search: the rest */
-export type Mark = 'nonce' | 'csrf' | 'title' | 'body' | 'return';
-const MARK_NAMES: Record<string, Mark> = { n: 'nonce', c: 'csrf', t: 'title', b: 'body', r: 'return' };
+export type Mark = 'nonce' | 'csrf' | 'title' | 'body';
+const MARK_NAMES: Record<string, Mark> = { n: 'nonce', c: 'csrf', t: 'title', b: 'body' };
 
 /** Rendered HTML, encoded, split at its marks: `parts[i]`, then what `marks[i]` names, then `parts[i + 1]`. */
 export interface Template {

@@ -131,7 +131,7 @@ describe('pages put together from pieces', () => {
     const first = await get('/services?q=food');
     const slug = resultSlugs(first.body)[0]!;
     const { token, cookie } = csrfFrom(first.body, first.headers['set-cookie']);
-    const added = await t.app.inject({ method: 'POST', url: '/services/shortlist', payload: { action: 'add', slug, _csrf: token, returnTo: '/services?q=food' }, headers: { cookie } });
+    const added = await t.app.inject({ method: 'POST', url: '/services/shortlist', payload: { add: slug, _csrf: token, returnTo: '/services?q=food' }, headers: { cookie } });
     const withList = cookieHeader(cookie, added.headers['set-cookie']);
     const pieces = await get('/services?q=food', withList);
     expect(pieces.body).toContain('Remove from shortlist');
@@ -160,9 +160,10 @@ describe('repeated pages', () => {
     const slug = resultSlugs(a.body)[0]!;
     const b = await get(`/services?need=housing&sort=reviewed&q=${encodeURIComponent('"housing"')}`);
     expect(resultSlugs(b.body)).toContain(slug);
-    // the same result and form, kept from the first search, carry the second search's values
-    expect(item(a.body, slug)).toMatch(/name="returnTo" value="\/services\?need=housing"/);
-    expect(item(b.body, slug)).toMatch(/name="returnTo" value="\/services\?[^"]*sort=reviewed/);
+    // the same result, kept from the first search, in a shortlist form that goes back to each search
+    expect(item(a.body, slug)).toBe(item(b.body, slug));
+    expect(a.body).toMatch(/name="returnTo" value="\/services\?need=housing"/);
+    expect(b.body).toMatch(/name="returnTo" value="\/services\?[^"]*sort=reviewed/);
     expect(a.body).toContain('id="q" name="q" type="search" value=""');
     expect(b.body).toContain('id="q" name="q" type="search" value="&quot;housing&quot;"');
     const c = await get('/services?need=housing', `shortlist=${slug}`);
@@ -317,18 +318,20 @@ describe('report something wrong', () => {
 });
 
 describe('shortlist', () => {
+  const postForm = (cookie: string, body: Record<string, string>, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: 'POST', url: '/services/shortlist', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers }, payload: new URLSearchParams(body).toString() });
+  /** the hidden fields of the page's shortlist form, as a browser sends them */
+  const hiddenFields = (html: string) => Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&')]));
+
   it('adds and removes services with no-JS forms, and ignores unknown slugs in the cookie', async () => {
     const page = await get('/services/camhs-nelft');
+    expect(page.body).toContain('<button type="submit" name="add" value="camhs-nelft"');
     const csrf = csrfFrom(page.body, page.headers['set-cookie']);
-    const add = await t.app.inject({
-      method: 'POST',
-      url: '/services/shortlist',
-      headers: { cookie: csrf.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ _csrf: csrf.token, slug: 'camhs-nelft', action: 'add', returnTo: '/services/camhs-nelft' }).toString(),
-    });
+    const add = await postForm(csrf.cookie, { ...hiddenFields(page.body), add: 'camhs-nelft' });
     expect(add.statusCode).toBe(303);
     expect(add.headers.location).toBe('/services/camhs-nelft');
     const withList = cookieHeader(page.headers['set-cookie'], add.headers['set-cookie']);
+    expect((await get('/services/camhs-nelft', withList)).body).toContain('<button type="submit" name="remove" value="camhs-nelft"');
     const tampered = withList.replace(/shortlist=([^;]+)/, 'shortlist=$1.no-such-service.%3Cscript%3E');
     const list = await get('/services/shortlist', tampered);
     expect(list.statusCode).toBe(200);
@@ -336,29 +339,47 @@ describe('shortlist', () => {
     expect(list.body).not.toContain('no-such-service');
     expect(list.body).toMatch(/<textarea[^>]*readonly[^>]*>[^<]*Child and Adolescent|<textarea[^>]*readonly[^>]*>[^<]*CAMHS/);
 
-    const remove = await t.app.inject({
-      method: 'POST',
-      url: '/services/shortlist',
-      headers: { cookie: withList, 'content-type': 'application/x-www-form-urlencoded', 'x-requested-with': 'fetch' },
-      payload: new URLSearchParams({ _csrf: csrf.token, slug: 'camhs-nelft', action: 'remove' }).toString(),
-    });
+    const remove = await postForm(withList, { _csrf: csrf.token, remove: 'camhs-nelft' }, { 'x-requested-with': 'fetch' });
     expect(remove.json()).toEqual({ shortlist: [], count: 0 });
   });
 
-  it('never redirects off the site and rejects unknown services', async () => {
+  it('has one form for a page of results, whose buttons each add their own service and come back to the search', async () => {
+    const search = '/services?q=food&sort=name';
+    const page = await get(search);
+    const slugs = resultSlugs(page.body);
+    expect(slugs.length).toBeGreaterThan(2);
+    expect(page.body.match(/data-qa="shortlist-form"/g)).toHaveLength(1);
+    expect([...page.body.matchAll(/<button type="submit" name="add" value="([^"]+)"/g)].map((m) => m[1])).toEqual(slugs);
+    const fields = hiddenFields(page.body.split('data-qa="shortlist-form"')[1]!);
+    expect(fields['returnTo']).toBe(search);
+    const csrf = csrfFrom(page.body, page.headers['set-cookie']);
+    // the browser sends the hidden fields and the button pressed: the second result's
+    const add = await postForm(csrf.cookie, { ...fields, add: slugs[1]! });
+    expect(add.statusCode).toBe(303);
+    expect(add.headers.location).toBe(search);
+    const after = await get(search, cookieHeader(page.headers['set-cookie'], add.headers['set-cookie']));
+    expect([...after.body.matchAll(/<button type="submit" name="remove" value="([^"]+)"/g)].map((m) => m[1])).toEqual([slugs[1]]);
+  });
+
+  it('still takes the older action and slug fields, for pages loaded before an upgrade', async () => {
     const page = await get('/services');
     const csrf = csrfFrom(page.body, page.headers['set-cookie']);
-    const post = (body: Record<string, string>) =>
-      t.app.inject({
-        method: 'POST',
-        url: '/services/shortlist',
-        headers: { cookie: csrf.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({ _csrf: csrf.token, ...body }).toString(),
-      });
-    const offsite = await post({ slug: 'kooth', action: 'add', returnTo: '//evil.example/services' });
+    const r = await postForm(csrf.cookie, { _csrf: csrf.token, action: 'add', slug: 'kooth' }, { 'x-requested-with': 'fetch' });
+    expect(r.json()).toEqual({ shortlist: ['kooth'], count: 1 });
+  });
+
+  it('never redirects off the site and rejects unknown services and forms that ask for two things', async () => {
+    const page = await get('/services');
+    const csrf = csrfFrom(page.body, page.headers['set-cookie']);
+    const post = (body: string) => t.app.inject({ method: 'POST', url: '/services/shortlist', headers: { cookie: csrf.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(csrf.token)}&${body}` });
+    const offsite = await post('add=kooth&returnTo=%2F%2Fevil.example%2Fservices');
     expect(offsite.headers.location).toBe('/services/shortlist');
-    const unknown = await post({ slug: 'no-such', action: 'add' });
-    expect(unknown.statusCode).toBe(400);
+    for (const body of ['add=no-such', 'remove=%3Cscript%3E', 'add=kooth&remove=childline', 'add=kooth&add=childline', 'add=kooth&action=clear', 'action=add', 'action=drop&slug=kooth', '']) {
+      const r = await post(body);
+      expect(r.statusCode, body).toBe(400);
+      expect(r.headers['set-cookie'] ?? '', body).not.toContain('shortlist=');
+      expect(r.body).toContain('Nothing has changed');
+    }
   });
 });
 

@@ -16,6 +16,7 @@ import {
   BODY_MARK,
   compilePage,
   compileTemplate,
+  stripIndentation,
   CSRF_MARK,
   escapeHtml,
   NONCE_MARK,
@@ -23,7 +24,6 @@ import {
   PageCache,
   PageWriter,
   personalise,
-  RETURN_MARK,
   slotMark,
   TITLE_MARK,
   type Fill,
@@ -33,7 +33,7 @@ import {
 import { parseLandscapeQuery } from './query.js';
 import { REPORT_DETAILS_MAX, ReportRepository, reportReasonLabels, reportReasons, validateReport, type ReportErrors, type ReportForm } from './reports.js';
 import { serviceIndexFor } from './search.js';
-import { readShortlist, safeReturnTo, writeShortlist } from './shortlist.js';
+import { readShortlist, safeReturnTo, shortlistChange, writeShortlist } from './shortlist.js';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -67,8 +67,8 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
      * each result rendered once (per day, as records fall due for review), by its place in the index:
      * off the shortlist in `items`, on it in `shortlisted`
      */
-    items: Array<Template | undefined>;
-    shortlisted: Array<Template | undefined>;
+    items: Array<Buffer | undefined>;
+    shortlisted: Array<Buffer | undefined>;
     /**
      * addresses asked for lately: a page is kept when it is asked for again while it could still be
      * in the cache (the two are the same size), so one-off searches neither push out the rest nor
@@ -101,14 +101,14 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     const names = namesFor(pack);
     const view = landscapeView(index, parsed, result, inShortlist, today, slotMark(0));
 
-    // each result, rendered once with marks for the token and the page to return to
+    // each result, rendered once: the same bytes on every page that shows it
     const items = result.services.map((s, i) => {
       const kept = inShortlist.has(s.slug) ? cache.shortlisted : cache.items;
       const at = result.positions[i]!;
       let item = kept[at];
       if (!item) {
         const summary = summariseService(s, pack, names, inShortlist, today);
-        item = kept[at] = compileTemplate(reply.renderToString('landscape/views/result-item.njk', { s: summary, results: { returnTo: RETURN_MARK }, csrfToken: CSRF_MARK }));
+        item = kept[at] = Buffer.from(stripIndentation(reply.renderToString('landscape/views/result-item.njk', { s: summary })), 'utf8');
       }
       return item;
     });
@@ -132,7 +132,6 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     }
     // the results: their heading, sort and pages rendered for this search, the kept results in their slot
     const results = compileTemplate(reply.renderToString('landscape/views/results.njk', { ...view, cspNonce: NONCE_MARK, csrfToken: CSRF_MARK }));
-    const returnTo = Buffer.from(escapeHtml(view.results.returnTo), 'utf8');
     const count = countsOf(result.facets);
     const formCounts = form.counts;
     const words = escapeHtml(query.q);
@@ -140,7 +139,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
       words,
       query.age === undefined ? '' : String(query.age),
       escapeHtml(view.results.clearHref),
-      { template: results, fill: () => items.map((template) => ({ template, fill: () => returnTo })) },
+      { template: results, fill: () => items },
     ];
 
     // the layout around the content is the same for every search (the title aside): rendered once per pack
@@ -184,13 +183,12 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
   app.post('/services/shortlist', { preHandler: app.csrfProtection }, (request, reply) => {
     const index = serviceIndexFor(content());
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const action = body['action'];
-    const slug = typeof body['slug'] === 'string' ? body['slug'] : '';
+    const change = shortlistChange(body);
     let list = readShortlist(request, index);
-    if (action === 'clear') list = [];
-    else if ((action === 'add' || action === 'remove') && SLUG.test(slug) && index.service(slug)) {
-      list = list.filter((s) => s !== slug);
-      if (action === 'add') list.push(slug);
+    if (change?.action === 'clear') list = [];
+    else if (change && index.service(change.slug)) {
+      list = list.filter((s) => s !== change.slug);
+      if (change.action === 'add') list.push(change.slug);
     } else {
       return reply.code(400).render('bad-request.njk', { heading: 'That service could not be added', message: 'The form had something in it we do not recognise. Nothing has changed.', startAgainHref: '/services', startAgainText: 'Find services' });
     }

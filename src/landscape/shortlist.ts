@@ -39,6 +39,25 @@ export function writeShortlist(request: FastifyRequest, reply: FastifyReply, slu
   });
 }
 
+/** What a shortlist form asks for. */
+export type ShortlistChange = { action: 'add' | 'remove'; slug: string } | { action: 'clear' };
+
+/**
+ * Reads a shortlist form: a button named `add` or `remove` whose value is the service's slug (one
+ * form holds a button for every result), or `action=clear`. The older `action` with a `slug` field
+ * still works, for pages loaded before an upgrade. Anything else, or a form that asks for two things
+ * at once, is undefined: the route answers it with a 400 and changes nothing.
+ */
+export function shortlistChange(body: Record<string, unknown>): ShortlistChange | undefined {
+  const asked = (['add', 'remove'] as const).filter((a) => body[a] !== undefined);
+  const action = body['action'];
+  if (asked.length + (action === undefined ? 0 : 1) !== 1) return undefined;
+  if (action === 'clear') return { action };
+  const [kind, slug] = asked.length ? [asked[0]!, body[asked[0]!]] : [action, body['slug']];
+  if ((kind !== 'add' && kind !== 'remove') || typeof slug !== 'string' || slug.length > 100 || !SLUG.test(slug)) return undefined;
+  return { action: kind, slug };
+}
+
 /** Where to go back to after a no-JS shortlist form: only our own service pages, never another site. */
 export function safeReturnTo(value: unknown, fallback = '/services/shortlist'): string {
   if (typeof value !== 'string' || value.length > 2000) return fallback;

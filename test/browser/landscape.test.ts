@@ -122,6 +122,18 @@ for (const js of [false, true]) {
         await page.click('button:has-text("Remove")');
         await expect.poll(() => page.locator('[data-qa="empty"]').isVisible()).toBe(true);
         await expectNoAxeViolations(page);
+        // from a page of results: the second result's button adds that service, and the page stays on the search
+        await page.goto(`${server.baseUrl}/services?q=food`);
+        const second = page.locator('[data-qa="result"]').nth(1);
+        const slug = await second.getAttribute('data-slug');
+        await second.locator('button:has-text("Add to shortlist")').click();
+        await expect.poll(() => second.locator('button:has-text("Remove from shortlist")').count()).toBe(1);
+        expect(new URL(page.url()).search).toBe('?q=food');
+        expect(await page.locator('[data-qa="result"] button:has-text("Remove from shortlist")').count()).toBe(1);
+        if (js) expect(await page.locator('#app-shortlist-status').textContent()).toContain('It has 1 service');
+        await expectNoAxeViolations(page);
+        await page.goto(`${server.baseUrl}/services/shortlist`);
+        expect(await page.locator(`[data-qa="shortlist"] a[href="/services/${slug}"]`).count()).toBe(1);
         expect(errors).toEqual([]);
       } finally {
         await close();
