@@ -91,7 +91,7 @@ export async function chatRoutes(app: FastifyInstance, { store, content }: ToolD
   }
 
   const renderPage = (reply: FastifyReply, view: { turns: Turn[]; errorList?: unknown[]; error?: string; value?: string; thanks?: boolean; status?: number }) => {
-    const csrfToken = reply.generateCsrf();
+    const csrfToken = reply.csrfToken();
     return reply.code(view.status ?? 200).render('chat/views/ask.njk', {
       title: 'Ask a question',
       csrfToken,

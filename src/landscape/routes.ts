@@ -93,7 +93,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
       caches.set(pack, (cache = { pages: new PageCache(PAGES_KEPT), frames: new Map(), forms: new PageCache(500), items: new Array(pack.services.length), shortlisted: new Array(pack.services.length), seen: new PageCache(PAGES_KEPT), day }));
     }
     const cached = cache.pages.get(key);
-    if (cached) return reply.type(html).send(personalise(cached, reply.cspNonce?.script, reply.generateCsrf()));
+    if (cached) return reply.type(html).send(personalise(cached, reply.cspNonce?.script, reply.csrfToken()));
     const parsed = parseLandscapeQuery(request.query as Record<string, unknown>, pack);
     const { query } = parsed;
     const result = index.search(query);
@@ -161,11 +161,11 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
       if (cache.seen.get(key)) {
         const kept = page.finish();
         cache.pages.set(key, kept);
-        return reply.type(html).send(personalise(kept, reply.cspNonce?.script, reply.generateCsrf()));
+        return reply.type(html).send(personalise(kept, reply.cspNonce?.script, reply.csrfToken()));
       }
       cache.seen.set(key, true);
     }
-    return reply.type(html).send(page.toBuffer(reply.cspNonce?.script, reply.generateCsrf()));
+    return reply.type(html).send(page.toBuffer(reply.cspNonce?.script, reply.csrfToken()));
   });
 
   app.get('/services/shortlist', (request, reply) => {
@@ -177,7 +177,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
       return { ...s, due: isDueForReview(s.reviewed, pack.manifest.reviewPeriodMonths, today), unverified: Boolean(s.unverifiedNote) || s.phones.some((p) => !p.verified) };
     });
     const text = shortlistText(items, request);
-    return reply.header('cache-control', 'no-store').render('landscape/views/shortlist.njk', { items, text, textRows: Math.min(20, text.split('\n').length + 1), csrfToken: reply.generateCsrf() });
+    return reply.header('cache-control', 'no-store').render('landscape/views/shortlist.njk', { items, text, textRows: Math.min(20, text.split('\n').length + 1), csrfToken: reply.csrfToken() });
   });
 
   app.post('/services/shortlist', { preHandler: app.csrfProtection }, (request, reply) => {
@@ -214,7 +214,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     let pages = servicePages.get(pack);
     if (!pages) servicePages.set(pack, (pages = new PageCache()));
     const cached = pages.get(key);
-    if (cached) return reply.type('text/html; charset=utf-8').send(personalise(cached, reply.cspNonce?.script, reply.generateCsrf()));
+    if (cached) return reply.type('text/html; charset=utf-8').send(personalise(cached, reply.cspNonce?.script, reply.csrfToken()));
     const html = reply.renderToString('landscape/views/service.njk', {
       service: s,
       due: isDueForReview(s.reviewed, pack.manifest.reviewPeriodMonths, today),
@@ -229,7 +229,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     });
     const page = compilePage(html);
     pages.set(key, page);
-    return reply.type('text/html; charset=utf-8').send(personalise(page, reply.cspNonce?.script, reply.generateCsrf()));
+    return reply.type('text/html; charset=utf-8').send(personalise(page, reply.cspNonce?.script, reply.csrfToken()));
   });
 
   const renderReport = (reply: FastifyReply, service: Service, form: ReportForm, errors: ReportErrors) =>
@@ -240,7 +240,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
       maxDetails: REPORT_DETAILS_MAX,
       reasonItems: reportReasons.map((r) => ({ value: r, text: reportReasonLabels[r], checked: form.reason === r })),
       errorList: [errors.reason && { text: errors.reason, href: '#reason' }, errors.details && { text: errors.details, href: '#details' }].filter(Boolean),
-      csrfToken: reply.generateCsrf(),
+      csrfToken: reply.csrfToken(),
     });
 
   const findService = async (request: FastifyRequest<{ Params: { slug: string } }>) =>

@@ -10,7 +10,7 @@
 import { deliveryModes, providerTypes, type ContentPack, type DeliveryMode, type ProviderType, type Service } from '../content/schema.js';
 import { buildVocabulary, stem, tokenize, type Vocabulary } from '../content/vocabulary.js';
 import { Bitset } from '../store/bitset.js';
-import { lruGet, lruSet } from './lru.js';
+import { lruGet, lruSet } from '../web/lru.js';
 import { TextIndex, type TextField, type TextMatch as WordsMatch } from './text-index.js';
 
 export const referralRoutes = ['self', 'professional', 'front-door'] as const;

@@ -14,7 +14,7 @@
  */
 import { tokenize } from '../content/vocabulary.js';
 import { Bitset } from '../store/bitset.js';
-import { lruGet, lruSet } from './lru.js';
+import { lruGet, lruSet } from '../web/lru.js';
 
 export interface TextField {
   name: string;

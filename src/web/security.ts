@@ -8,8 +8,9 @@ import { dirname } from 'node:path';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import helmet from 'helmet';
+import { lruGet, lruSet } from './lru.js';
 
 export interface SecurityOptions {
   sessionSecret: string;
@@ -21,8 +22,23 @@ declare module 'fastify' {
   interface FastifyReply {
     /** this response's nonce for its inline script (the CSP allows no other inline script); null only before onRequest */
     cspNonce: { script: string } | null;
+    /** a CSRF token for this browser's forms (see `CSRF_TOKEN_USES`); use it rather than generateCsrf */
+    csrfToken(): string;
   }
 }
+
+/** the cookie that holds a browser's CSRF secret, signed */
+export const CSRF_COOKIE = '_csrf_secret';
+/**
+ * How many responses may carry the same CSRF token. Making a token means checking the secret
+ * cookie's signature and hashing a fresh salt with it, a tenth of the cost of a search page; so a
+ * browser's token is kept for its next pages. Not for ever: where a proxy compresses pages that also
+ * echo what was typed, many responses with one token could leak it byte by byte (BREACH), and a few
+ * dozen responses are far too few for that. A new token does not end the old one: each stays valid
+ * for as long as the browser's secret.
+ */
+export const CSRF_TOKEN_USES = 32;
+const CSRF_TOKENS_KEPT = 10_000;
 
 /** The Content-Security-Policy for one response: everything from this origin, inline script only with the nonce. */
 export function contentSecurityPolicy(frameAncestors: readonly string[]): (nonce: string) => string {
@@ -63,8 +79,24 @@ export async function setUpWebSecurity(app: FastifyInstance, opts: SecurityOptio
   await app.register(cookie, { secret: opts.sessionSecret });
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   await app.register(csrf, {
-    cookieKey: '_csrf_secret',
+    cookieKey: CSRF_COOKIE,
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies, signed: true },
+  });
+  // tokens by the signed secret cookie they were made for: only a cookie whose signature was checked
+  // is kept, so a forged or stale cookie always goes through generateCsrf, which replaces it
+  const tokens = new Map<string, { token: string; uses: number }>();
+  app.decorateReply('csrfToken', function csrfToken(this: FastifyReply): string {
+    const cookie = this.request.cookies[CSRF_COOKIE];
+    if (cookie) {
+      const kept = lruGet(tokens, cookie);
+      if (kept && kept.uses < CSRF_TOKEN_USES) {
+        kept.uses++;
+        return kept.token;
+      }
+    }
+    const token = this.generateCsrf();
+    if (cookie && this.unsignCookie(cookie).valid) lruSet(tokens, cookie, { token, uses: 1 }, CSRF_TOKENS_KEPT);
+    return token;
   });
 }
 

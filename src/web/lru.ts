@@ -1,4 +1,4 @@
-/** A Map used as a least-recently-used cache: the landscape's text, expansion and facet caches. */
+/** A Map used as a least-recently-used cache: the landscape's text, expansion and facet caches, and the CSRF tokens kept per browser. */
 
 /** The cached value, moved to the back (most recently used) on a hit. */
 export function lruGet<V>(map: Map<string, V>, key: string): V | undefined {
