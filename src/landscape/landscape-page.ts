@@ -137,13 +137,14 @@ export function landscapeView(
   }
 
   const pageHref = (page: number) => landscapeHref(query, { page });
-  const pages: Array<{ number?: number; href?: string; current?: boolean; ellipsis?: boolean }> = [];
+  // page numbers as text: the route renders this part once per shape of view, numbers in slots
+  const pages: Array<{ number?: string; href?: string; current?: boolean; ellipsis?: boolean }> = [];
   if (result.pageCount > 1) {
     let last = 0;
     for (let p = 1; p <= result.pageCount; p++) {
       if (p === 1 || p === result.pageCount || Math.abs(p - result.page) <= 1) {
         if (p - last > 1) pages.push({ ellipsis: true });
-        pages.push({ number: p, href: pageHref(p), current: p === result.page });
+        pages.push({ number: String(p), href: pageHref(p), current: p === result.page });
         last = p;
       }
     }
@@ -163,7 +164,9 @@ export function landscapeView(
     },
     notices,
     results: {
-      total: result.total,
+      // what the template asks of the total, so that the view's shape does not depend on the number
+      noResults: result.total === 0,
+      many: result.total > 1,
       heading,
       status: result.total === 0 ? 'No services found' : `${heading} found${result.pageCount > 1 ? `, showing ${from} to ${to}` : ''}`,
       range: result.pageCount > 1 ? `Showing ${from} to ${to} of ${numberFormat.format(result.total)}` : '',
@@ -183,7 +186,7 @@ export function landscapeView(
       },
       returnTo,
       cardsHref: query.need ? `/services/cards?need=${encodeURIComponent(query.need)}` : undefined,
-      needName: query.need ? names.get(`need:${query.need}`) : undefined,
+      needName: query.need ? names.get(`need:${query.need}`)?.toLowerCase() : undefined,
     },
   };
 }

@@ -69,6 +69,64 @@ export function compileTemplate(html: string): Template {
   return { parts, marks };
 }
 
+/** A view made into the shape of a template, and what goes into its slots. */
+export interface ViewShape {
+  /** the view with each non-empty string replaced by a numbered slot */
+  marked: unknown;
+  /** the text for each slot in turn, from the first slot: escaped as the templates escape it */
+  fills: string[];
+  /** the view's shape: which strings were empty, every mark, boolean and number, every list's length */
+  key: string;
+}
+
+/**
+ * Replaces each non-empty string in a view by a numbered slot, from `firstSlot`; marks already in the
+ * view stay. A template rendered once from `marked`, with `fills` put in its slots, is the page the
+ * view itself renders to, so every view of one shape shares one rendering. That holds for templates
+ * that only test a string for being empty and print it as it is: no filter that changes text, no
+ * comparison of a string's value (give the view a boolean instead). Only plain objects, lists and
+ * primitives are allowed.
+ */
+export function viewShape(view: unknown, firstSlot: number): ViewShape {
+  const fills: string[] = [];
+  let key = '';
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      if (value === '') key += '"';
+      else if (value.startsWith(MARK_BASE)) key += value;
+      else {
+        key += 's';
+        fills.push(escapeHtml(value));
+        return slotMark(firstSlot + fills.length - 1);
+      }
+      return value;
+    }
+    if (Array.isArray(value)) {
+      key += '[';
+      const out = value.map(walk);
+      key += ']';
+      return out;
+    }
+    if (value !== null && typeof value === 'object') {
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) throw new Error('a view shape takes plain objects only');
+      const out: Record<string, unknown> = {};
+      key += '{';
+      for (const [name, v] of Object.entries(value)) {
+        key += `${name}:`;
+        out[name] = walk(v);
+        key += ',';
+      }
+      key += '}';
+      return out;
+    }
+    if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') throw new Error(`a view shape cannot hold a ${typeof value}`);
+    key += String(value);
+    return value;
+  };
+  return { marked: walk(view), fills, key };
+}
+
 /** A template whose only marks are the nonce and CSRF token, ready to cache and personalise. */
 export function compilePage(html: string): CachedPage {
   const page = compileTemplate(html);

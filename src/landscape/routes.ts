@@ -17,6 +17,7 @@ import {
   compilePage,
   compileTemplate,
   stripIndentation,
+  viewShape,
   CSRF_MARK,
   escapeHtml,
   NONCE_MARK,
@@ -63,6 +64,8 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     frames: Map<boolean, Template>;
     /** the content around the results, rendered once per choice of filters, with slots for what a search changes */
     forms: PageCache<{ template: Template; counts: Array<[keyof FacetCounts, string]> }>;
+    /** the results' heading, sort and pages, rendered once per shape of their view */
+    results: PageCache<Template>;
     /**
      * each result rendered once (per day, as records fall due for review), by its place in the index:
      * off the shortlist in `items`, on it in `shortlisted`
@@ -90,7 +93,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     let cache = caches.get(pack);
     if (!cache || cache.day !== day) {
       // every result at most twice (on and off the shortlist): a few kilobytes each
-      caches.set(pack, (cache = { pages: new PageCache(PAGES_KEPT), frames: new Map(), forms: new PageCache(500), items: new Array(pack.services.length), shortlisted: new Array(pack.services.length), seen: new PageCache(PAGES_KEPT), day }));
+      caches.set(pack, (cache = { pages: new PageCache(PAGES_KEPT), frames: new Map(), forms: new PageCache(500), results: new PageCache(500), items: new Array(pack.services.length), shortlisted: new Array(pack.services.length), seen: new PageCache(PAGES_KEPT), day }));
     }
     const cached = cache.pages.get(key);
     if (cached) return reply.type(html).send(personalise(cached, reply.cspNonce?.script, reply.csrfToken()));
@@ -130,8 +133,11 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
       });
       cache.forms.set(formKey, (form = { template: compileTemplate(body), counts }));
     }
-    // the results: their heading, sort and pages rendered for this search, the kept results in their slot
-    const results = compileTemplate(reply.renderToString('landscape/views/results.njk', { ...view, cspNonce: NONCE_MARK, csrfToken: CSRF_MARK }));
+    // the results: their heading, sort and pages rendered once per shape (see viewShape), this
+    // search's text in its slots and the kept results in slot 0
+    const shape = viewShape({ results: view.results, form: { sortOptions: view.form.sortOptions } }, 1);
+    let results = cache.results.get(shape.key);
+    if (!results) cache.results.set(shape.key, (results = compileTemplate(reply.renderToString('landscape/views/results.njk', { ...(shape.marked as object), cspNonce: NONCE_MARK, csrfToken: CSRF_MARK }))));
     const count = countsOf(result.facets);
     const formCounts = form.counts;
     const words = escapeHtml(query.q);
@@ -139,7 +145,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
       words,
       query.age === undefined ? '' : String(query.age),
       escapeHtml(view.results.clearHref),
-      { template: results, fill: () => items },
+      { template: results, fill: (slot: Mark | number) => (slot === 0 ? items : shape.fills[(slot as number) - 1]!) },
     ];
 
     // the layout around the content is the same for every search (the title aside): rendered once per pack
