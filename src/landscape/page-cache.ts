@@ -111,10 +111,11 @@ export function viewShape(view: unknown, firstSlot: number): ViewShape {
       const proto: unknown = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) throw new Error('a view shape takes plain objects only');
       const out: Record<string, unknown> = {};
+      const from = value as Record<string, unknown>;
       key += '{';
-      for (const [name, v] of Object.entries(value)) {
+      for (const name of Object.keys(from)) {
         key += `${name}:`;
-        out[name] = walk(v);
+        out[name] = walk(from[name]);
         key += ',';
       }
       key += '}';
