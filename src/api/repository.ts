@@ -190,24 +190,31 @@ function serviceFilter(eb: ExpressionBuilder<Database & ApiTables, 'api_service'
   return eb.and(c);
 }
 
-export async function listServices(db: ApiDb, f: ServiceFilters, page: number, perPage: number): Promise<Page<string>> {
-  const counted = await db
-    .selectFrom('api_service')
-    .where((eb) => serviceFilter(eb, f))
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  const total = Number(counted.n);
+/** A page of a list: the number of matching rows, then, when the page is not past the end, its rows. */
+async function countThenPage<R>(count: () => Promise<{ n: number | string | bigint }>, rows: (offset: number) => Promise<R[]>, page: number, perPage: number): Promise<Page<R>> {
+  const total = Number((await count()).n);
   const offset = (page - 1) * perPage;
-  if (offset >= total) return { total, rows: [] };
-  const rows = await db
-    .selectFrom('api_service')
-    .where((eb) => serviceFilter(eb, f, true))
-    .select('list_json')
-    .orderBy('sort_name')
-    .orderBy('id')
-    .limit(perPage)
-    .offset(offset)
-    .execute();
+  return { total, rows: offset >= total ? [] : await rows(offset) };
+}
+
+export async function listServices(db: ApiDb, f: ServiceFilters, page: number, perPage: number): Promise<Page<string>> {
+  const counted = () =>
+    db
+      .selectFrom('api_service')
+      .where((eb) => serviceFilter(eb, f))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+  const listed = (offset: number) =>
+    db
+      .selectFrom('api_service')
+      .where((eb) => serviceFilter(eb, f, true))
+      .select('list_json')
+      .orderBy('sort_name')
+      .orderBy('id')
+      .limit(perPage)
+      .offset(offset)
+      .execute();
+  const { total, rows } = await countThenPage(counted, listed, page, perPage);
   return { total, rows: rows.map((r) => r.list_json) };
 }
 
@@ -227,24 +234,24 @@ export async function getService(db: ApiDb, state: PackIndexState | undefined, i
 export async function listServiceAtLocations(db: ApiDb, f: ServiceFilters, page: number, perPage: number): Promise<Page<Json>> {
   const matching = (eb: ExpressionBuilder<Database & ApiTables, 'api_service_at_location'>) =>
     eb('api_service_at_location.service_id', 'in', eb.selectFrom('api_service').select('api_service.id').where((e) => serviceFilter(e, f)));
-  const counted = await db
-    .selectFrom('api_service_at_location')
-    .where(matching)
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  const total = Number(counted.n);
-  const offset = (page - 1) * perPage;
-  if (offset >= total) return { total, rows: [] };
-  const rows = await db
-    .selectFrom('api_service_at_location')
-    .innerJoin('api_service', 'api_service.id', 'api_service_at_location.service_id')
-    .where(matching)
-    .select(['api_service_at_location.json', 'api_service.list_json'])
-    .orderBy('api_service_at_location.sort_name')
-    .orderBy('api_service_at_location.id')
-    .limit(perPage)
-    .offset(offset)
-    .execute();
+  const counted = () =>
+    db
+      .selectFrom('api_service_at_location')
+      .where(matching)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+  const listed = (offset: number) =>
+    db
+      .selectFrom('api_service_at_location')
+      .innerJoin('api_service', 'api_service.id', 'api_service_at_location.service_id')
+      .where(matching)
+      .select(['api_service_at_location.json', 'api_service.list_json'])
+      .orderBy('api_service_at_location.sort_name')
+      .orderBy('api_service_at_location.id')
+      .limit(perPage)
+      .offset(offset)
+      .execute();
+  const { total, rows } = await countThenPage(counted, listed, page, perPage);
   return { total, rows: rows.map((r) => serviceAtLocationListItem(JSON.parse(r.json) as Json, JSON.parse(r.list_json) as Json)) };
 }
 
