@@ -188,14 +188,25 @@ export async function needsCheckRoutes(app: FastifyInstance, { content }: ToolDe
     return questionPage({ kind: 'indicators', area: req.params.area })(req, reply);
   });
 
-  app.get(pagePath({ kind: 'check' }), (req, reply) => {
+  /**
+   * The answers in the address for a page that needs them all (check your answers, the outcome):
+   * a clear error for answers that cannot be read, the next question for a journey not yet done.
+   */
+  const answersFor = (req: FastifyRequest, reply: FastifyReply, pages: ReadonlyArray<Page['kind']>) => {
     const pack = content();
     const c = section(pack);
     const parsed = parseAnswers(c, rawQuery(req));
-    if (!parsed.ok) return badAnswers(reply, parsed.error);
+    if (!parsed.ok) return { sent: badAnswers(reply, parsed.error) };
     const answers = parsed.answers;
     const next = nextPage(c, answers);
-    if (next.kind !== 'check') return reply.redirect(href(next, answers), 303);
+    if (!pages.includes(next.kind)) return { sent: reply.redirect(href(next, answers), 303) };
+    return { pack, c, answers, next };
+  };
+
+  app.get(pagePath({ kind: 'check' }), (req, reply) => {
+    const found = answersFor(req, reply, ['check']);
+    if ('sent' in found) return found.sent;
+    const { pack, c, answers } = found;
     const pages = journey(c, answers);
     const change = (p: Page) => href(p, answers, [['from', 'check']]);
     const rows = checkRows(pack, c, answers, pages, change);
@@ -209,13 +220,9 @@ export async function needsCheckRoutes(app: FastifyInstance, { content }: ToolDe
   });
 
   app.get(pagePath({ kind: 'outcome' }), (req, reply) => {
-    const pack = content();
-    const c = section(pack);
-    const parsed = parseAnswers(c, rawQuery(req));
-    if (!parsed.ok) return badAnswers(reply, parsed.error);
-    const answers = parsed.answers;
-    const next = nextPage(c, answers);
-    if (next.kind !== 'check' && next.kind !== 'outcome') return reply.redirect(href(next, answers), 303);
+    const found = answersFor(req, reply, ['check', 'outcome']);
+    if ('sent' in found) return found.sent;
+    const { pack, c, answers, next } = found;
     const outcome = assess(pack, answers);
     const today = new Date().toISOString().slice(0, 10);
     return reply.render('needs-check/views/outcome.njk', {
