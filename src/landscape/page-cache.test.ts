@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BODY_MARK, compilePage, compileTemplate, CSRF_MARK, escapeHtml, NONCE_MARK, numberBytes, PageCache, PageWriter, personalise, slotMark, TITLE_MARK, type Mark } from './page-cache.js';
+import { BODY_MARK, compilePage, compileTemplate, CSRF_MARK, escapeHtml, NONCE_MARK, numberBytes, PageWriter, personalise, slotMark, TITLE_MARK, type Mark } from './page-cache.js';
 
 const text = (b: Buffer) => b.toString('utf8');
 
@@ -44,19 +44,5 @@ describe('landscape page pieces', () => {
 
   it('escapes as the templates do', () => {
     expect(escapeHtml(`a\\b<>&"'`)).toBe('a&#92;b&lt;&gt;&amp;&quot;&#39;');
-  });
-});
-
-describe('PageCache', () => {
-  it('stays within its size and keeps what is still being used', () => {
-    const cache = new PageCache<number>(10);
-    for (let i = 0; i < 100; i++) {
-      cache.set(`k${i}`, i);
-      expect(cache.get('k0')).toBe(0); // used all along
-    }
-    expect(cache.get('k99')).toBe(99);
-    expect(cache.get('k50')).toBeUndefined();
-    const held = Array.from({ length: 100 }, (_, i) => cache.get(`k${i}`)).filter((v) => v !== undefined);
-    expect(held.length).toBeLessThanOrEqual(10);
   });
 });

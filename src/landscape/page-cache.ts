@@ -234,31 +234,3 @@ export function personalise(page: CachedPage, nonce: string | undefined, csrfTok
   for (let i = 0; i < page.marks.length; i++) chunks.push(values[page.marks[i]!], page.parts[i + 1]!);
   return Buffer.concat(chunks);
 }
-
-/**
- * A bounded cache of pages and the pieces they are made of, kept in two generations: entries used
- * since the older generation began survive, the rest are dropped together. Close to least recently
- * used, without reordering a large map on every hit.
- */
-export class PageCache<T = CachedPage> {
-  private current = new Map<string, T>();
-  private previous = new Map<string, T>();
-
-  constructor(private readonly maxEntries = 300) {}
-
-  get(key: string): T | undefined {
-    const page = this.current.get(key);
-    if (page !== undefined) return page;
-    const old = this.previous.get(key);
-    if (old !== undefined) this.set(key, old);
-    return old;
-  }
-
-  set(key: string, page: T): void {
-    this.current.set(key, page);
-    if (this.current.size >= Math.ceil(this.maxEntries / 2)) {
-      this.previous = this.current;
-      this.current = new Map();
-    }
-  }
-}

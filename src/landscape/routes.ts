@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { projectRoot } from '../content/pack-dir.js';
 import type { ContentPack, Service } from '../content/schema.js';
 import { packWords } from '../content/vocabulary.js';
+import { RecentCache } from '../web/recent-cache.js';
 import type { ToolDeps } from '../web/tools.js';
 import { deliveryLabels, isDueForReview, providerLabels } from './labels.js';
 import { countsOf, landscapeForm, landscapeView, namesFor, summariseService, type CountText, type FacetCounts } from './landscape-page.js';
@@ -20,13 +21,13 @@ import {
   escapeHtml,
   NONCE_MARK,
   numberBytes,
-  PageCache,
   PageWriter,
   personalise,
   slotMark,
   stripIndentation,
   TITLE_MARK,
   viewShape,
+  type CachedPage,
   type Fill,
   type Mark,
   type Template,
@@ -59,13 +60,13 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
   await app.register(rateLimit, { global: false });
 
   interface LandscapeCaches {
-    pages: PageCache;
+    pages: RecentCache<CachedPage>;
     /** the layout around the content, with and without search words (the title differs) */
     frames: Map<boolean, Template>;
     /** the content around the results, rendered once per choice of filters, with slots for what a search changes */
-    forms: PageCache<{ template: Template; counts: Array<[keyof FacetCounts, string]> }>;
+    forms: RecentCache<{ template: Template; counts: Array<[keyof FacetCounts, string]> }>;
     /** the results' heading, sort and pages, rendered once per shape of their view */
-    results: PageCache<Template>;
+    results: RecentCache<Template>;
     /**
      * each result rendered once (per day, as records fall due for review), by its place in the index:
      * off the shortlist in `items`, on it in `shortlisted`
@@ -77,7 +78,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
      * in the cache (the two are the same size), so one-off searches neither push out the rest nor
      * cost a copy for the cache
      */
-    seen: PageCache<true>;
+    seen: RecentCache<true>;
     day: string;
   }
   const caches = new WeakMap<ContentPack, LandscapeCaches>();
@@ -93,7 +94,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     let cache = caches.get(pack);
     if (!cache || cache.day !== day) {
       // every result at most twice (on and off the shortlist): a few kilobytes each
-      caches.set(pack, (cache = { pages: new PageCache(PAGES_KEPT), frames: new Map(), forms: new PageCache(500), results: new PageCache(500), items: new Array(pack.services.length), shortlisted: new Array(pack.services.length), seen: new PageCache(PAGES_KEPT), day }));
+      caches.set(pack, (cache = { pages: new RecentCache(PAGES_KEPT), frames: new Map(), forms: new RecentCache(500), results: new RecentCache(500), items: new Array(pack.services.length), shortlisted: new Array(pack.services.length), seen: new RecentCache(PAGES_KEPT), day }));
     }
     const cached = cache.pages.get(key);
     if (cached) return reply.type(html).send(personalise(cached, reply.cspNonce?.script, reply.csrfToken()));
@@ -207,7 +208,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
   // Service pages, rendered once with marks for the nonce and CSRF token. Keyed by the stored record
   // itself (the store can change under a running pack), the day (records fall due for review) and
   // whether the service is on the shortlist; per pack, as the page shows the pack's names.
-  const servicePages = new WeakMap<ContentPack, PageCache>();
+  const servicePages = new WeakMap<ContentPack, RecentCache<CachedPage>>();
   app.get<{ Params: { slug: string } }>('/services/:slug', async (request, reply) => {
     const stored = SLUG.test(request.params.slug) ? await store.content.getService(request.params.slug) : undefined;
     if (!stored) return notFound(reply);
@@ -218,7 +219,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     const today = new Date();
     const key = `${today.toISOString().slice(0, 10)} ${inShortlist ? '+' : '-'} ${JSON.stringify(s)}`;
     let pages = servicePages.get(pack);
-    if (!pages) servicePages.set(pack, (pages = new PageCache()));
+    if (!pages) servicePages.set(pack, (pages = new RecentCache<CachedPage>(300)));
     const cached = pages.get(key);
     if (cached) return reply.type('text/html; charset=utf-8').send(personalise(cached, reply.cspNonce?.script, reply.csrfToken()));
     const html = reply.renderToString('landscape/views/service.njk', {

@@ -10,7 +10,7 @@
 import { deliveryModes, providerTypes, type ContentPack, type DeliveryMode, type ProviderType, type Service } from '../content/schema.js';
 import { buildVocabulary, stem, tokenize, type Vocabulary } from '../content/vocabulary.js';
 import { Bitset } from '../store/bitset.js';
-import { lruGet, lruSet } from '../web/lru.js';
+import { RecentCache } from '../web/recent-cache.js';
 import { TextIndex, type TextField, type TextMatch as WordsMatch } from './text-index.js';
 
 export const referralRoutes = ['self', 'professional', 'front-door'] as const;
@@ -186,8 +186,8 @@ class Index implements ServiceIndex {
   private readonly byName: Int32Array;
   private readonly byReviewed: Int32Array;
   /** by normalised words, and by words as typed; null: the words say nothing the index knows */
-  private readonly textCache = new Map<string, TextMatch | null>();
-  private readonly typedText = new Map<string, TextMatch | null>();
+  private readonly textCache = new RecentCache<TextMatch | null>(TEXT_CACHE_SIZE);
+  private readonly typedText = new RecentCache<TextMatch | null>(TEXT_CACHE_SIZE);
   private readonly needFacet: Facet<string>;
   private readonly levelFacet: Facet<string>;
   private readonly deliveryFacet: Facet<DeliveryMode>;
@@ -211,7 +211,7 @@ class Index implements ServiceIndex {
    * they depend on: browsing repeats them, and so do searches for the same words at other levels,
    * pages and orders.
    */
-  private readonly facetCache = new Map<string, FacetCounts[keyof FacetCounts]>();
+  private readonly facetCache = new RecentCache<FacetCounts[keyof FacetCounts]>(FACET_CACHE_SIZE);
   private readonly bySlug: Map<string, Service>;
 
   constructor(readonly pack: ContentPack) {
@@ -366,7 +366,7 @@ class Index implements ServiceIndex {
       const ownFilter = filters.some(([k]) => k === name);
       if (!ownFilter && total <= FACET_CACHE_FROM) return count(results, total, resultPositions);
       const key = JSON.stringify([name, textKey, ...Object.entries(choices).map(([k, v]) => (k === name ? null : (v ?? null)))]);
-      const hit = lruGet(this.facetCache, key);
+      const hit = this.facetCache.get(key);
       if (hit !== undefined) return hit as FacetCounts[F];
       let value: FacetCounts[F];
       if (!ownFilter) value = count(results, total, resultPositions);
@@ -377,7 +377,7 @@ class Index implements ServiceIndex {
       }
       // shared by every search with the same key: frozen so none can change them
       if (typeof value === 'object') Object.freeze(value);
-      lruSet(this.facetCache, key, value, FACET_CACHE_SIZE);
+      this.facetCache.set(key, value);
       return value;
     };
     return {
@@ -418,15 +418,15 @@ class Index implements ServiceIndex {
    * front of that by the words as typed, so a repeated search does not normalise them again.
    */
   private matchText(q: string): TextMatch | undefined {
-    const typed = lruGet(this.typedText, q);
+    const typed = this.typedText.get(q);
     if (typed !== undefined) return typed ?? undefined;
     const expanded = this.vocabulary.expand(q);
-    let match = lruGet(this.textCache, expanded.text);
+    let match = this.textCache.get(expanded.text);
     if (match === undefined) {
       match = this.runText(expanded.text, expanded.added) ?? null;
-      lruSet(this.textCache, expanded.text, match, TEXT_CACHE_SIZE);
+      this.textCache.set(expanded.text, match);
     }
-    lruSet(this.typedText, q, match, TEXT_CACHE_SIZE);
+    this.typedText.set(q, match);
     return match ?? undefined;
   }
 

@@ -14,7 +14,7 @@
  */
 import { tokenize } from '../content/vocabulary.js';
 import { Bitset } from '../store/bitset.js';
-import { lruGet, lruSet } from '../web/lru.js';
+import { RecentCache } from '../web/recent-cache.js';
 
 export interface TextField {
   name: string;
@@ -82,7 +82,7 @@ export class TextIndex {
   /** term ids by length, for typo matching */
   private readonly byLength = new Map<number, number[]>();
   private readonly boost: Float64Array;
-  private readonly expansions = new Map<string, TermExpansion>();
+  private readonly expansions = new RecentCache<TermExpansion>(EXPANSION_CACHE_SIZE);
   /** a term's services best first, as a one-word search ranks them: made on the term's first such search */
   private readonly byImpact = new Map<number, Int32Array>();
   // scratch, reused by every ranking (a request runs to completion before the next starts)
@@ -359,7 +359,7 @@ export class TextIndex {
 
   /** A query word's terms: itself if the index has it; otherwise words it starts and, for longer words, near misses. */
   expand(term: string): TermExpansion {
-    const cached = lruGet(this.expansions, term);
+    const cached = this.expansions.get(term);
     if (cached) return cached;
     const ids: number[] = [];
     const weights: number[] = [];
@@ -399,7 +399,7 @@ export class TextIndex {
     const { start, docs } = this;
     for (const t of ids) for (let p = start[t]!; p < start[t + 1]!; p++) set.add(docs[p]!);
     const expansion: TermExpansion = { term, termIds: Int32Array.from(ids), weights: Float64Array.from(weights), set };
-    lruSet(this.expansions, term, expansion, EXPANSION_CACHE_SIZE);
+    this.expansions.set(term, expansion);
     return expansion;
   }
 }

@@ -10,7 +10,7 @@ import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import helmet from 'helmet';
-import { lruGet, lruSet } from './lru.js';
+import { RecentCache } from './recent-cache.js';
 
 export interface SecurityOptions {
   sessionSecret: string;
@@ -100,18 +100,18 @@ export async function setUpWebSecurity(app: FastifyInstance, opts: SecurityOptio
   });
   // tokens by the signed secret cookie they were made for: only a cookie whose signature was checked
   // is kept, so a forged or stale cookie always goes through generateCsrf, which replaces it
-  const tokens = new Map<string, { token: string; uses: number }>();
+  const tokens = new RecentCache<{ token: string; uses: number }>(CSRF_TOKENS_KEPT);
   app.decorateReply('csrfToken', function csrfToken(this: FastifyReply): string {
     const cookie = this.request.cookies[CSRF_COOKIE];
     if (cookie) {
-      const kept = lruGet(tokens, cookie);
+      const kept = tokens.get(cookie);
       if (kept && kept.uses < CSRF_TOKEN_USES) {
         kept.uses++;
         return kept.token;
       }
     }
     const token = this.generateCsrf();
-    if (cookie && this.unsignCookie(cookie).valid) lruSet(tokens, cookie, { token, uses: 1 }, CSRF_TOKENS_KEPT);
+    if (cookie && this.unsignCookie(cookie).valid) tokens.set(cookie, { token, uses: 1 });
     return token;
   });
 }
