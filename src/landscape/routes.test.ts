@@ -292,6 +292,13 @@ describe('report something wrong', () => {
   it('refuses a post without the CSRF token', async () => {
     const r = await t.app.inject({ method: 'POST', url: `/services/${slug}/report`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'reason=closed' });
     expect(r.statusCode).toBe(403);
+    // the site's own page, with the emergency route, not the framework's JSON
+    expect(r.headers['content-type']).toMatch(/^text\/html/);
+    expect(r.body).toContain('Your form could not be sent');
+    expect(r.body).toContain('999');
+    const shortlist = await t.app.inject({ method: 'POST', url: '/services/shortlist', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: '_csrf_secret=forged.sig' }, payload: 'add=kooth&_csrf=abc' });
+    expect(shortlist.statusCode).toBe(403);
+    expect(shortlist.body).toContain('Your form could not be sent');
   });
 
   it('rate limits reports', async () => {
@@ -300,6 +307,7 @@ describe('report something wrong', () => {
       const page = await own.app.inject({ url: `/services/${slug}/report` });
       const csrf = csrfFrom(page.body, page.headers['set-cookie']);
       const codes: number[] = [];
+      let last = '';
       for (let i = 0; i < 12; i++) {
         const r = await own.app.inject({
           method: 'POST',
@@ -308,9 +316,12 @@ describe('report something wrong', () => {
           payload: new URLSearchParams({ _csrf: csrf.token, reason: 'other' }).toString(),
         });
         codes.push(r.statusCode);
+        last = r.body;
       }
       expect(codes.slice(0, 10).every((c) => c === 303)).toBe(true);
       expect(codes[11]).toBe(429);
+      expect(last).toContain('Too many requests');
+      expect(last).toContain('999');
     } finally {
       await own.close();
     }

@@ -71,10 +71,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   await setUpStaticAssets(app);
   setUpViews(app, { content, tools, footerLinks, phase: opts.phase ?? 'Beta' });
+  // before the routes: each plugin scope takes the error handler its parent has when it is registered
+  setUpErrorHandling(app);
   await healthRoutes(app, store);
   await app.register(pageRoutes);
   for (const tool of tools) await app.register(async (scope) => tool.routes(scope, { store, content }));
   for (const plugin of plugins) await app.register(async (scope) => plugin.routes(scope, { store, content }));
-  setUpErrorHandling(app);
   return { app, store, published };
 }
