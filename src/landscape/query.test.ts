@@ -86,6 +86,6 @@ describe('shortlist cookie', () => {
   it('only returns to our own service pages', () => {
     expect(safeReturnTo('/services?q=a')).toBe('/services?q=a');
     expect(safeReturnTo('/services/kooth')).toBe('/services/kooth');
-    for (const bad of ['https://evil.example', '//evil.example', '/services//evil', '/servicesx', '/\\evil', 42]) expect(safeReturnTo(bad)).toBe('/services/shortlist');
+    for (const bad of ['https://evil.example', '//evil.example', '/services//evil', '/servicesx', '/\\evil', 42, '/services?q=é', '/services?q=a b', '/services?q=\n']) expect(safeReturnTo(bad)).toBe('/services/shortlist');
   });
 });

@@ -367,7 +367,9 @@ describe('shortlist', () => {
     // the browser sends the hidden fields and the button pressed: the second result's
     const add = await postForm(csrf.cookie, { ...fields, add: slugs[1]! });
     expect(add.statusCode).toBe(303);
-    expect(add.headers.location).toBe(search);
+    // back to the search, at the result whose button was pressed
+    expect(add.headers.location).toBe(`${search}#result-${slugs[1]}`);
+    expect(page.body).toContain(`id="result-${slugs[1]}"`);
     const after = await get(search, cookieHeader(page.headers['set-cookie'], add.headers['set-cookie']));
     expect([...after.body.matchAll(/<button type="submit" name="remove" value="([^"]+)"/g)].map((m) => m[1])).toEqual([slugs[1]]);
   });
@@ -385,6 +387,12 @@ describe('shortlist', () => {
     const post = (body: string) => t.app.inject({ method: 'POST', url: '/services/shortlist', headers: { cookie: csrf.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(csrf.token)}&${body}` });
     const offsite = await post('add=kooth&returnTo=%2F%2Fevil.example%2Fservices');
     expect(offsite.headers.location).toBe('/services/shortlist');
+    // an address that is not one of ours (here, unencoded text): the shortlist, never a 500
+    for (const returnTo of ['/services?q=é', '/services?q=a b', '/services?q=\u0000', '/services?q=日本']) {
+      const r = await post(`add=kooth&returnTo=${encodeURIComponent(returnTo)}`);
+      expect(r.statusCode, returnTo).toBe(303);
+      expect(r.headers.location).toBe('/services/shortlist');
+    }
     for (const body of ['add=no-such', 'remove=%3Cscript%3E', 'add=kooth&remove=childline', 'add=kooth&add=childline', 'add=kooth&action=clear', 'action=add', 'action=drop&slug=kooth', '']) {
       const r = await post(body);
       expect(r.statusCode, body).toBe(400);

@@ -202,7 +202,11 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     writeShortlist(request, reply, list);
     // the script sends this header to update the page in place instead of following a redirect
     if (request.headers['x-requested-with'] === 'fetch') return reply.send({ shortlist: list, count: list.length });
-    return reply.redirect(safeReturnTo(body['returnTo']), 303);
+    // back to the page the form was on; on a list of results, to the result itself, so the page
+    // opens where the button was pressed, showing its new state
+    const back = safeReturnTo(body['returnTo']);
+    const onList = change && change.action !== 'clear' && /^\/services(?:\?|$)/.test(back) && !back.includes('#');
+    return reply.redirect(onList ? `${back}#result-${change.slug}` : back, 303);
   });
 
   // Service pages, rendered once with marks for the nonce and CSRF token. Keyed by the stored record

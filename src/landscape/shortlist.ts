@@ -60,7 +60,9 @@ export function shortlistChange(body: Record<string, unknown>): ShortlistChange 
 
 /** Where to go back to after a no-JS shortlist form: only our own service pages, never another site. */
 export function safeReturnTo(value: unknown, fallback = '/services/shortlist'): string {
-  if (typeof value !== 'string' || value.length > 2000) return fallback;
+  // our own addresses are percent-encoded ASCII: anything else (spaces, controls, other scripts) is
+  // not one of them, and could not go in a Location header
+  if (typeof value !== 'string' || value.length > 2000 || !/^[\x21-\x7e]+$/.test(value)) return fallback;
   if (!/^\/services(?:[/?]|$)/.test(value) || value.includes('//') || value.includes('\\')) return fallback;
   return value;
 }
