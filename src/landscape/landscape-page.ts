@@ -160,7 +160,11 @@ export function landscapeView(
       // the rest of the form only when the template renders it here (the route fills a form rendered once)
       ...(itemsMark ? {} : landscapeForm(pack, query, countsOf(result.facets))),
       sort: result.sort,
-      sortOptions: sortOrders.filter((s) => s !== 'relevance' || query.q).map((s) => ({ value: s, text: sortLabels[s], selected: s === result.sort })),
+      // the usual order (best match with words, A to Z without) is sent as no order at all: the sort
+      // list goes with the filter form, and a search typed on a page without words must not keep A to Z
+      sortOptions: sortOrders
+        .filter((s) => s !== 'relevance' || query.q)
+        .map((s) => ({ value: s === (query.q ? 'relevance' : 'name') ? '' : s, text: sortLabels[s], selected: s === result.sort })),
     },
     notices,
     results: {

@@ -98,6 +98,19 @@ describe('GET /services', () => {
     expect(r.body).toContain(notice);
   });
 
+  it('orders a search typed on a page without words by best match, as the form sends it', async () => {
+    const start = await get('/services');
+    // the sort list goes with the filter form: its usual order is sent as no order
+    expect(start.body).toMatch(/<option value="" selected>Name \(A to Z\)<\/option>/);
+    const typed = await get('/services?q=CAMHS&need=&level=&age=&sort=');
+    expect(resultSlugs(typed.body)[0]).toBe('camhs-nelft');
+    expect(typed.body).toMatch(/<option value="" selected>Most relevant<\/option><option value="name">/);
+    // an order chosen on purpose is kept
+    const chosen = await get('/services?q=CAMHS&sort=name');
+    expect(chosen.body).toMatch(/<option value="name" selected>Name \(A to Z\)<\/option>/);
+    expect(resultSlugs(chosen.body)).not.toEqual(resultSlugs(typed.body));
+  });
+
   it('escapes what is typed and survives odd input', async () => {
     const r = await get('/services?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E&need[]=x&free=%F0%9F%92%A5&q=second');
     expect(r.statusCode).toBe(200);
