@@ -152,6 +152,11 @@ function enhanceShortlist(doc: Document): void {
     const button = e.submitter as HTMLButtonElement | null;
     if (!button || (button.name !== 'add' && button.name !== 'remove')) return;
     e.preventDefault();
+    // one request at a time per button: a second press while the first is on its way does nothing
+    // (the button stays focusable, so keyboard users keep their place)
+    if (button.getAttribute('aria-disabled') === 'true') return;
+    button.setAttribute('aria-disabled', 'true');
+    const adding = button.name === 'add';
     const body = new URLSearchParams();
     for (const [k, v] of new FormData(form)) if (typeof v === 'string') body.append(k, v);
     body.set(button.name, button.value);
@@ -162,13 +167,19 @@ function enhanceShortlist(doc: Document): void {
       headers: { 'x-requested-with': 'fetch', Accept: 'application/json' },
     })
       .then(async (res) => {
+        if (res.status === 409) {
+          const { max } = (await res.json()) as { max: number };
+          region.textContent = `Your shortlist is full: it holds ${max} services. Remove one to add another.`;
+          button.removeAttribute('aria-disabled');
+          return;
+        }
         if (!res.ok) throw new Error(String(res.status));
         const { count } = (await res.json()) as { count: number };
-        const added = button.name === 'add';
-        button.name = added ? 'remove' : 'add';
+        button.name = adding ? 'remove' : 'add';
         const label = button.firstChild;
-        if (label && label.nodeType === Node.TEXT_NODE) label.textContent = added ? 'Remove from shortlist' : 'Add to shortlist';
-        region.textContent = `${added ? 'Added to' : 'Removed from'} your shortlist. It has ${count} ${count === 1 ? 'service' : 'services'}.`;
+        if (label && label.nodeType === Node.TEXT_NODE) label.textContent = adding ? 'Remove from shortlist' : 'Add to shortlist';
+        region.textContent = `${adding ? 'Added to' : 'Removed from'} your shortlist. It has ${count} ${count === 1 ? 'service' : 'services'}.`;
+        button.removeAttribute('aria-disabled');
       })
       .catch(() => {
         // fall back to the plain form post, which the server handles the same way (submit() sends

@@ -5,7 +5,7 @@ import { stripIndentation } from './page-cache.js';
 import { parseLandscapeQuery } from './query.js';
 import { ReportRepository } from './reports.js';
 import { serviceIndexFor } from './search.js';
-import { readShortlist } from './shortlist.js';
+import { readShortlist, SHORTLIST_MAX } from './shortlist.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -385,6 +385,25 @@ describe('shortlist', () => {
     expect(page.body).toContain(`id="result-${slugs[1]}"`);
     const after = await get(search, cookieHeader(page.headers['set-cookie'], add.headers['set-cookie']));
     expect([...after.body.matchAll(/<button type="submit" name="remove" value="([^"]+)"/g)].map((m) => m[1])).toEqual([slugs[1]]);
+  });
+
+  it('says when the shortlist is full instead of adding a service it would not keep', async () => {
+    const page = await get('/services');
+    const csrf = csrfFrom(page.body, page.headers['set-cookie']);
+    const slugs = t.published.pack.services.map((s) => s.slug);
+    const full = `${csrf.cookie}; shortlist=${slugs.slice(0, SHORTLIST_MAX).join('.')}`;
+    const extra = slugs[SHORTLIST_MAX]!;
+    const fetched = await postForm(full, { _csrf: csrf.token, add: extra }, { 'x-requested-with': 'fetch' });
+    expect(fetched.statusCode).toBe(409);
+    expect(fetched.json()).toMatchObject({ count: SHORTLIST_MAX, max: SHORTLIST_MAX });
+    expect(fetched.headers['set-cookie'] ?? '').not.toContain('shortlist=');
+    const posted = await postForm(full, { _csrf: csrf.token, add: extra, returnTo: '/services' });
+    expect(posted.statusCode).toBe(409);
+    expect(posted.body).toContain('Your shortlist is full');
+    expect(posted.body).toContain('href="/services/shortlist"');
+    // one already on it can still be pressed again, and one can be removed
+    expect((await postForm(full, { _csrf: csrf.token, add: slugs[0]! }, { 'x-requested-with': 'fetch' })).json()).toMatchObject({ count: SHORTLIST_MAX });
+    expect((await postForm(full, { _csrf: csrf.token, remove: slugs[0]! }, { 'x-requested-with': 'fetch' })).json()).toMatchObject({ count: SHORTLIST_MAX - 1 });
   });
 
   it('still takes the older action and slug fields, for pages loaded before an upgrade', async () => {

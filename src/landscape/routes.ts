@@ -35,7 +35,7 @@ import {
 import { parseLandscapeQuery } from './query.js';
 import { REPORT_DETAILS_MAX, ReportRepository, reportReasonLabels, reportReasons, validateReport, type ReportErrors, type ReportForm } from './reports.js';
 import { serviceIndexFor } from './search.js';
-import { readShortlist, safeReturnTo, shortlistChange, writeShortlist } from './shortlist.js';
+import { readShortlist, safeReturnTo, SHORTLIST_MAX, shortlistChange, writeShortlist } from './shortlist.js';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -193,7 +193,11 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     const change = shortlistChange(body);
     let list = readShortlist(request, index);
     if (change?.action === 'clear') list = [];
-    else if (change && index.service(change.slug)) {
+    else if (change?.action === 'add' && !list.includes(change.slug) && list.length >= SHORTLIST_MAX && index.service(change.slug)) {
+      // full: say so, rather than add a service that would not be kept
+      if (request.headers['x-requested-with'] === 'fetch') return reply.code(409).send({ shortlist: list, count: list.length, max: SHORTLIST_MAX });
+      return reply.code(409).render('bad-request.njk', { heading: 'Your shortlist is full', message: `It holds ${SHORTLIST_MAX} services. Remove one to add another. Nothing has changed.`, startAgainHref: '/services/shortlist', startAgainText: 'View your shortlist' });
+    } else if (change && index.service(change.slug)) {
       list = list.filter((s) => s !== change.slug);
       if (change.action === 'add') list.push(change.slug);
     } else {

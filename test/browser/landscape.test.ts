@@ -168,4 +168,22 @@ describeBrowser('live filtering, JavaScript on', () => {
       await close();
     }
   });
+
+  it('adds a service once when its button is pressed twice quickly, and shows the true state', async () => {
+    const { page, errors, close } = await open(true);
+    try {
+      await page.goto(`${server.baseUrl}/services?q=food`);
+      const third = page.locator('[data-qa="result"]').nth(2);
+      const slug = await third.getAttribute('data-slug');
+      await third.locator('button').dblclick();
+      await expect.poll(() => page.locator('#app-shortlist-status').textContent()).toContain('Added to your shortlist. It has 1 service.');
+      expect(await third.locator('button').textContent()).toContain('Remove from shortlist');
+      await page.goto(`${server.baseUrl}/services/shortlist`);
+      expect(await page.locator('[data-qa="shortlist"] li').count()).toBe(1);
+      expect(await page.locator(`[data-qa="shortlist"] a[href="/services/${slug}"]`).count()).toBe(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
 });
