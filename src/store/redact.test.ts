@@ -28,6 +28,11 @@ describe('redact', () => {
     expect(out).toContain('Barking');
   });
 
+  it('keeps links, which the report form asks for in place of a new number', () => {
+    const text = 'The number changed, see https://www.lbbd.gov.uk/children-and-families/early-help-2024 and www.nelft.nhs.uk/camhs';
+    expect(redact(text, known)).toBe(text);
+  });
+
   it('leaves a question with nothing personal as it was', () => {
     expect(redact('how do i refer to camhs', known)).toBe('how do i refer to camhs');
     expect(redact('is level 3 the same everywhere', known)).toBe('is level 3 the same everywhere');
