@@ -36,6 +36,8 @@ export function initChatPanel(): void {
   launcher.setAttribute('aria-expanded', 'false');
   launcher.setAttribute('aria-controls', 'app-chat-panel');
   launcher.dataset['qa'] = 'chat-launcher';
+  // the launcher floats over the page: keep what has focus, and the end of the page, clear of it
+  document.documentElement.classList.add('app-has-chat-launcher');
 
   const panel = el('section', 'app-chat-panel');
   panel.id = 'app-chat-panel';

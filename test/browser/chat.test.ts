@@ -54,6 +54,33 @@ describeBrowser('chat bot in Chromium', () => {
     await context.close();
   });
 
+  it('the floating launcher never covers what has keyboard focus, on a phone-sized screen (WCAG 2.4.11)', async () => {
+    const small = await live.browser.newContext({ viewport: { width: 375, height: 700 } });
+    try {
+      const page = await small.newPage();
+      await page.goto(`${live.server.baseUrl}/services?q=food`);
+      await page.locator('[data-qa="chat-launcher"]').waitFor();
+      let checked = 0;
+      for (let i = 0; i < 120; i++) {
+        await page.keyboard.press('Tab');
+        const overlap = await page.evaluate(() => {
+          const focused = document.activeElement;
+          const launcher = document.querySelector('.app-chat-launcher')!;
+          if (!focused || focused === document.body || focused === launcher) return null;
+          const a = focused.getBoundingClientRect();
+          const b = launcher.getBoundingClientRect();
+          return Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
+        });
+        if (overlap === null) continue;
+        checked++;
+        expect(overlap, `focus ${i}`).toBe(0);
+      }
+      expect(checked).toBeGreaterThan(60);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('the panel opens from another page with the keyboard only: open, type, Enter, reply announced, Escape closes', async () => {
     const context = await newContext(live.browser, true);
     const page = await context.newPage();
