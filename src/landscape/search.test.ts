@@ -264,3 +264,26 @@ describe('landscape search on the default pack', () => {
     expect(slugs(searchServices(pack, { q }))).toContain(slug);
   });
 });
+
+describe('words and filters agree on the default pack', () => {
+  const { pack } = loadPack(defaultPackDir());
+  const index = serviceIndexFor(pack!);
+  const every = (query: Partial<LandscapeQuery>) => {
+    const slugs = new Set<string>();
+    for (let page = 1; ; page++) {
+      const r = index.search({ q: '', delivery: [], provider: [], route: [], ...query, page });
+      for (const s of r.services) slugs.add(s.slug);
+      if (page >= r.pageCount) return slugs;
+    }
+  };
+
+  it('searching for a need area by its name finds every service its filter shows, those tagged with a broader area too', () => {
+    for (const area of pack!.needAreas.flatMap((a) => [a, ...a.children])) {
+      const found = every({ q: area.name });
+      const missing = [...every({ need: area.id })].filter((slug) => !found.has(slug));
+      expect(missing, area.name).toEqual([]);
+    }
+    // CAMHS is tagged with emotional wellbeing only, and serves anxiety
+    expect(every({ q: 'anxiety' }).has('camhs-nelft')).toBe(true);
+  });
+});

@@ -133,9 +133,11 @@ export const SEARCH_FIELDS: readonly TextField[] = [
  */
 export function searchFieldTexts(pack: ContentPack, vocabulary: Vocabulary = buildVocabulary(pack)): string[][] {
   const parentOf = new Map<string, string>();
+  const childrenOf = new Map<string, string[]>();
   const namesOf = new Map<string, string>();
   for (const area of pack.needAreas) {
     namesOf.set(area.id, [area.name, ...area.synonyms, ...area.abbreviations].join(' '));
+    childrenOf.set(area.id, area.children.map((c) => c.id));
     for (const child of area.children) {
       parentOf.set(child.id, area.id);
       namesOf.set(child.id, [child.name, ...child.synonyms, ...child.abbreviations].join(' '));
@@ -143,11 +145,15 @@ export function searchFieldTexts(pack: ContentPack, vocabulary: Vocabulary = bui
   }
   const synonyms = synonymMatcher(vocabulary);
   return pack.services.map((s) => {
+    // a service's need areas, as the filter reads them: a narrower area is part of its broader one,
+    // and a service tagged with a broad area serves each narrower one (CAMHS, tagged with emotional
+    // wellbeing, is found by "anxiety" as it is by the anxiety filter)
     const areas = new Set<string>();
     for (const id of s.needAreas) {
       areas.add(namesOf.get(id) ?? '');
       const parent = parentOf.get(id);
       if (parent) areas.add(namesOf.get(parent) ?? '');
+      for (const child of childrenOf.get(id) ?? []) areas.add(namesOf.get(child) ?? '');
     }
     const fields = [s.name, s.summary, [...areas].join(' '), [s.organization.name, s.description, s.eligibility, ...s.card.canDo].join(' ')];
     return [...fields, synonyms.keywordsFor(fields.join(' '))];
