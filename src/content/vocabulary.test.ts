@@ -41,6 +41,14 @@ describe('the vocabulary from the pack', () => {
     expect(vocabulary.expand('food bank near me').added).toContain('food club');
   });
 
+  it('reads a phrase as a whole: "self-harm" is self-harm, not a mention of harm (abuse), unless harm stands alone too', () => {
+    const selfHarm = vocabulary.expand('self-harm');
+    expect(selfHarm.needAreaIds).toContain('self-harm');
+    expect(selfHarm.added).not.toContain('child abuse');
+    expect(vocabulary.expand('harm at home').added).toContain('child abuse');
+    expect(vocabulary.expand('self harm and harm at home').added).toContain('child abuse');
+  });
+
   it('adds nothing for words it does not know', () => {
     expect(vocabulary.expand('weather tomorrow')).toEqual({ text: 'weather tomorrow', added: [], needAreaIds: [] });
   });

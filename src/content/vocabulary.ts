@@ -89,8 +89,17 @@ export function buildVocabulary(pack: Pick<ContentPack, 'glossary' | 'needAreas'
       const text = normalise(query);
       const added = new Set<string>();
       const needAreaIds = new Set<string>();
+      const found = new Set<string>();
+      for (const g of groups) for (const p of g.phrases) if (containsPhrase(text, p)) found.add(p);
+      // a phrase counts only where it stands on its own, not as part of a longer phrase found too:
+      // "self harm" is the self-harm group's, not a mention of "harm" (abuse)
+      const standsAlone = (p: string) => {
+        let rest = ` ${text} `;
+        for (const q of found) if (q.length > p.length && containsPhrase(q, p)) rest = rest.split(` ${q} `).join(' | ');
+        return rest.includes(` ${p} `);
+      };
       for (const g of groups) {
-        if (!g.phrases.some((p) => containsPhrase(text, p))) continue;
+        if (!g.phrases.some((p) => found.has(p) && standsAlone(p))) continue;
         for (const p of g.phrases) if (!containsPhrase(text, p)) added.add(p);
         if (g.needAreaId) needAreaIds.add(g.needAreaId);
       }
