@@ -4,6 +4,7 @@
  */
 import { deliveryModes, providerTypes, type ContentPack, type Service } from '../content/schema.js';
 import { deliveryLabels, isDueForReview, providerLabels, routeLabels, serviceRoutes, sortLabels } from './labels.js';
+import { midSentence } from '../web/views.js';
 import { landscapeHref, type ParsedLandscapeQuery } from './query.js';
 import { referralRoutes, sortOrders, type FilterName, type LandscapeResult, type ServiceIndex } from './search.js';
 
@@ -190,7 +191,7 @@ export function landscapeView(
       },
       returnTo,
       cardsHref: query.need ? `/services/cards?need=${encodeURIComponent(query.need)}` : undefined,
-      needName: query.need ? names.get(`need:${query.need}`)?.toLowerCase() : undefined,
+      needName: query.need ? midSentence(names.get(`need:${query.need}`)) : undefined,
     },
   };
 }

@@ -28,6 +28,18 @@ export function formatDate(iso: unknown): string {
   return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1] ?? ''} ${m[1]}`;
 }
 
+/**
+ * A name or heading put in the middle of a sentence: its first letter lower case, unless its first
+ * word is an abbreviation ("Anxiety and low mood" → "anxiety and low mood", "FGM and forced
+ * marriage" stays as it is).
+ */
+export function midSentence(text: unknown): string {
+  const s = String(text ?? '');
+  const first = /^[^\s,;:]+/.exec(s)?.[0] ?? '';
+  if ((first.match(/\p{Lu}/gu) ?? []).length > 1) return s;
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
 /** a phone number as a tel: link target (digits and a leading +) */
 export function telHref(number: unknown): string {
   return `tel:${String(number ?? '').replace(/[^\d+]/g, '')}`;
@@ -43,6 +55,7 @@ export function createViewEnvironment(): nunjucks.Environment {
   );
   env.addFilter('govukDate', formatDate);
   env.addFilter('tel', telHref);
+  env.addFilter('midSentence', midSentence);
   return env;
 }
 
