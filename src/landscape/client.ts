@@ -37,7 +37,9 @@ function enhanceFilters(doc: Document, form: HTMLFormElement): void {
     return s ? `/services?${s}` : '/services';
   };
 
-  const load = async (url: string, mode: 'push' | 'pop', focusResults = false): Promise<void> => {
+  // words typed in one go make one step in the history, not one per pause
+  let lastTyped = false;
+  const load = async (url: string, mode: 'push' | 'replace' | 'pop', focusResults = false): Promise<void> => {
     controller?.abort();
     controller = new AbortController();
     const current = doc.getElementById(RESULTS_ID);
@@ -53,10 +55,15 @@ function enhanceFilters(doc: Document, form: HTMLFormElement): void {
       const focusedId = now.contains(doc.activeElement) ? doc.activeElement?.id : undefined;
       now.replaceWith(doc.importNode(fresh, true));
       if (focusedId) doc.getElementById(focusedId)?.focus();
+      // messages about the address (a filter that could not be used) belong to the new page
+      const notices = next.getElementById('landscape-notices');
+      if (notices) doc.getElementById('landscape-notices')?.replaceWith(doc.importNode(notices, true));
       syncCounts(doc, next);
       if (mode === 'pop') syncFields(form, next);
       doc.title = next.title;
-      if (mode === 'push') history.pushState({ landscape: true }, '', url);
+      const here = window.location.pathname + window.location.search;
+      if (mode === 'push' && url !== here) history.pushState({ landscape: true }, '', url);
+      else if (mode === 'replace' || (mode === 'push' && url === here)) history.replaceState({ landscape: true }, '', url);
       if (status) status.textContent = fresh.dataset['status'] ?? '';
       if (focusResults) {
         const heading = doc.getElementById('results-heading');
@@ -70,9 +77,13 @@ function enhanceFilters(doc: Document, form: HTMLFormElement): void {
     }
   };
 
-  const update = (delay = 0) => {
+  const update = (delay = 0, typing = false) => {
     if (timer) clearTimeout(timer);
-    timer = setTimeout(() => void load(urlFor(), 'push'), delay);
+    timer = setTimeout(() => {
+      const mode = typing && lastTyped ? 'replace' : 'push';
+      lastTyped = typing;
+      void load(urlFor(), mode);
+    }, delay);
   };
 
   form.addEventListener('submit', (e) => {
@@ -87,7 +98,7 @@ function enhanceFilters(doc: Document, form: HTMLFormElement): void {
   });
   form.addEventListener('input', (e) => {
     const el = e.target as HTMLInputElement;
-    if (el.id === 'q' || (el.id === 'age' && /^\d{0,2}$/.test(el.value.trim()))) update(400);
+    if (el.id === 'q' || (el.id === 'age' && /^\d{0,2}$/.test(el.value.trim()))) update(400, true);
   });
   // the sort button and pagination live inside the swapped region: delegate
   doc.addEventListener('click', (e) => {
@@ -95,9 +106,11 @@ function enhanceFilters(doc: Document, form: HTMLFormElement): void {
     if (!link || !link.closest(`#${RESULTS_ID} .govuk-pagination`)) return;
     if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
     e.preventDefault();
+    lastTyped = false;
     void load(link.getAttribute('href') ?? '/services', 'push', true);
   });
   window.addEventListener('popstate', () => {
+    lastTyped = false;
     if (window.location.pathname === '/services') void load(window.location.pathname + window.location.search, 'pop');
   });
 }

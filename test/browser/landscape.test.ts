@@ -186,4 +186,31 @@ describeBrowser('live filtering, JavaScript on', () => {
       await close();
     }
   });
+
+  it('keeps the message about the address true as filters change, and makes one history step for words typed in one go', async () => {
+    const { page, errors, close } = await open(true);
+    try {
+      await page.goto(`${server.baseUrl}/services?need=no-such-area`);
+      await expect.poll(() => page.locator('[data-qa="notices"]').count()).toBe(1);
+      await page.selectOption('#need', 'neglect');
+      await page.waitForURL(/need=neglect/);
+      await expect.poll(() => page.locator('[data-qa="notices"]').count()).toBe(0);
+      // an age out of range is not used, and now the page says so
+      await page.fill('#age', '30');
+      await expect.poll(() => page.locator('[data-qa="notices"]').textContent()).toMatch(/age/i);
+
+      await page.goto(`${server.baseUrl}/services`);
+      const steps = await page.evaluate(() => history.length);
+      for (const word of ['c', 'ca', 'cam', 'camh', 'camhs']) {
+        await page.fill('#q', word);
+        await page.waitForURL(new RegExp(`q=${word}(&|$)`));
+      }
+      expect(await page.evaluate(() => history.length)).toBe(steps + 1);
+      await page.goBack();
+      await page.waitForURL((url) => !url.search.includes('q='));
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
 });
