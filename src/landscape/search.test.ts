@@ -286,4 +286,10 @@ describe('words and filters agree on the default pack', () => {
     // CAMHS is tagged with emotional wellbeing only, and serves anxiety
     expect(every({ q: 'anxiety' }).has('camhs-nelft')).toBe(true);
   });
+
+  it('knows the words written as one that staff type (from the pack)', () => {
+    expect(every({ q: 'foodbank' }).has('barking-food-bank')).toBe(true);
+    expect(every({ q: 'Foodbanks' }).has('dagenham-food-bank')).toBe(true);
+    expect(every({ q: 'selfharm' }).has('camhs-nelft')).toBe(true);
+  });
 });
