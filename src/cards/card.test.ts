@@ -17,4 +17,11 @@ describe('the expectation card', () => {
     }
     expect(card('active')).not.toContain('data-qa="status-note"');
   });
+
+  it('says when a service gives no ages, rather than claiming it takes any age', () => {
+    const { ages: _ages, ...noAges } = pack.services.find((s) => s.ages)!;
+    const html = env.renderString('{% from "cards/views/card.njk" import expectationCard %}{{ expectationCard(s, levelsById) }}', { s: noAges, levelsById });
+    expect(html).toContain('Not stated: check with the service');
+    expect(html).not.toContain('Any age');
+  });
 });

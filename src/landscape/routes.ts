@@ -305,7 +305,7 @@ function shortlistText(items: Service[], request: FastifyRequest): string {
   return items
     .map((s) => {
       const lines = [s.name, s.summary];
-      for (const p of s.phones) lines.push(`${p.kind === 'text' ? 'Text' : 'Phone'}: ${p.number}${p.label ? ` (${p.label})` : ''}${p.verified ? '' : ' [unverified]'}`);
+      for (const p of s.phones) lines.push(`${p.kind === 'text' ? 'Text' : 'Phone'}: ${p.number}${p.label ? `, ${p.label}` : ''}${p.verified ? '' : ' [unverified]'}`);
       if (s.email) lines.push(`Email: ${s.email}`);
       if (s.url) lines.push(`Website: ${s.url}`);
       lines.push(`Expectation card: ${origin}/services/${s.slug}/card`);
