@@ -6,17 +6,17 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { projectRoot } from '../content/pack-dir.js';
+import { SLUG_PATTERN } from '../content/schema.js';
 import type { ToolDeps } from '../web/tools.js';
 import { isDueForReview } from '../landscape/labels.js';
 import { serviceIndexFor } from '../landscape/search.js';
 
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 export async function cardRoutes(app: FastifyInstance, { store, content }: ToolDeps): Promise<void> {
   await app.register(fastifyStatic, { root: join(projectRoot(), 'src', 'cards', 'public'), prefix: '/public/cards/', decorateReply: false, maxAge: '1d' });
 
   app.get<{ Params: { slug: string } }>('/services/:slug/card', async (request, reply) => {
-    const stored = SLUG.test(request.params.slug) ? await store.content.getService(request.params.slug) : undefined;
+    const stored = SLUG_PATTERN.test(request.params.slug) ? await store.content.getService(request.params.slug) : undefined;
     if (!stored) return notFound(reply);
     const pack = content();
     return reply.render('cards/views/card-page.njk', { service: stored.service, due: isDueForReview(stored.service.reviewed, pack.manifest.reviewPeriodMonths) });

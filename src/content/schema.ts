@@ -14,10 +14,11 @@ export const isoDate = z
     message: 'is not a real calendar date',
   });
 
+/** What a slug looks like: lower-case letters and digits, in words joined by single hyphens. */
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 /** A slug is the stable id used in URLs and cross-references. */
-export const slug = z
-  .string()
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a slug: lower-case letters, digits and single hyphens');
+export const slug = z.string().regex(SLUG_PATTERN, 'must be a slug: lower-case letters, digits and single hyphens');
 
 const digitCount = (s: string) => s.replace(/\D/g, '').length;
 /** UK phone numbers as people write them: 999, 116 123, 0808 800 5000, +44 20 8227 3811. */

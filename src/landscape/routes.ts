@@ -7,7 +7,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { projectRoot } from '../content/pack-dir.js';
-import type { ContentPack, Service } from '../content/schema.js';
+import { SLUG_PATTERN, type ContentPack, type Service } from '../content/schema.js';
 import { packWords } from '../content/vocabulary.js';
 import { RecentCache } from '../web/recent-cache.js';
 import type { ToolDeps } from '../web/tools.js';
@@ -37,7 +37,6 @@ import { REPORT_DETAILS_MAX, ReportRepository, reportReasonLabels, reportReasons
 import { serviceIndexFor } from './search.js';
 import { readShortlist, safeReturnTo, SHORTLIST_MAX, shortlistChange, writeShortlist } from './shortlist.js';
 
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** finished landscape pages kept (about 50 KB each) */
 const PAGES_KEPT = 300;
@@ -218,7 +217,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
   // whether the service is on the shortlist; per pack, as the page shows the pack's names.
   const servicePages = new WeakMap<ContentPack, RecentCache<CachedPage>>();
   app.get<{ Params: { slug: string } }>('/services/:slug', async (request, reply) => {
-    const stored = SLUG.test(request.params.slug) ? await store.content.getService(request.params.slug) : undefined;
+    const stored = SLUG_PATTERN.test(request.params.slug) ? await store.content.getService(request.params.slug) : undefined;
     if (!stored) return notFound(reply);
     const pack = content();
     const s = stored.service;
@@ -259,7 +258,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     });
 
   const findService = async (request: FastifyRequest<{ Params: { slug: string } }>) =>
-    SLUG.test(request.params.slug) ? (await store.content.getService(request.params.slug))?.service : undefined;
+    SLUG_PATTERN.test(request.params.slug) ? (await store.content.getService(request.params.slug))?.service : undefined;
 
   app.get<{ Params: { slug: string } }>('/services/:slug/report', async (request, reply) => {
     const service = await findService(request);

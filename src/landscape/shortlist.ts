@@ -4,11 +4,11 @@
  * not the slug of a published service is dropped, so a tampered cookie shows nothing unexpected.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SLUG_PATTERN } from '../content/schema.js';
 import type { ServiceIndex } from './search.js';
 
 export const SHORTLIST_COOKIE = 'shortlist';
 export const SHORTLIST_MAX = 30;
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** Parses a cookie value into the slugs of services that exist, in the order added, without repeats. */
 export function parseShortlist(value: string | undefined, index: Pick<ServiceIndex, 'service'>): string[] {
@@ -16,7 +16,7 @@ export function parseShortlist(value: string | undefined, index: Pick<ServiceInd
   const out: string[] = [];
   for (const part of value.split('.')) {
     if (out.length >= SHORTLIST_MAX) break;
-    if (part.length <= 100 && SLUG.test(part) && index.service(part) && !out.includes(part)) out.push(part);
+    if (part.length <= 100 && SLUG_PATTERN.test(part) && index.service(part) && !out.includes(part)) out.push(part);
   }
   return out;
 }
@@ -54,7 +54,7 @@ export function shortlistChange(body: Record<string, unknown>): ShortlistChange 
   if (asked.length + (action === undefined ? 0 : 1) !== 1) return undefined;
   if (action === 'clear') return { action };
   const [kind, slug] = asked.length ? [asked[0]!, body[asked[0]!]] : [action, body['slug']];
-  if ((kind !== 'add' && kind !== 'remove') || typeof slug !== 'string' || slug.length > 100 || !SLUG.test(slug)) return undefined;
+  if ((kind !== 'add' && kind !== 'remove') || typeof slug !== 'string' || slug.length > 100 || !SLUG_PATTERN.test(slug)) return undefined;
   return { action: kind, slug };
 }
 
