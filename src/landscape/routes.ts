@@ -37,7 +37,6 @@ import { REPORT_DETAILS_MAX, ReportRepository, reportReasonLabels, reportReasons
 import { serviceIndexFor } from './search.js';
 import { readShortlist, safeReturnTo, SHORTLIST_MAX, shortlistChange, writeShortlist } from './shortlist.js';
 
-
 /** finished landscape pages kept (about 50 KB each) */
 const PAGES_KEPT = 300;
 
@@ -49,6 +48,10 @@ export interface LandscapeOptions {
   reportLimit?: number;
   reportWindow?: string;
 }
+
+const HTML = 'text/html; charset=utf-8';
+/** A kept page, with this response's nonce and CSRF token put in. */
+const sendPage = (reply: FastifyReply, page: CachedPage) => reply.type(HTML).send(personalise(page, reply.cspNonce?.script, reply.csrfToken()));
 
 export async function landscapeRoutes(app: FastifyInstance, { store, content }: ToolDeps, opts: LandscapeOptions = {}): Promise<void> {
   const reports = new ReportRepository(store.db);
@@ -81,7 +84,6 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     day: string;
   }
   const caches = new WeakMap<ContentPack, LandscapeCaches>();
-  const html = 'text/html; charset=utf-8';
   app.get('/services', (request, reply) => {
     const pack = content();
     const index = serviceIndexFor(pack);
@@ -96,7 +98,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
       caches.set(pack, (cache = { pages: new RecentCache(PAGES_KEPT), frames: new Map(), forms: new RecentCache(500), results: new RecentCache(500), items: new Array(pack.services.length), shortlisted: new Array(pack.services.length), seen: new RecentCache(PAGES_KEPT), day }));
     }
     const cached = cache.pages.get(key);
-    if (cached) return reply.type(html).send(personalise(cached, reply.cspNonce?.script, reply.csrfToken()));
+    if (cached) return sendPage(reply, cached);
     const parsed = parseLandscapeQuery(request.query as Record<string, unknown>, pack);
     const { query } = parsed;
     const result = index.search(query);
@@ -167,11 +169,11 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
       if (cache.seen.get(key)) {
         const kept = page.finish();
         cache.pages.set(key, kept);
-        return reply.type(html).send(personalise(kept, reply.cspNonce?.script, reply.csrfToken()));
+        return sendPage(reply, kept);
       }
       cache.seen.set(key, true);
     }
-    return reply.type(html).send(page.toBuffer(reply.cspNonce?.script, reply.csrfToken()));
+    return reply.type(HTML).send(page.toBuffer(reply.cspNonce?.script, reply.csrfToken()));
   });
 
   app.get('/services/shortlist', (request, reply) => {
@@ -191,16 +193,17 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     const body = (request.body ?? {}) as Record<string, unknown>;
     const change = shortlistChange(body);
     let list = readShortlist(request, index);
-    if (change?.action === 'clear') list = [];
-    else if (change?.action === 'add' && !list.includes(change.slug) && list.length >= SHORTLIST_MAX && index.service(change.slug)) {
+    if (!change || (change.action !== 'clear' && !index.service(change.slug))) {
+      return reply.code(400).render('bad-request.njk', { heading: 'That service could not be added', message: 'The form had something in it we do not recognise. Nothing has changed.', startAgainHref: '/services', startAgainText: 'Find services' });
+    }
+    if (change.action === 'clear') list = [];
+    else if (change.action === 'add' && !list.includes(change.slug) && list.length >= SHORTLIST_MAX) {
       // full: say so, rather than add a service that would not be kept
       if (request.headers['x-requested-with'] === 'fetch') return reply.code(409).send({ shortlist: list, count: list.length, max: SHORTLIST_MAX });
       return reply.code(409).render('bad-request.njk', { heading: 'Your shortlist is full', message: `It holds ${SHORTLIST_MAX} services. Remove one to add another. Nothing has changed.`, startAgainHref: '/services/shortlist', startAgainText: 'View your shortlist' });
-    } else if (change && index.service(change.slug)) {
+    } else {
       list = list.filter((s) => s !== change.slug);
       if (change.action === 'add') list.push(change.slug);
-    } else {
-      return reply.code(400).render('bad-request.njk', { heading: 'That service could not be added', message: 'The form had something in it we do not recognise. Nothing has changed.', startAgainHref: '/services', startAgainText: 'Find services' });
     }
     writeShortlist(request, reply, list);
     // the script sends this header to update the page in place instead of following a redirect
@@ -208,7 +211,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     // back to the page the form was on; on a list of results, to the result itself, so the page
     // opens where the button was pressed, showing its new state
     const back = safeReturnTo(body['returnTo']);
-    const onList = change && change.action !== 'clear' && /^\/services(?:\?|$)/.test(back) && !back.includes('#');
+    const onList = change.action !== 'clear' && /^\/services(?:\?|$)/.test(back) && !back.includes('#');
     return reply.redirect(onList ? `${back}#result-${change.slug}` : back, 303);
   });
 
@@ -228,7 +231,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     let pages = servicePages.get(pack);
     if (!pages) servicePages.set(pack, (pages = new RecentCache<CachedPage>(300)));
     const cached = pages.get(key);
-    if (cached) return reply.type('text/html; charset=utf-8').send(personalise(cached, reply.cspNonce?.script, reply.csrfToken()));
+    if (cached) return sendPage(reply, cached);
     const html = reply.renderToString('landscape/views/service.njk', {
       service: s,
       due: isDueForReview(s.reviewed, pack.manifest.reviewPeriodMonths, today),
@@ -243,7 +246,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     });
     const page = compilePage(html);
     pages.set(key, page);
-    return reply.type('text/html; charset=utf-8').send(personalise(page, reply.cspNonce?.script, reply.csrfToken()));
+    return sendPage(reply, page);
   });
 
   const renderReport = (reply: FastifyReply, service: Service, form: ReportForm, errors: ReportErrors) =>
