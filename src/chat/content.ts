@@ -185,6 +185,35 @@ function checkFaqs(value: SectionValue<FaqTopic>, ctx: SectionCheckContext): voi
       ctx.checkReviewed(file, f.id, 'reviewed', f.reviewed);
     }
   }
+  checkFaqCoverage(files.flatMap((f) => f.value.faqs), ctx);
+}
+
+/** The pack's coverage promise for FAQs: enough answers per need area, and an answer for every glossary term. */
+function checkFaqCoverage(faqs: Faq[], ctx: SectionCheckContext): void {
+  const promise = ctx.pack.manifest.coverage;
+  if (!promise) return;
+  if (promise.faqsPerNeedArea > 0) {
+    const parentOf = new Map(ctx.pack.needAreas.flatMap((a) => a.children.map((c) => [c.id, a.id] as const)));
+    const counts = new Map<string, number>();
+    for (const f of faqs) {
+      // a FAQ counts once for each area it names and once for the parent of those areas
+      const areas = new Set(f.needAreas.flatMap((id) => [id, parentOf.get(id)].filter((x): x is string => !!x)));
+      for (const id of areas) counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    for (const area of ctx.pack.needAreas.flatMap((a) => [a, ...a.children])) {
+      const n = counts.get(area.id) ?? 0;
+      if (n < promise.faqsPerNeedArea)
+        ctx.error('need-areas.yaml', area.id, 'faqs', `${n} FAQ${n === 1 ? ' names' : 's name'} this need area; pack.yaml coverage asks for at least ${promise.faqsPerNeedArea} (list it in the needAreas of FAQs that answer for it)`);
+    }
+  }
+  if (promise.glossaryAnswered) {
+    const asked = faqs.map((f) => ` ${[f.question, ...f.phrasings].map(normalise).join(' | ')} `);
+    for (const t of ctx.pack.glossary) {
+      const names = [t.term, ...t.abbreviations].map(normalise).filter(Boolean);
+      if (!asked.some((text) => names.some((n) => text.includes(` ${n} `))))
+        ctx.error('glossary.yaml', t.term, 'term', `no FAQ answers "${t.term}": add a "What is ...?" FAQ whose question or phrasings name the term or one of its abbreviations`);
+    }
+  }
 }
 
 function checkSettings(value: SectionValue<ChatSettings>, ctx: SectionCheckContext): void {

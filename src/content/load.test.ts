@@ -6,7 +6,7 @@ import { defaultPackDir } from './pack-dir.js';
 import type { ContentProblem } from './problems.js';
 import '../sections.js';
 
-const TODAY = new Date('2026-11-26T12:00:00Z');
+const TODAY = new Date('2026-11-30T12:00:00Z');
 const FRONT_DOOR = 'services/childrens-front-door-mash.yaml';
 
 let pack: TempPack | undefined;

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { levelCoverage, needAreaCoverage } from './coverage.js';
 import { ProblemList, type ContentProblem } from './problems.js';
 import { glossaryTerm, level, needArea, packManifest, service, type ContentPack, type Service } from './schema.js';
 import { listRecordOf, packSections, type PackSection, type SectionCheckContext } from './sections.js';
@@ -163,6 +164,25 @@ export function loadPack(packDir: string, options: LoadOptions = {}): LoadResult
     if (s.referral.self === false && s.referral.professional === false && s.referral.viaFrontDoor === false)
       problems.error(file, s.slug, 'referral', 'at least one referral route (self, professional or viaFrontDoor) must be true');
     checkReviewed(file, s.slug, 'reviewed', s.reviewed);
+  }
+
+  // Coverage: a need area or level that no active service serves is a gap a user would meet. With the
+  // pack's own coverage promise it is an error; without it, a warning.
+  if (manifest && levels && needAreas && problems.errors.length === 0) {
+    const promise = manifest.coverage;
+    const report = promise ? problems.error.bind(problems) : problems.warning.bind(problems);
+    const pack = { levels, needAreas, services: services.map((s) => s.value) };
+    const least = promise?.servicesPerNeedArea ?? 1;
+    for (const c of needAreaCoverage(pack)) {
+      if (c.services.length < least) {
+        const n = c.services.length;
+        const found = n === 0 ? 'no active service is tagged with this need area' : `only ${n} active service${n === 1 ? ' is' : 's are'} tagged with this need area (${c.services.join(', ')})`;
+        report('need-areas.yaml', c.id, 'services', `${found}; ${promise ? `pack.yaml coverage asks for at least ${least}` : 'a worry staff can name should lead to a service'}`);
+      }
+    }
+    for (const [id, slugs] of levelCoverage(pack)) {
+      if (slugs.length === 0) report('levels.yaml', id, 'services', 'no active service is tagged with this level');
+    }
   }
 
   // Tool sections

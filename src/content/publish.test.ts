@@ -8,7 +8,7 @@ import { InvalidContentError } from './problems.js';
 import { publishPack } from './publish.js';
 import '../sections.js';
 
-const TODAY = new Date('2026-11-26T12:00:00Z');
+const TODAY = new Date('2026-11-30T12:00:00Z');
 let pack: TempPack;
 let dir: string;
 let store: Store | undefined;

@@ -107,6 +107,20 @@ export const packManifest = z.strictObject({
   /** who runs the service, for the privacy and accessibility pages */
   operator: z.string().min(1),
   thresholdDocument: z.strictObject({ title: z.string().min(1), url: httpUrl.optional(), note: z.string().min(1).optional() }),
+  /**
+   * What the pack promises to cover, checked by content:check as errors: a pack that sets these cannot
+   * be published with a worry no service or answer covers. Without it, gaps are warnings.
+   */
+  coverage: z
+    .strictObject({
+      /** active services that must serve every need area (the directory filter's rule) */
+      servicesPerNeedArea: z.number().int().min(1).max(20),
+      /** FAQs that must name every need area (a parent counts its children's FAQs) */
+      faqsPerNeedArea: z.number().int().min(0).max(20).default(0),
+      /** every glossary term needs a FAQ whose question or phrasings name it */
+      glossaryAnswered: z.boolean().default(false),
+    })
+    .optional(),
 });
 
 /** A level of need. `rank` orders levels (higher is more serious); labels are whatever the borough uses. */

@@ -10,7 +10,7 @@ import type { ContentProblem } from '../content/problems.js';
 import { defaultPack } from '../../test/helpers/pack.js';
 import { NEEDS_CHECK_FILE, needsCheckContent as nc } from './content.js';
 
-const today = new Date('2026-11-26T12:00:00Z');
+const today = new Date('2026-11-30T12:00:00Z');
 let dir: string;
 let original: string;
 

@@ -41,7 +41,7 @@ export function copyDefaultPack(): TempPack {
 }
 
 /** The date tests judge review dates against, so they do not change with the calendar. */
-export const TEST_TODAY = new Date('2026-11-26T12:00:00Z');
+export const TEST_TODAY = new Date('2026-11-30T12:00:00Z');
 
 let cached: ContentPack | undefined;
 
