@@ -3,11 +3,13 @@
  * checks every id against the content: an unknown or tampered value gives a typed error, never an
  * exception. Pure.
  *
- *   danger=yes|no
+ *   asker=<asker answer id>
+ *   danger=yes|no|not-sure
  *   route=<route id> (repeated) or route=none
- *   area=<area id> (repeated)
+ *   area=<area id or the "something else" id> (repeated)
  *   ind=<indicator id> (repeated), none=<area id>, unsure=<area id>
- *   age=<band id>, family=<answer id>, disclosure=<answer id>
+ *   age=<band id>, disclosure=<answer id>, voice=<answer id>
+ *   family=<answer id>, strength=<strength id> (repeated), strength=none or strength=not-sure
  */
 import type { NeedsCheckContent } from './content.js';
 
@@ -17,16 +19,24 @@ export interface AreaAnswer {
   notSure: boolean;
 }
 
+export type DangerAnswer = 'yes' | 'no' | 'not-sure';
+const DANGER_ANSWERS: readonly string[] = ['yes', 'no', 'not-sure'];
+
 export interface Answers {
-  danger?: 'yes' | 'no';
+  asker?: string;
+  danger?: DangerAnswer;
   /** undefined: not answered yet; []: "none of these" */
   routes?: string[];
   areas?: string[];
   /** answered areas only, keyed by area id */
   indicators: Record<string, AreaAnswer>;
   age?: string;
-  family?: string;
   disclosure?: string;
+  voice?: string;
+  family?: string;
+  /** undefined: not answered yet; []: "none of these" (or only "not sure") */
+  strengths?: string[];
+  strengthsNotSure?: boolean;
 }
 
 export type AnswerError =
@@ -38,7 +48,7 @@ export type ParseResult = { ok: true; answers: Answers } | { ok: false; error: A
 
 /** parameters the pages use for their own workings, not answers */
 export const CONTROL_PARAMS = new Set(['step', 'answer', 'from']);
-export const ANSWER_PARAMS = ['danger', 'route', 'area', 'ind', 'none', 'unsure', 'age', 'family', 'disclosure'] as const;
+export const ANSWER_PARAMS = ['asker', 'danger', 'route', 'area', 'ind', 'none', 'unsure', 'age', 'disclosure', 'voice', 'family', 'strength'] as const;
 
 const MAX_QUERY = 4000;
 const MAX_VALUES = 200;
@@ -49,12 +59,17 @@ export function emptyAnswers(): Answers {
 
 /** Index of ids used by parsing; build once per pack. */
 export interface AnswerIndex {
+  askerIds: Set<string>;
   routeIds: Set<string>;
+  /** the areas with indicators */
   areaIds: Set<string>;
+  somethingElse: string;
   indicatorArea: Map<string, string>;
   ageIds: Set<string>;
   familyIds: Set<string>;
   disclosureIds: Set<string>;
+  voiceIds: Set<string>;
+  strengthIds: Set<string>;
 }
 
 const indexes = new WeakMap<NeedsCheckContent, AnswerIndex>();
@@ -63,12 +78,16 @@ export function answerIndex(c: NeedsCheckContent): AnswerIndex {
   let idx = indexes.get(c);
   if (!idx) {
     idx = {
+      askerIds: new Set(c.asker.options.map((o) => o.id)),
       routeIds: new Set(c.routes.filter((r) => r.option).map((r) => r.id)),
       areaIds: new Set(c.areas.map((a) => a.id)),
+      somethingElse: c.areasQuestion.somethingElse.id,
       indicatorArea: new Map(c.areas.flatMap((a) => a.indicators.map((i) => [i.id, a.id] as const))),
-      ageIds: new Set(c.context.age.options.map((o) => o.id)),
-      familyIds: new Set(c.context.family.options.map((o) => o.id)),
-      disclosureIds: new Set(c.context.disclosure.options.map((o) => o.id)),
+      ageIds: new Set(c.child.age.options.map((o) => o.id)),
+      familyIds: new Set(c.family.view.options.map((o) => o.id)),
+      disclosureIds: new Set(c.child.disclosure.options.map((o) => o.id)),
+      voiceIds: new Set(c.child.voice.options.map((o) => o.id)),
+      strengthIds: new Set(c.family.strengths.options.map((o) => o.id)),
     };
     indexes.set(c, idx);
   }
@@ -89,10 +108,12 @@ export function parseAnswers(c: NeedsCheckContent, query: string | URLSearchPara
   for (const [param, value] of params) {
     if (++count > MAX_VALUES) return { ok: false, error: { kind: 'too-long', reason: 'there are too many answers' } };
     switch (param) {
+      case 'asker':
       case 'danger':
       case 'age':
       case 'family':
-      case 'disclosure': {
+      case 'disclosure':
+      case 'voice': {
         const prev = single.get(param);
         if (prev !== undefined && prev !== value) return inconsistent(param, value, 'given twice with different values');
         single.set(param, value);
@@ -106,8 +127,15 @@ export function parseAnswers(c: NeedsCheckContent, query: string | URLSearchPara
         else if (!(answers.routes ??= []).includes(value)) answers.routes.push(value);
         break;
       case 'area':
-        if (!idx.areaIds.has(value)) return unknown(param, value);
+        if (!idx.areaIds.has(value) && value !== idx.somethingElse) return unknown(param, value);
         if (!(answers.areas ??= []).includes(value)) answers.areas.push(value);
+        break;
+      case 'strength':
+        if (value === 'none') single.set('strength:none', value);
+        else if (value === 'not-sure') answers.strengthsNotSure = true;
+        else if (!idx.strengthIds.has(value)) return unknown(param, value);
+        else if (!(answers.strengths ??= []).includes(value)) answers.strengths.push(value);
+        answers.strengths ??= [];
         break;
       case 'ind': {
         const areaId = idx.indicatorArea.get(value);
@@ -132,13 +160,15 @@ export function parseAnswers(c: NeedsCheckContent, query: string | URLSearchPara
 
   const danger = single.get('danger');
   if (danger !== undefined) {
-    if (danger !== 'yes' && danger !== 'no') return unknown('danger', danger);
-    answers.danger = danger;
+    if (!DANGER_ANSWERS.includes(danger)) return unknown('danger', danger);
+    answers.danger = danger as DangerAnswer;
   }
   for (const [param, ids, key] of [
+    ['asker', idx.askerIds, 'asker'],
     ['age', idx.ageIds, 'age'],
     ['family', idx.familyIds, 'family'],
     ['disclosure', idx.disclosureIds, 'disclosure'],
+    ['voice', idx.voiceIds, 'voice'],
   ] as const) {
     const v = single.get(param);
     if (v === undefined) continue;
@@ -146,12 +176,14 @@ export function parseAnswers(c: NeedsCheckContent, query: string | URLSearchPara
     answers[key] = v;
   }
   if (single.has('route:none') && answers.routes && answers.routes.length > 0) return inconsistent('route', 'none', '"none of these" was chosen with a route');
+  if (single.has('strength:none') && (answers.strengths?.length || answers.strengthsNotSure)) return inconsistent('strength', 'none', '"none of these" was chosen with other answers');
   for (const [areaId, a] of Object.entries(answers.indicators)) {
     if (!answers.areas?.includes(areaId)) return inconsistent('area', areaId, 'answers were given for an area that was not chosen');
     if (a.none && (a.indicators.length > 0 || a.notSure)) return inconsistent('none', areaId, '"none of these" was chosen with other answers');
   }
   // order areas and indicators as the content does, so the same answers always give the same URL
-  if (answers.areas) answers.areas = c.areas.map((a) => a.id).filter((id) => answers.areas!.includes(id));
+  if (answers.areas) answers.areas = [...c.areas.map((a) => a.id), idx.somethingElse].filter((id) => answers.areas!.includes(id));
+  if (answers.strengths) answers.strengths = c.family.strengths.options.map((o) => o.id).filter((id) => answers.strengths!.includes(id));
   if (answers.routes) answers.routes = c.routes.map((r) => r.id).filter((id) => answers.routes!.includes(id));
   for (const area of c.areas) {
     const a = answers.indicators[area.id];
@@ -163,6 +195,7 @@ export function parseAnswers(c: NeedsCheckContent, query: string | URLSearchPara
 /** The answers as query parameters, in a stable order. */
 export function answerParams(answers: Answers): Array<[string, string]> {
   const out: Array<[string, string]> = [];
+  if (answers.asker) out.push(['asker', answers.asker]);
   if (answers.danger) out.push(['danger', answers.danger]);
   if (answers.routes) {
     if (answers.routes.length === 0) out.push(['route', 'none']);
@@ -177,8 +210,14 @@ export function answerParams(answers: Answers): Array<[string, string]> {
     if (ans.notSure) out.push(['unsure', a]);
   }
   if (answers.age) out.push(['age', answers.age]);
-  if (answers.family) out.push(['family', answers.family]);
   if (answers.disclosure) out.push(['disclosure', answers.disclosure]);
+  if (answers.voice) out.push(['voice', answers.voice]);
+  if (answers.family) out.push(['family', answers.family]);
+  if (answers.strengths) {
+    for (const st of answers.strengths) out.push(['strength', st]);
+    if (answers.strengthsNotSure) out.push(['strength', 'not-sure']);
+    if (answers.strengths.length === 0 && !answers.strengthsNotSure) out.push(['strength', 'none']);
+  }
   return out;
 }
 

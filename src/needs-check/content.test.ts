@@ -45,11 +45,16 @@ describe('the default needs check content', () => {
     for (const a of c.areas) expect(ids.has(a.id)).toBe(true);
   });
 
-  it('covers every level in the indicators and has 4 to 8 indicators per area', () => {
-    const c = nc(defaultPack());
+  it('covers every level in the indicators, 3 to 10 indicators per area, and every top-level need area but the route-only ones', () => {
+    const pack = defaultPack();
+    const c = nc(pack);
     const used = new Set(c.areas.flatMap((a) => a.indicators.map((i) => i.level)));
-    expect([...used].sort()).toEqual(defaultPack().levels.map((l) => l.id).sort());
-    for (const a of c.areas) expect(a.indicators.length).toBeGreaterThanOrEqual(4);
+    expect([...used].sort()).toEqual(pack.levels.map((l) => l.id).sort());
+    for (const a of c.areas) expect(a.indicators.length).toBeGreaterThanOrEqual(3);
+    // a worry staff can name has an area, or a route of its own on the routes page
+    const routed = new Set(c.routes.filter((r) => r.option).flatMap((r) => r.needAreas));
+    const missing = pack.needAreas.filter((a) => !c.areas.some((x) => x.id === a.id) && !routed.has(a.id)).map((a) => a.id);
+    expect(missing).toEqual([]);
   });
 });
 
@@ -101,8 +106,11 @@ describe('a broken needs-check file gives a precise error', () => {
 
   it('an example whose expected outcome the rules do not give', () => {
     expect(
-      errorsAfter((d) => ((d['examples'] as Array<Record<string, any>>).find((e) => e['id'] === 'early-help-low-mood')!['expect']['level'] = 'acute')),
-    ).toContainEqual(expect.objectContaining({ record: 'examples[early-help-low-mood]', field: 'expect.level', message: 'the rules give level "early-help", not "acute"' }));
+      errorsAfter((d) => ((d['examples'] as Array<Record<string, any>>).find((e) => e['id'] === 'own-response-emotional-wellbeing')!['expect']['level'] = 'acute')),
+    ).toContainEqual(expect.objectContaining({ record: 'examples[own-response-emotional-wellbeing]', field: 'expect.level', message: 'the rules give level "early-help", not "acute"' }));
+    expect(
+      errorsAfter((d) => ((d['examples'] as Array<Record<string, any>>).find((e) => e['id'] === 'own-response-emotional-wellbeing')!['expect']['firstAction'] = 'front-door-same-day')),
+    ).toContainEqual(expect.objectContaining({ record: 'examples[own-response-emotional-wellbeing]', field: 'expect.firstAction', message: expect.stringMatching(/^the first step is "own-service"/) }));
   });
 
   it('an example with an answer the content does not have', () => {
@@ -118,8 +126,20 @@ describe('a broken needs-check file gives a precise error', () => {
   });
 
   it('a final step without a contact phone', () => {
-    expect(errorsAfter((d) => (d['finalStep']['contact'] = 'earlyHelp'))).toContainEqual(
-      expect.objectContaining({ record: 'finalStep', field: 'contact', message: expect.stringMatching(/phone number/) }),
+    expect(errorsAfter((d) => ((d['finalSteps'] as Array<Record<string, any>>).forEach((s) => (s['contact'] = 'earlyHelp'))))).toContainEqual(
+      expect.objectContaining({ record: 'finalSteps', message: expect.stringMatching(/no final step for "dsl" names a contact with a phone number/) }),
+    );
+  });
+
+  it('a step for someone the asker question does not have', () => {
+    expect(errorsAfter((d) => ((d['finalSteps'] as Array<Record<string, any>>)[0]!['for'] = 'governor'))).toContainEqual(
+      expect.objectContaining({ record: 'finalSteps', field: '[0].for', message: expect.stringMatching(/"governor" is not an answer of the asker question/) }),
+    );
+  });
+
+  it('a weighing rule naming a strength the family page does not offer', () => {
+    expect(errorsAfter((d) => (d['rules']['weighing']['capWhen'] = ['rich-parents']))).toContainEqual(
+      expect.objectContaining({ record: 'rules.weighing', message: 'unknown strengths answer "rich-parents"' }),
     );
   });
 

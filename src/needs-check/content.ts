@@ -15,11 +15,18 @@ export const NEEDS_CHECK_SECTION = 'needsCheck';
 const text = z.string().min(1);
 const option = z.strictObject({ text, hint: text.optional() });
 
-/** One numbered next step; `contact` is a role in pack.yaml `contacts`, `service` a service slug. */
+/**
+ * One numbered next step; `contact` is a role in pack.yaml `contacts`, `service` a service slug.
+ * `for` limits it to one answer of the "who is asking" question (the DSL does not tell the DSL).
+ * `kind` names the response it stands for (e.g. front-door-same-day, own-service, lado), so the
+ * outcome can say what the first action is, and an evaluation can judge it.
+ */
 export const step = z.strictObject({
   text,
   contact: z.enum(contactRoles).optional(),
   service: slug.optional(),
+  for: slug.optional(),
+  kind: slug.optional(),
 });
 
 export const routeEffects = ['instead', 'alongside', 'replaces-referral'] as const;
@@ -43,14 +50,36 @@ export const route = z.strictObject({
   steps: z.array(step).min(1),
   /** overrides the usual "tell the family" advice */
   consentNote: text.optional(),
+  /** the route's steps come before anything else, even before telling the DSL (a duty on the person who knows) */
+  actsFirst: z.boolean().default(false),
+  /** services shown only when this route applies (999, the allocated social worker...) */
+  exclusiveServices: z.array(slug).default([]),
 });
 
 export const indicator = z.strictObject({
   id: slug,
   text,
+  hint: text.optional(),
   level: slug,
+  /**
+   * the level stands on its own, whatever the family's strengths: an indicator of harm, or a need only
+   * a statutory service can meet (destitution). Any other indicator is a need, weighed with the
+   * family's strengths (see rules.weighing).
+   */
+  fixed: z.boolean().default(false),
+  /** the narrower need area this sign is about, for matching services (e.g. suicidal-thoughts) */
+  needArea: slug.optional(),
   /** choosing this indicator also takes the special route */
   route: slug.optional(),
+});
+
+/**
+ * The need's own response: for needs without harm, up to `upTo`, the first route is the need's own
+ * service with the family (the GP, the SENCO, a bereavement charity) rather than the level's referral.
+ */
+export const areaResponse = z.strictObject({
+  upTo: slug,
+  steps: z.array(step).min(1),
 });
 
 export const area = z.strictObject({
@@ -61,12 +90,50 @@ export const area = z.strictObject({
   hint: text,
   /** the heading of this area's indicator page */
   question: text,
-  indicators: z.array(indicator).min(4).max(8),
+  indicators: z.array(indicator).min(3).max(10),
+  response: areaResponse.optional(),
 });
 
-const ageBand = z.strictObject({ id: slug, text, min: z.number().int().min(0).max(25), max: z.number().int().min(0).max(25) });
-const familyAnswer = z.strictObject({ id: slug, text, ifConsentNeeded: text, ifConsentNotNeeded: text });
+const ageBand = z.strictObject({ id: slug, text, hint: text.optional(), min: z.number().int().min(0).max(25), max: z.number().int().min(0).max(25) });
+const familyAnswer = z.strictObject({
+  id: slug,
+  text,
+  hint: text.optional(),
+  ifConsentNeeded: text,
+  ifConsentNotNeeded: text,
+  /** with this answer, strengths never lower the level (help refused, or telling the family is unsafe) */
+  noLowering: z.boolean().default(false),
+  /** with this answer the family is not told or asked by the school before the front door decides */
+  doNotTell: z.boolean().default(false),
+});
 const disclosureAnswer = z.strictObject({ id: slug, text, steps: z.array(step).default([]) });
+const voiceAnswer = z.strictObject({ id: slug, text, hint: text.optional(), consent: text.optional() });
+const strength = z.strictObject({ id: slug, text, hint: text.optional() });
+
+/**
+ * How the needs are weighed with the family (Working Together: impact, capacity and willingness,
+ * cumulative needs). Needs without harm are lowered to `capAt` when every `capWhen` strength is chosen,
+ * none of `notWhen`, and the family's answer does not forbid it; `raise` rules lift the level.
+ */
+export const weighing = z.strictObject({
+  capAt: slug,
+  capWhen: z.array(slug).min(1),
+  notWhen: z.array(slug).default([]),
+  description: text,
+  raise: z
+    .array(
+      z.strictObject({
+        id: slug,
+        description: text,
+        /** a strengths answer (e.g. the parents cannot meet the needs even with support) */
+        strength: slug,
+        /** only when some need is at this level or above */
+        atLevel: slug,
+        raiseTo: slug,
+      }),
+    )
+    .default([]),
+});
 
 export const multipleNeedsRule = z.strictObject({
   id: slug,
@@ -83,7 +150,11 @@ export const example = z.strictObject({
   /** the outcome page's query string */
   answers: z.string().min(1).max(2000),
   expect: z.strictObject({
-    outcome: z.enum(['emergency', 'route', 'level']),
+    outcome: z.enum(['emergency', 'route', 'level', 'consult']),
+    /** the kind of the outcome's first step (see step.kind) */
+    firstAction: slug.optional(),
+    /** the strengths lowered the level (true), or did not (false) */
+    lowered: z.boolean().optional(),
     level: slug.optional(),
     routes: z.array(slug).optional(),
     areaLevels: z.record(slug, slug).optional(),
@@ -98,25 +169,66 @@ export const needsCheckContentSchema = z.strictObject({
   judgementReminder: text,
   source,
   reviewed: isoDate,
-  danger: z.strictObject({ question: text, hint: text.optional(), yes: text, no: text, route: slug }),
+  asker: z.strictObject({
+    question: text,
+    hint: text.optional(),
+    options: z.array(z.strictObject({ id: slug, text, hint: text.optional() })).min(2),
+  }),
+  danger: z.strictObject({
+    question: text,
+    hint: text.optional(),
+    /** examples that are NOT 999, shown with the question */
+    notThis: z.array(text).default([]),
+    yes: text,
+    no: text,
+    notSure: text,
+    /** the first steps when the user is not sure the child is safe now */
+    notSureSteps: z.array(step).min(1),
+    route: slug,
+  }),
   routesQuestion: z.strictObject({ question: text, hint: text.optional(), none: text }),
   routes: z.array(route).min(1),
-  areasQuestion: z.strictObject({ question: text, hint: text.optional() }),
+  areasQuestion: z.strictObject({
+    question: text,
+    hint: text.optional(),
+    /** "something else": a worry none of the areas fits; it leads to a consultation, never a level */
+    somethingElse: z.strictObject({ id: slug, text, hint: text.optional(), title: text, summary: text, steps: z.array(step).min(1) }),
+  }),
   areas: z.array(area).min(1),
   indicatorAnswers: z.strictObject({ none: text, notSure: text, notSureHint: text.optional() }),
-  context: z.strictObject({
+  child: z.strictObject({
     title: text,
-    age: z.strictObject({ question: text, options: z.array(ageBand).min(2) }),
-    family: z.strictObject({ question: text, options: z.array(familyAnswer).min(2) }),
+    age: z.strictObject({ question: text, hint: text.optional(), options: z.array(ageBand).min(2) }),
     disclosure: z.strictObject({ question: text, options: z.array(disclosureAnswer).min(2) }),
+    /** the young person's own view (16-17, or a younger child who understands) */
+    voice: z.strictObject({ question: text, hint: text.optional(), options: z.array(voiceAnswer).min(2) }),
+  }),
+  family: z.strictObject({
+    title: text,
+    view: z.strictObject({ question: text, hint: text.optional(), options: z.array(familyAnswer).min(2) }),
+    strengths: z.strictObject({ question: text, hint: text.optional(), options: z.array(strength).min(1), none: text, notSure: text }),
   }),
   rules: z.strictObject({
     noneLevel: slug,
     notSure: z.strictObject({ level: slug, step }),
+    weighing: weighing.optional(),
     multipleNeeds: z.array(multipleNeedsRule).default([]),
   }),
-  levelSteps: z.array(z.strictObject({ level: slug, referral: z.boolean().default(false), steps: z.array(step).min(1) })).min(1),
-  finalStep: step,
+  levelSteps: z
+    .array(
+      z.strictObject({
+        level: slug,
+        referral: z.boolean().default(false),
+        /** the level's steps come before alongside routes' steps (a same-day referral) */
+        urgent: z.boolean().default(false),
+        steps: z.array(step).min(1),
+        /** shown when a referral is made at this level */
+        whatHappensNext: text.optional(),
+      }),
+    )
+    .min(1),
+  /** the last step of every outcome, per asker where `for` is set */
+  finalSteps: z.array(step).min(1),
   examples: z.array(example).min(1),
 });
 
@@ -229,13 +341,56 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
       seen.add(id);
     });
   };
-  checkUnique('context.age', c.context.age.options.map((o) => o.id));
-  checkUnique('context.family', c.context.family.options.map((o) => o.id));
-  checkUnique('context.disclosure', c.context.disclosure.options.map((o) => o.id));
-  c.context.age.options.forEach((o, i) => {
-    if (o.min > o.max) ctx.error(F, 'context.age', `options[${i}]`, `minimum age ${o.min} is above maximum age ${o.max}`);
+  checkUnique('asker', c.asker.options.map((o) => o.id));
+  checkUnique('child.age', c.child.age.options.map((o) => o.id));
+  checkUnique('child.disclosure', c.child.disclosure.options.map((o) => o.id));
+  checkUnique('child.voice', c.child.voice.options.map((o) => o.id));
+  checkUnique('family.view', c.family.view.options.map((o) => o.id));
+  checkUnique('family.strengths', c.family.strengths.options.map((o) => o.id));
+  c.child.age.options.forEach((o, i) => {
+    if (o.min > o.max) ctx.error(F, 'child.age', `options[${i}]`, `minimum age ${o.min} is above maximum age ${o.max}`);
   });
-  c.context.disclosure.options.forEach((o, i) => o.steps.forEach((s, j) => checkStep('context.disclosure', `options[${i}].steps[${j}]`, s)));
+  c.child.disclosure.options.forEach((o, i) => o.steps.forEach((s, j) => checkStep('child.disclosure', `options[${i}].steps[${j}]`, s)));
+  c.danger.notSureSteps.forEach((s, i) => checkStep('danger', `notSureSteps[${i}]`, s));
+  c.areasQuestion.somethingElse.steps.forEach((s, i) => checkStep('areasQuestion.somethingElse', `steps[${i}]`, s));
+  if (c.areas.some((a) => a.id === c.areasQuestion.somethingElse.id)) ctx.error(F, 'areasQuestion.somethingElse', 'id', `"${c.areasQuestion.somethingElse.id}" is also a need area of the check`);
+  c.areas.forEach((a) => {
+    if (!a.response) return;
+    checkLevel(`areas[${a.id}]`, 'response.upTo', a.response.upTo);
+    a.response.steps.forEach((s, i) => checkStep(`areas[${a.id}]`, `response.steps[${i}]`, s));
+  });
+  c.areas.forEach((a) =>
+    a.indicators.forEach((ind) => {
+      if (ind.needArea && !needAreaIds.has(ind.needArea)) ctx.error(F, `areas[${a.id}].indicators[${ind.id}]`, 'needArea', `unknown need area "${ind.needArea}"`);
+    }),
+  );
+  const askerIds = new Set(c.asker.options.map((o) => o.id));
+  const allSteps = (): Array<[string, string, z.infer<typeof step>]> => [
+    ...c.routes.flatMap((r) => r.steps.map((s, i) => [`routes[${r.id}]`, `steps[${i}]`, s] as [string, string, z.infer<typeof step>])),
+    ...c.levelSteps.flatMap((ls) => ls.steps.map((s, i) => [`levelSteps[${ls.level}]`, `steps[${i}]`, s] as [string, string, z.infer<typeof step>])),
+    ...c.areas.flatMap((a) => (a.response?.steps ?? []).map((s, i) => [`areas[${a.id}]`, `response.steps[${i}]`, s] as [string, string, z.infer<typeof step>])),
+    ...c.finalSteps.map((s, i) => ['finalSteps', `[${i}]`, s] as [string, string, z.infer<typeof step>]),
+    ...c.danger.notSureSteps.map((s, i) => ['danger', `notSureSteps[${i}]`, s] as [string, string, z.infer<typeof step>]),
+  ];
+  for (const [rec, field, s] of allSteps()) if (s.for && !askerIds.has(s.for)) ctx.error(F, rec, `${field}.for`, `"${s.for}" is not an answer of the asker question (${[...askerIds].join(', ')})`);
+  const strengthIds = new Set(c.family.strengths.options.map((o) => o.id));
+  const w = c.rules.weighing;
+  if (w) {
+    checkLevel('rules.weighing', 'capAt', w.capAt);
+    [...w.capWhen, ...w.notWhen].forEach((id) => {
+      if (!strengthIds.has(id)) ctx.error(F, 'rules.weighing', 'capWhen', `unknown strengths answer "${id}"`);
+    });
+    w.raise.forEach((r) => {
+      if (!strengthIds.has(r.strength)) ctx.error(F, `rules.weighing.raise[${r.id}]`, 'strength', `unknown strengths answer "${r.strength}"`);
+      checkLevel(`rules.weighing.raise[${r.id}]`, 'atLevel', r.atLevel);
+      checkLevel(`rules.weighing.raise[${r.id}]`, 'raiseTo', r.raiseTo);
+    });
+  }
+  c.routes.forEach((r) =>
+    r.exclusiveServices.forEach((s, i) => {
+      if (!serviceSlugs.has(s)) ctx.error(F, `routes[${r.id}]`, `exclusiveServices[${i}]`, `unknown service "${s}" (no services/${s}.yaml)`);
+    }),
+  );
 
   checkLevel('rules', 'noneLevel', c.rules.noneLevel);
   checkLevel('rules', 'notSure.level', c.rules.notSure.level);
@@ -262,10 +417,12 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
   });
   for (const l of pack.levels) if (!stepLevels.has(l.id)) ctx.error(F, 'levelSteps', undefined, `no next steps for level "${l.id}"`);
 
-  checkStep('finalStep', 'finalStep', c.finalStep);
-  const finalContact = c.finalStep.contact ? pack.manifest.contacts[c.finalStep.contact] : undefined;
-  if (!finalContact || finalContact.phones.length === 0)
-    ctx.error(F, 'finalStep', 'contact', 'the final step must name a contact with a phone number, so every outcome has one');
+  c.finalSteps.forEach((s, i) => checkStep('finalSteps', `[${i}]`, s));
+  for (const asker of c.asker.options) {
+    const finals = c.finalSteps.filter((s) => !s.for || s.for === asker.id);
+    if (!finals.some((s) => s.contact && pack.manifest.contacts[s.contact].phones.length > 0))
+      ctx.error(F, 'finalSteps', undefined, `no final step for "${asker.id}" names a contact with a phone number: every outcome must have one`);
+  }
 
   // every rule carries at least one example
   const required = [
@@ -276,6 +433,11 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
     'none-of-these',
     'highest-indicator',
     'highest-area',
+    'danger-not-sure',
+    'something-else',
+    ...(c.rules.weighing ? ['strengths-lower', 'harm-not-lowered', 'help-refused', ...c.rules.weighing.raise.map((r) => `weighing-raise:${r.id}`)] : []),
+    ...c.areas.filter((a) => a.response).map((a) => `own-response:${a.id}`),
+    ...c.asker.options.map((o) => `asker:${o.id}`),
     ...pack.levels.map((l) => `level:${l.id}`),
   ];
   const exampleIds = new Set<string>();

@@ -15,7 +15,7 @@ const answersOf = (q: string): Answers => {
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   return r.answers;
 };
-const ctx = '&age=5-to-10&family=not-told&disclosure=no';
+const ctx = '&age=5-to-12&disclosure=no&voice=too-young&family=not-asked&strength=none';
 const level = (q: string) => assess(pack, answersOf(q)).level?.id;
 
 describe('every example answer set in the content gives its expected outcome', () => {
@@ -35,97 +35,138 @@ describe('outcome rules', () => {
     ['three early help areas raise the level (multiple needs)', 'area=housing-and-money&area=education&area=family-wellbeing&ind=hm-debt&ind=ed-occasional&ind=fw-parenting-help', 'complex-needs'],
     ['two early help areas do not', 'area=housing-and-money&area=education&ind=hm-debt&ind=ed-occasional', 'early-help'],
   ])('%s', (_name, q, expected) => {
-    expect(level(`danger=no&route=none&${q}${ctx}`)).toBe(expected);
+    expect(level(`asker=dsl&danger=no&route=none&${q}${ctx}`)).toBe(expected);
   });
 
   it('names the indicators that set each area level, and the rule that raised the overall level', () => {
-    const o = assess(pack, answersOf(`danger=no&route=none&area=housing-and-money&area=education&area=family-wellbeing&ind=hm-debt&ind=hm-eviction&ind=ed-occasional&ind=fw-parenting-help${ctx}`));
+    const o = assess(pack, answersOf(`asker=dsl&danger=no&route=none&area=housing-and-money&area=education&area=family-wellbeing&ind=hm-debt&ind=hm-eviction&ind=ed-occasional&ind=fw-parenting-help${ctx}`));
     expect(o.areas.find((a) => a.id === 'housing-and-money')?.setBy.map((i) => i.id)).toEqual(['hm-eviction']);
     expect(o.raisedBy).toBeUndefined(); // already complex-needs through eviction
-    const raised = assess(pack, answersOf(`danger=no&route=none&area=housing-and-money&area=education&area=family-wellbeing&ind=hm-debt&ind=ed-occasional&ind=fw-parenting-help${ctx}`));
+    const raised = assess(pack, answersOf(`asker=dsl&danger=no&route=none&area=housing-and-money&area=education&area=family-wellbeing&ind=hm-debt&ind=ed-occasional&ind=fw-parenting-help${ctx}`));
     expect(raised.raisedBy?.rule.id).toBe('several-early-help-needs');
     expect(raised.raisedBy?.areas).toHaveLength(3);
-    expect(raised.why.join(' ')).toMatch(/raised to Level 3/);
+    expect(raised.why.join(' ')).toMatch(/Raised: .*so the level is Level 3/);
   });
 
   it('adds "discuss with your DSL or the front door" when unsure', () => {
-    const o = assess(pack, answersOf(`danger=no&route=none&area=neglect&unsure=neglect${ctx}`));
+    const o = assess(pack, answersOf(`asker=dsl&danger=no&route=none&area=neglect&unsure=neglect${ctx}`));
     expect(o.unsure).toBe(true);
     expect(o.steps.map((s) => s.text)).toContain(c.rules.notSure.step.text);
-    expect(assess(pack, answersOf(`danger=no&route=none&area=neglect&ind=neglect-hygiene${ctx}`)).steps.map((s) => s.text)).not.toContain(c.rules.notSure.step.text);
+    expect(assess(pack, answersOf(`asker=dsl&danger=no&route=none&area=neglect&ind=neglect-hygiene${ctx}`)).steps.map((s) => s.text)).not.toContain(c.rules.notSure.step.text);
   });
 
-  it('gives consent guidance from the level and from what the family knows', () => {
-    const eh = assess(pack, answersOf('danger=no&route=none&area=neglect&ind=neglect-hygiene&age=5-to-10&family=disagrees&disclosure=no'));
+  it('gives consent guidance from the level and from what the family knows, never both "needed" and "do not tell"', () => {
+    const family = (id: string) => c.family.view.options.find((o) => o.id === id)!;
+    const eh = assess(pack, answersOf('asker=dsl&danger=no&route=none&area=neglect&ind=neglect-hygiene&age=5-to-12&disclosure=no&voice=too-young&family=disagrees&strength=none'));
     expect(eh.consent.required).toBe(true);
-    expect(eh.consent.guidance).toContain(c.context.family.options.find((o) => o.id === 'disagrees')!.ifConsentNeeded);
-    const cp = assess(pack, answersOf('danger=no&route=none&area=abuse&ind=abuse-child-says-hurt&age=5-to-10&family=unsafe-to-tell&disclosure=yes'));
+    expect(eh.consent.guidance).toContain(family('disagrees').ifConsentNeeded);
+    const cp = assess(pack, answersOf('asker=dsl&danger=no&route=none&area=abuse&ind=abuse-child-says-hurt&age=5-to-12&disclosure=yes&voice=wants-help&family=not-asked&strength=none'));
     expect(cp.consent.required).toBe(false);
-    expect(cp.consent.guidance).toContain(c.context.family.options.find((o) => o.id === 'unsafe-to-tell')!.ifConsentNotNeeded);
+    expect(cp.consent.guidance).toContain(family('not-asked').ifConsentNotNeeded);
+    const unsafe = assess(pack, answersOf('asker=dsl&danger=no&route=none&area=neglect&ind=neglect-hygiene&age=5-to-12&disclosure=no&voice=too-young&family=unsafe-to-tell&strength=none'));
+    expect(unsafe.consent.required).toBeUndefined();
+    const fm = assess(pack, answersOf('asker=dsl&danger=no&route=forced-marriage&area=education&ind=ed-occasional&age=16-to-17&disclosure=yes&voice=wants-help&family=agrees&strength=none'));
+    expect(fm.consent.guidance).toEqual([c.routes.find((r) => r.id === 'forced-marriage')!.consentNote]);
   });
 
   it('adds the disclosure steps when the child told the member of staff', () => {
-    const yes = c.context.disclosure.options.find((o) => o.id === 'yes')!;
-    const o = assess(pack, answersOf('danger=no&route=none&area=abuse&ind=abuse-child-says-hurt&age=5-to-10&family=not-told&disclosure=yes'));
+    const yes = c.child.disclosure.options.find((o) => o.id === 'yes')!;
+    const o = assess(pack, answersOf('asker=dsl&danger=no&route=none&area=abuse&ind=abuse-child-says-hurt&age=5-to-12&disclosure=yes&voice=wants-help&family=not-asked&strength=none'));
     for (const s of yes.steps) expect(o.steps.map((x) => x.text)).toContain(s.text);
+  });
+
+  it('weighs needs with the family: engaged parents lower a need, never a sign of harm; refusal stops the lowering', () => {
+    const q = (ind: string, family: string, strengths: string) => `asker=dsl&danger=no&route=none&area=${c.areas.find((a) => a.indicators.some((i) => i.id === ind))!.id}&ind=${ind}&age=13-to-15&disclosure=no&voice=wants-help&family=${family}&${strengths}`;
+    for (const a of c.areas)
+      for (const i of a.indicators) {
+        const engaged = assess(pack, answersOf(q(i.id, 'agrees', 'strength=parents-engaged')));
+        const alone = assess(pack, answersOf(q(i.id, 'agrees', 'strength=none')));
+        const refused = assess(pack, answersOf(q(i.id, 'disagrees', 'strength=parents-engaged')));
+        if (i.fixed) expect(engaged.level!.rank, i.id).toBe(alone.level!.rank);
+        else expect(engaged.level!.rank, i.id).toBeLessThanOrEqual(Math.max(alone.level!.rank, 2));
+        expect(refused.level!.rank, i.id).toBe(alone.level!.rank);
+      }
+  });
+
+  it('the need\u2019s own service comes first for needs without harm, the level\u2019s referral otherwise', () => {
+    const own = assess(pack, answersOf(`asker=dsl&danger=no&route=none&area=bereavement&ind=be-affecting${ctx}`));
+    expect(own.firstAction?.kind).toBe('own-service');
+    expect(own.referral).toBe(false);
+    expect(own.whatHappensNext).toBeUndefined();
+    const harm = assess(pack, answersOf(`asker=dsl&danger=no&route=none&area=bereavement&area=neglect&ind=be-affecting&ind=neglect-often-without${ctx}`));
+    expect(harm.firstAction?.kind).toBe('front-door-referral');
+    expect(harm.whatHappensNext).toBeTruthy();
+  });
+
+  it('never tells the DSL to tell the DSL', () => {
+    for (const e of c.examples) {
+      const parsed = parseAnswers(c, e.answers.replace('asker=staff', 'asker=dsl'));
+      if (!parsed.ok) continue;
+      for (const s of assess(pack, parsed.answers).steps) expect(s.text, e.id).not.toMatch(/tell your DSL|talk to your DSL/i);
+    }
   });
 });
 
 describe('special routes', () => {
-  it('immediate danger gives the emergency outcome first, with 999', () => {
-    const o = assess(pack, answersOf('danger=yes'));
+  it('danger now gives the emergency outcome first, with 999', () => {
+    const o = assess(pack, answersOf('asker=staff&danger=yes'));
     expect(o.kind).toBe('emergency');
     expect(o.level).toBeUndefined();
     expect(o.steps[0]?.contact?.phones[0]?.number).toBe(pack.manifest.contacts.emergency.phones[0]!.number);
-    expect(journey(c, answersOf('danger=yes')).map((p) => p.kind)).toEqual(['danger', 'outcome']);
+    expect(journey(c, answersOf('asker=staff&danger=yes')).map((p) => p.kind)).toEqual(['start', 'danger', 'outcome']);
+    // 999's own service card is shown only here
+    expect(o.services.map((s) => s.slug)).toContain('police-emergency-999');
+    expect(assess(pack, answersOf(`asker=dsl&danger=no&route=none&area=abuse&ind=abuse-child-says-hurt${ctx}`)).services.map((s) => s.slug)).not.toContain('police-emergency-999');
   });
 
   it.each(c.routes.filter((r) => r.option).map((r) => [r.id, r] as const))('route %s shows its steps and contact', (id, r) => {
-    const q = r.effect === 'instead' ? `danger=no&route=${id}` : `danger=no&route=${id}&area=education&ind=ed-occasional${ctx}`;
+    const q = r.effect === 'instead' ? `asker=dsl&danger=no&route=${id}` : `asker=dsl&danger=no&route=${id}&area=education&ind=ed-occasional${ctx}`;
     const o = assess(pack, answersOf(q));
     expect(o.routes.map((x) => x.id)).toEqual([id]);
     expect(o.routes[0]!.contact.name).toBe(pack.manifest.contacts[r.contact].name);
-    expect(o.steps[0]!.text).toBe(r.steps[0]!.text);
+    const dslSteps = r.steps.filter((s) => !s.for || s.for === 'dsl').map((s) => s.text);
+    for (const t of dslSteps) expect(o.steps.map((s) => s.text)).toContain(t);
     expect(o.kind).toBe(r.effect === 'instead' ? 'route' : 'level');
     if (r.minimumLevel) expect(o.level?.id).toBe(r.minimumLevel);
-    if (r.effect === 'instead') expect(journey(c, answersOf(q)).map((p) => p.kind)).toEqual(['danger', 'routes', 'check']);
+    if (r.actsFirst) expect(o.steps[0]!.text).toBe(r.steps[0]!.text);
+    if (r.effect === 'instead') expect(journey(c, answersOf(q)).map((p) => p.kind)).toEqual(['start', 'danger', 'routes', 'check']);
   });
 
   it('a route that replaces the referral drops the level referral steps', () => {
-    const o = assess(pack, answersOf(`danger=no&route=social-worker&area=neglect&ind=neglect-often-without${ctx}`));
-    const referral = c.levelSteps.find((l) => l.level === 'complex-needs')!.steps.map((s) => s.text);
+    const o = assess(pack, answersOf(`asker=dsl&danger=no&route=social-worker&area=neglect&ind=neglect-often-without${ctx}`));
+    const referral = c.levelSteps.find((l) => l.level === 'complex-needs')!.steps.filter((s) => s.kind?.startsWith('front-door')).map((s) => s.text);
+    expect(referral.length).toBeGreaterThan(0);
     for (const t of referral) expect(o.steps.map((s) => s.text)).not.toContain(t);
     expect(o.level?.id).toBe('complex-needs');
   });
 
   it('an indicator can take a route, so FGM cannot be missed', () => {
-    const o = assess(pack, answersOf(`danger=no&route=none&area=harmful-practices&ind=hp-fgm-known${ctx}`));
+    const o = assess(pack, answersOf(`asker=dsl&danger=no&route=none&area=harmful-practices&ind=hp-fgm-known${ctx}`));
     expect(o.routes.map((r) => r.id)).toEqual(['fgm-known']);
     expect(o.steps[0]!.contact?.phones.map((p) => p.number)).toContain('101');
   });
 });
 
 describe('matched services', () => {
-  it('puts local services before national ones, and every match serves the area', () => {
-    const o = assess(pack, answersOf(`danger=no&route=none&area=emotional-wellbeing&ind=ew-low-mood${ctx}`));
+  it('every match serves the worry at the level, and a sign\u2019s own need area keeps unrelated lines out', () => {
+    const o = assess(pack, answersOf(`asker=dsl&danger=no&route=none&area=emotional-wellbeing&ind=ew-low-mood${ctx}`));
     expect(o.services.length).toBeGreaterThan(0);
-    const coverage = o.services.map((s) => s.coverage);
-    expect(coverage).toEqual([...coverage].sort((a, b) => (a === b ? 0 : a === 'local' ? -1 : 1)));
     for (const m of o.services) {
       const s = pack.services.find((x) => x.slug === m.slug)!;
-      expect(s.levels.some((l) => l === 'early-help')).toBe(true);
+      expect(s.levels.some((l) => l === 'early-help'), m.slug).toBe(true);
+      // low mood does not bring suicide lines
+      expect(s.needAreas.length === 1 && s.needAreas[0] === 'suicidal-thoughts', m.slug).toBe(false);
     }
   });
 
-  it('matches a service tagged with a child need area to its parent area', () => {
-    const o = assess(pack, answersOf(`danger=no&route=none&area=emotional-wellbeing&ind=ew-low-mood${ctx}`));
-    // services tagged only with e.g. anxiety-and-low-mood still fit "emotional wellbeing"
+  it('matches a service tagged with a child need area to its parent area when no sign names a narrower one', () => {
+    const o = assess(pack, answersOf(`asker=dsl&danger=no&route=none&area=emotional-wellbeing&unsure=emotional-wellbeing${ctx}`));
     const childOnly = o.services.find((m) => pack.services.find((s) => s.slug === m.slug)!.needAreas.every((id) => id !== 'emotional-wellbeing'));
     expect(childOnly?.reasons.join(' ')).toMatch(/part of/);
   });
 
   it('leaves out services for another age group', () => {
-    const young = assess(pack, answersOf('danger=no&route=none&area=emotional-wellbeing&ind=ew-low-mood&age=under-5&family=agrees&disclosure=no'));
+    const young = assess(pack, answersOf('asker=dsl&danger=no&route=none&area=emotional-wellbeing&ind=ew-low-mood&age=under-5&disclosure=no&voice=too-young&family=agrees&strength=none'));
     for (const m of young.services) {
       const s = pack.services.find((x) => x.slug === m.slug)!;
       if (s.ages) expect(s.ages.min).toBeLessThanOrEqual(4);
@@ -139,14 +180,20 @@ describe('matched services', () => {
       ...pack,
       services: [mk('national-exact', 'national', ['neglect'], ['early-help']), mk('local-other-level', 'local', ['neglect'], ['acute']), mk('local-exact', 'local', ['neglect'], ['early-help'])],
     };
-    const o = assess(custom, answersOf(`danger=no&route=none&area=neglect&ind=neglect-hygiene${ctx}`));
+    const o = assess(custom, answersOf(`asker=dsl&danger=no&route=none&area=neglect&ind=neglect-hygiene${ctx}`));
     expect(o.services.map((s) => s.slug)).toEqual(['local-exact', 'national-exact']);
+    // at equal fit, local before national
+    const tie: ContentPack = { ...pack, services: [mk('national-exact', 'national', ['neglect'], ['early-help']), mk('local-exact', 'local', ['neglect'], ['early-help'])] };
+    expect(assess(tie, answersOf(`asker=dsl&danger=no&route=none&area=neglect&ind=neglect-hygiene${ctx}`)).services.map((s) => s.slug)).toEqual(['local-exact', 'national-exact']);
   });
 });
 
 describe('answers from the URL', () => {
   it.each([
     ['danger=maybe', 'unknown-id', 'danger'],
+    ['asker=governor', 'unknown-id', 'asker'],
+    ['danger=no&route=none&area=neglect&strength=rich', 'unknown-id', 'strength'],
+    ['danger=no&route=none&area=neglect&strength=none&strength=parents-engaged', 'inconsistent', 'strength'],
     ['danger=no&route=not-a-route', 'unknown-id', 'route'],
     ['danger=no&route=none&area=neglect&ind=<script>', 'unknown-id', 'ind'],
     ['danger=no&route=none&area=neglect&ind=abuse-child-says-hurt', 'inconsistent', 'area'],
@@ -172,9 +219,11 @@ describe('answers from the URL', () => {
   });
 
   it('reads back what it writes', () => {
-    const a = answersOf(`danger=no&route=prevent&area=neglect&area=abuse&ind=neglect-hygiene&unsure=neglect&none=abuse${ctx}`);
+    const a = answersOf(`asker=dsl&danger=no&route=prevent&area=neglect&area=abuse&area=something-else&ind=neglect-hygiene&unsure=neglect&none=abuse${ctx}`);
     expect(answersOf(toQuery(a))).toEqual(a);
-    expect(answerParams(a)[0]).toEqual(['danger', 'no']);
+    expect(answerParams(a)[0]).toEqual(['asker', 'dsl']);
+    const b = answersOf(`asker=staff&danger=not-sure&route=none&area=neglect&ind=neglect-hygiene&age=5-to-12&disclosure=no&voice=too-young&family=agrees&strength=parents-engaged&strength=not-sure`);
+    expect(answersOf(toQuery(b))).toEqual(b);
   });
 });
 
@@ -187,18 +236,21 @@ describe('properties', () => {
       routes: fc.uniqueArray(fc.constantFrom(...optionRoutes), { maxLength: 2 }),
       picks: fc.array(fc.nat(), { maxLength: 12 }),
       unsure: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }),
-      age: fc.constantFrom(...c.context.age.options.map((o) => o.id)),
-      family: fc.constantFrom(...c.context.family.options.map((o) => o.id)),
-      disclosure: fc.constantFrom(...c.context.disclosure.options.map((o) => o.id)),
+      age: fc.constantFrom(...c.child.age.options.map((o) => o.id)),
+      family: fc.constantFrom(...c.family.view.options.map((o) => o.id)),
+      disclosure: fc.constantFrom(...c.child.disclosure.options.map((o) => o.id)),
+      voice: fc.constantFrom(...c.child.voice.options.map((o) => o.id)),
+      strengths: fc.uniqueArray(fc.constantFrom(...c.family.strengths.options.map((o) => o.id)), { maxLength: 3 }),
+      asker: fc.constantFrom(...c.asker.options.map((o) => o.id)),
     })
-    .map(({ areas, routes, picks, unsure, age, family, disclosure }) => {
+    .map(({ areas, routes, picks, unsure, age, family, disclosure, voice, strengths, asker }) => {
       const indicators: Answers['indicators'] = {};
       areas.forEach((id, i) => {
         const area = c.areas.find((a) => a.id === id)!;
         const chosen = [...new Set(picks.filter((_, j) => j % areas.length === i).map((n) => area.indicators[n % area.indicators.length]!.id))];
         indicators[id] = { indicators: chosen, none: chosen.length === 0 && !unsure[i], notSure: Boolean(unsure[i]) };
       });
-      return { danger: 'no' as const, routes, areas, indicators, age, family, disclosure };
+      return { asker, danger: 'no' as const, routes, areas, indicators, age, family, disclosure, voice, strengths };
     });
 
   it('adding an indicator never lowers any level', () => {
@@ -231,12 +283,17 @@ describe('properties', () => {
   });
 
   it('every outcome names at least one next step and one contact with a phone', () => {
-    const anyAnswers = fc.oneof(arbAnswers, fc.constant<Answers>({ danger: 'yes', indicators: {} }), fc.constantFrom(...c.routes.filter((r) => r.effect === 'instead' && r.option).map((r): Answers => ({ danger: 'no', routes: [r.id], indicators: {} }))));
+    const anyAnswers = fc.oneof(
+      arbAnswers,
+      fc.constantFrom(...c.asker.options.map((o): Answers => ({ asker: o.id, danger: 'yes', indicators: {} }))),
+      fc.constantFrom(...c.routes.filter((r) => r.effect === 'instead' && r.option).flatMap((r) => c.asker.options.map((o): Answers => ({ asker: o.id, danger: 'no', routes: [r.id], indicators: {} })))),
+    );
     fc.assert(
       fc.property(anyAnswers, (a) => {
         const o = assess(pack, a);
         expect(o.steps.length).toBeGreaterThan(0);
         expect(o.steps.some((s) => (s.contact?.phones.length ?? 0) > 0)).toBe(true);
+        expect(o.firstAction?.kind).toBeTruthy();
       }),
       { numRuns: 300 },
     );

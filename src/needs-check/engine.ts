@@ -5,7 +5,7 @@
  */
 import type { ContactPoint, ContactRole, ContentPack, Level, Phone, Service } from '../content/schema.js';
 import type { Answers } from './answers.js';
-import type { Area, MultipleNeedsRule, NeedsCheckContent, Route, RouteEffect, Step } from './content.js';
+import type { Area, NeedsCheckContent, Route, RouteEffect, Step } from './content.js';
 
 export { parseAnswers, toQuery, answerParams, describeAnswerError, type Answers, type AnswerError, type ParseResult } from './answers.js';
 
@@ -23,6 +23,8 @@ export interface ContactRef {
 export interface OutcomeStep {
   text: string;
   contact?: ContactRef;
+  /** the response this step stands for, from the content (e.g. front-door-same-day) */
+  kind?: string;
 }
 
 export interface IndicatorChoice {
@@ -60,6 +62,9 @@ export interface ServiceMatch {
   name: string;
   summary: string;
   coverage: Service['coverage'];
+  phones: Phone[];
+  /** a fact of the service could not be confirmed */
+  unverified: boolean;
   canDo: string[];
   cannotDo: string[];
   howToRefer: string[];
@@ -69,23 +74,45 @@ export interface ServiceMatch {
 }
 
 export interface Outcome {
-  kind: 'emergency' | 'route' | 'level';
+  /**
+   * emergency: call 999; route: a route that replaces the level questions (LADO); level: a level of
+   * need with its response; consult: only "something else" was chosen, so no level can be justified
+   */
+  kind: 'emergency' | 'route' | 'level' | 'consult';
   /** the overall level (kind "level" only) */
   level?: Level;
-  /** the multiple-needs rule that raised the overall level, if any */
-  raisedBy?: { rule: MultipleNeedsRule; areas: string[] };
+  /** the level the indicators alone gave, before the family's strengths were weighed */
+  indicatedLevel?: Level;
+  /** the strengths lowered needs without harm to this level */
+  loweredBy?: { strengths: string[]; areas: string[]; to: Level };
+  /** the rule that raised the overall level, if any (multiple needs, or a weighing rule) */
+  raisedBy?: { rule: { id: string; description: string }; areas: string[] };
   /** routes whose minimum level raised the overall level */
   raisedByRoutes: string[];
   areas: AreaOutcome[];
   routes: RouteOutcome[];
   /** some answer was "not sure": the outcome says to discuss with the DSL or the front door */
   unsure: boolean;
+  /** the user was not sure the child is safe right now */
+  dangerNotSure: boolean;
+  /** a referral is made at this level (early help or the front door), so "what happens next" applies */
+  referral: boolean;
+  whatHappensNext?: string;
   steps: OutcomeStep[];
+  /** the first step, as the response it stands for (e.g. front-door-same-day, own-service, tell-dsl) */
+  firstAction?: { kind?: string; step: OutcomeStep };
   consent: { required?: boolean; guidance: string[] };
   services: ServiceMatch[];
   /** the answers that led here, in plain words */
   why: string[];
-  context: { age?: { id: string; text: string }; family?: { id: string; text: string }; disclosure?: { id: string; text: string } };
+  context: {
+    asker?: { id: string; text: string };
+    age?: { id: string; text: string };
+    disclosure?: { id: string; text: string };
+    voice?: { id: string; text: string };
+    family?: { id: string; text: string };
+    strengths: Array<{ id: string; text: string }>;
+  };
 }
 
 export const MAX_SERVICES = 8;
@@ -100,6 +127,8 @@ interface PackIndex {
   routes: Map<string, Route>;
   areas: Map<string, Area>;
   indicators: Map<string, { text: string; level: string; route?: string; area: string }>;
+  /** services shown only with their route */
+  exclusive: Map<string, string>;
 }
 
 const packIndexes = new WeakMap<object, PackIndex>();
@@ -132,6 +161,7 @@ function indexOf(pack: ContentPack): PackIndex {
     routes: new Map(c.routes.map((r) => [r.id, r])),
     areas: new Map(c.areas.map((a) => [a.id, a])),
     indicators: new Map(c.areas.flatMap((a) => a.indicators.map((i) => [i.id, { text: i.text, level: i.level, route: i.route, area: a.id }] as const))),
+    exclusive: new Map(c.routes.flatMap((r) => r.exclusiveServices.map((slug) => [slug, r.id] as const))),
   };
   packIndexes.set(c, idx);
   return idx;
@@ -153,7 +183,7 @@ function contactRef(pack: ContentPack, step: Pick<Step, 'contact' | 'service'>):
 
 function toStep(pack: ContentPack, s: Step): OutcomeStep {
   const contact = contactRef(pack, s);
-  return contact ? { text: s.text, contact } : { text: s.text };
+  return { text: s.text, ...(contact ? { contact } : {}), ...(s.kind ? { kind: s.kind } : {}) };
 }
 
 /** Works out the outcome for a set of answers. Unanswered questions are treated as not applying. */
@@ -162,12 +192,17 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   const { c } = idx;
   const level = (id: string) => idx.levels.get(id) ?? idx.lowest;
   const why: string[] = [];
+  const somethingElse = c.areasQuestion.somethingElse;
+  // steps for the person asking: a step with `for` is shown only to that asker
+  const mine = (s: Step) => !s.for || s.for === answers.asker;
 
   // Routes: the danger question, the routes page, and indicators that carry a route.
   const routeReasons = new Map<string, RouteOutcome['reason']>();
   if (answers.danger === 'yes') routeReasons.set(c.danger.route, 'danger');
   if (answers.danger !== 'yes') for (const r of answers.routes ?? []) routeReasons.set(r, 'chosen');
-  const areaIds = answers.danger === 'yes' ? [] : (answers.areas ?? []);
+  const chosenAreas = answers.danger === 'yes' ? [] : (answers.areas ?? []);
+  const areaIds = chosenAreas.filter((id) => id !== somethingElse.id);
+  const other = chosenAreas.includes(somethingElse.id);
   for (const areaId of areaIds) {
     for (const i of answers.indicators[areaId]?.indicators ?? []) {
       const r = idx.indicators.get(i)?.route;
@@ -183,37 +218,46 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
     contact: contactRef(pack, { contact: r.contact })!,
     reason: routeReasons.get(r.id)!,
   }));
-  const kind: Outcome['kind'] = answers.danger === 'yes' ? 'emergency' : activeRoutes.some((r) => r.effect === 'instead') ? 'route' : 'level';
+  const kind: Outcome['kind'] =
+    answers.danger === 'yes' ? 'emergency' : activeRoutes.some((r) => r.effect === 'instead') ? 'route' : areaIds.length === 0 && other && activeRoutes.length === 0 ? 'consult' : 'level';
 
   for (const r of routes) {
-    if (r.reason === 'danger') why.push(`You said the child is in immediate danger or at risk of immediate harm: ${r.title}.`);
+    if (r.reason === 'danger') why.push(`You said the child is in danger now, in a way that cannot wait: ${r.title}.`);
     else if (r.reason === 'chosen') why.push(`You said this applies: ${idx.routes.get(r.id)?.option?.text ?? r.title}. ${r.summary}`);
-    else why.push(`An indicator you chose has its own route: ${r.title}. ${r.summary}`);
+    else why.push(`A sign you chose has its own route: ${r.title}. ${r.summary}`);
   }
 
-  const steps: OutcomeStep[] = [];
   const context = contextOf(c, answers);
-  const finish = (partial: Omit<Outcome, 'steps' | 'why' | 'context' | 'kind' | 'routes'>): Outcome => {
-    steps.push(toStep(pack, c.finalStep));
-    const seen = new Set<string>();
-    const unique = steps.filter((s) => !seen.has(s.text) && (seen.add(s.text), true));
-    return { kind, routes, ...partial, steps: unique, why, context };
-  };
   const routeConsentNotes = activeRoutes.flatMap((r) => (r.consentNote ? [r.consentNote] : []));
+  const first = activeRoutes.filter((r) => r.actsFirst).flatMap((r) => r.steps.filter(mine));
+  const dangerNotSure = answers.danger === 'not-sure';
+  const urgent = dangerNotSure ? c.danger.notSureSteps.filter(mine) : [];
+  if (dangerNotSure) why.push('You were not sure whether the child is safe right now, so the first step is to talk to the front door now.');
+
+  const finish = (partial: Omit<Outcome, 'steps' | 'why' | 'context' | 'kind' | 'routes' | 'firstAction' | 'dangerNotSure'>, ordered: Step[]): Outcome => {
+    const all = [...ordered, ...c.finalSteps.filter(mine)].map((s) => toStep(pack, s));
+    const seen = new Set<string>();
+    const steps = all.filter((s) => !seen.has(s.text) && (seen.add(s.text), true));
+    const firstStep = steps[0];
+    return { kind, routes, ...partial, dangerNotSure, steps, firstAction: firstStep ? { kind: firstStep.kind, step: firstStep } : undefined, why, context };
+  };
 
   if (kind !== 'level') {
-    for (const r of activeRoutes) for (const s of r.steps) steps.push(toStep(pack, s));
+    const ordered = [...first, ...urgent, ...activeRoutes.filter((r) => !r.actsFirst).flatMap((r) => r.steps.filter(mine)), ...(kind === 'consult' ? somethingElse.steps.filter(mine) : [])];
     const services = matchServices(pack, idx, answers, [], undefined, activeRoutes);
-    return finish({ raisedByRoutes: [], areas: [], unsure: false, consent: { guidance: routeConsentNotes }, services });
+    return finish({ raisedByRoutes: [], areas: [], unsure: false, referral: false, consent: { guidance: routeConsentNotes }, services }, ordered);
   }
 
   // Each area's level: the highest indicator chosen; "none" gives the none level; "not sure" never lowers.
   const areas: AreaOutcome[] = [];
+  const fixedAreas = new Set<string>();
   for (const areaId of areaIds) {
     const area = idx.areas.get(areaId);
     if (!area) continue;
     const a = answers.indicators[areaId] ?? { indicators: [], none: false, notSure: false };
-    const chosen: IndicatorChoice[] = area.indicators.filter((i) => a.indicators.includes(i.id)).map((i) => ({ id: i.id, text: i.text, level: level(i.level) }));
+    const chosenInd = area.indicators.filter((i) => a.indicators.includes(i.id));
+    if (chosenInd.some((i) => i.fixed)) fixedAreas.add(areaId);
+    const chosen: IndicatorChoice[] = chosenInd.map((i) => ({ id: i.id, text: i.text, level: level(i.level) }));
     let areaLevel = chosen.length > 0 ? chosen.reduce((m, i) => higher(m, i.level), chosen[0]!.level) : level(c.rules.noneLevel);
     if (a.notSure) areaLevel = higher(areaLevel, level(c.rules.notSure.level));
     const setBy = chosen.filter((i) => i.level.id === areaLevel.id);
@@ -224,19 +268,52 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
     else why.push(`${area.text}: ${lv}, because none of the signs listed fitted.`);
     if (a.notSure && setBy.length > 0) why.push(`You were also not sure about part of this worry, so it is at least ${level(c.rules.notSure.level).label}.`);
   }
+  if (other) why.push(`You chose "${somethingElse.text}": ${somethingElse.summary}`);
 
-  let overall = areas.reduce((m, a) => higher(m, a.level), idx.lowest);
-  if (areas.length > 1) why.push(`The overall level is the highest level of any area: ${overall.label} (${overall.name}).`);
+  const indicated = areas.reduce((m, a) => higher(m, a.level), idx.lowest);
+  let overall = indicated;
+  if (areas.length > 1) why.push(`The highest level of any area is ${overall.label} (${overall.name}).`);
 
+  // Weighing with the family: needs without harm are lowered when the family's strengths say so.
+  const w = c.rules.weighing;
+  const strengths = answers.strengths ?? [];
+  const familyAnswer = c.family.view.options.find((o) => o.id === answers.family);
+  let loweredBy: Outcome['loweredBy'];
   let raisedBy: Outcome['raisedBy'];
+  if (w) {
+    const cap = level(w.capAt);
+    const canLower = w.capWhen.every((id) => strengths.includes(id)) && !w.notWhen.some((id) => strengths.includes(id)) && !familyAnswer?.noLowering;
+    const lowered = areas.filter((a) => !fixedAreas.has(a.id) && a.level.rank > cap.rank);
+    if (canLower && lowered.length > 0) {
+      for (const a of lowered) a.level = cap;
+      overall = areas.reduce((m, a) => higher(m, a.level), idx.lowest);
+      const names = w.capWhen.map((id) => c.family.strengths.options.find((o) => o.id === id)?.text ?? id);
+      loweredBy = { strengths: w.capWhen, areas: lowered.map((a) => a.id), to: cap };
+      why.push(`Lowered: ${names.map((n) => `"${n}"`).join(' and ')}. ${w.description} ${lowered.map((a) => a.text).join('; ')}: ${cap.label} (${cap.name}).`);
+    } else if (lowered.length > 0 && familyAnswer?.noLowering) {
+      why.push(`Not lowered: you said "${familyAnswer.text}", so the family's strengths cannot lower the level.`);
+    }
+    if (fixedAreas.size > 0 && canLower) why.push('Not lowered: signs of harm, and needs only the council can meet, set the level on their own, whatever the family\u2019s strengths.');
+    for (const r of w.raise) {
+      const at = level(r.atLevel);
+      const to = level(r.raiseTo);
+      const meeting = areas.filter((a) => a.level.rank >= at.rank);
+      if (strengths.includes(r.strength) && meeting.length > 0 && to.rank > overall.rank) {
+        overall = to;
+        raisedBy = { rule: { id: r.id, description: r.description }, areas: meeting.map((a) => a.id) };
+        why.push(`Raised: ${r.description} The level is ${to.label} (${to.name}).`);
+      }
+    }
+  }
+
   for (const rule of c.rules.multipleNeeds) {
     const at = level(rule.atLevel);
     const to = level(rule.raiseTo);
     const meeting = areas.filter((a) => a.level.rank >= at.rank);
     if (meeting.length >= rule.minAreas && to.rank > overall.rank) {
       overall = to;
-      raisedBy = { rule, areas: meeting.map((a) => a.id) };
-      why.push(`${rule.description} You have ${meeting.length} (${meeting.map((a) => a.text).join('; ')}), so the level is raised to ${to.label} (${to.name}).`);
+      raisedBy = { rule: { id: rule.id, description: rule.description }, areas: meeting.map((a) => a.id) };
+      why.push(`Raised: ${rule.description} You have ${meeting.length} (${meeting.map((a) => a.text).join('; ')}), so the level is ${to.label} (${to.name}).`);
     }
   }
   const raisedByRoutes: string[] = [];
@@ -250,23 +327,63 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
     }
   }
 
-  // Next steps: routes first, then what a disclosure needs, then the level's own steps.
-  const replacesReferral = activeRoutes.some((r) => r.effect === 'replaces-referral');
-  for (const r of activeRoutes) for (const s of r.steps) steps.push(toStep(pack, s));
-  const disclosure = c.context.disclosure.options.find((o) => o.id === answers.disclosure);
-  for (const s of disclosure?.steps ?? []) steps.push(toStep(pack, s));
+  // The response. Needs without harm, all within their own response's reach, go to the need's own
+  // service first; otherwise the level's referral. Urgent level steps come before alongside routes.
   const levelSteps = c.levelSteps.find((ls) => ls.level === overall.id);
-  if (levelSteps && !(replacesReferral && levelSteps.referral)) for (const s of levelSteps.steps) steps.push(toStep(pack, s));
+  const replacesReferral = activeRoutes.some((r) => r.effect === 'replaces-referral');
+  const needAreas = areas.filter((a) => a.level.rank > idx.lowest.rank);
+  const ownResponse =
+    fixedAreas.size === 0 &&
+    needAreas.length > 0 &&
+    needAreas.every((a) => {
+      const resp = idx.areas.get(a.id)?.response;
+      return resp !== undefined && overall.rank <= level(resp.upTo).rank;
+    });
+  const responseSteps = needAreas.flatMap((a) => (idx.areas.get(a.id)?.response?.steps ?? []).filter(mine));
+  if (ownResponse) why.push(`The first step is the need's own service with the family: at this level it is usually the right route, with the family's agreement.`);
+  const levelOwn = levelSteps && !(replacesReferral && levelSteps.referral) && !ownResponse ? levelSteps.steps.filter(mine) : [];
+  const ownAfter = ownResponse ? [] : responseSteps.filter((s) => !levelOwn.includes(s));
+  const otherRoutes = activeRoutes.filter((r) => !r.actsFirst).flatMap((r) => r.steps.filter(mine));
+  const disclosure = c.child.disclosure.options.find((o) => o.id === answers.disclosure);
   const unsure = areas.some((a) => a.notSure);
-  if (unsure) steps.push(toStep(pack, c.rules.notSure.step));
+  const ordered: Step[] = [
+    ...first,
+    ...urgent,
+    ...(levelSteps?.urgent ? [...levelOwn, ...otherRoutes] : [...otherRoutes, ...(ownResponse ? responseSteps : levelOwn)]),
+    ...(disclosure?.steps ?? []).filter(mine),
+    ...(ownResponse ? [] : ownAfter),
+    ...(other ? somethingElse.steps.filter(mine) : []),
+    ...(unsure ? [c.rules.notSure.step].filter(mine) : []),
+  ];
+  const referral = Boolean(levelSteps?.referral) && !ownResponse && !replacesReferral;
 
-  // Consent: the level's rule, what the family knows, and any route that overrides telling the family.
-  const guidance = [...routeConsentNotes, overall.consent.guidance];
-  const family = c.context.family.options.find((o) => o.id === answers.family);
-  if (family && levelSteps?.referral && routeConsentNotes.length === 0) guidance.push(overall.consent.required ? family.ifConsentNeeded : family.ifConsentNotNeeded);
+  // Consent: one voice. A route's own note, or telling the family being unsafe, overrides the level's rule.
+  const doNotTell = routeConsentNotes.length > 0 || Boolean(familyAnswer?.doNotTell);
+  const guidance: string[] = [...routeConsentNotes];
+  if (routeConsentNotes.length === 0) {
+    guidance.push(overall.consent.guidance);
+    if (familyAnswer) guidance.push(overall.consent.required ? familyAnswer.ifConsentNeeded : familyAnswer.ifConsentNotNeeded);
+    const voice = c.child.voice.options.find((o) => o.id === answers.voice);
+    if (voice?.consent) guidance.push(voice.consent);
+  }
 
   const services = matchServices(pack, idx, answers, areas, overall, activeRoutes);
-  return finish({ level: overall, raisedBy, raisedByRoutes, areas, unsure, consent: { required: overall.consent.required, guidance }, services });
+  return finish(
+    {
+      level: overall,
+      indicatedLevel: indicated,
+      loweredBy,
+      raisedBy,
+      raisedByRoutes,
+      areas,
+      unsure,
+      referral,
+      whatHappensNext: referral ? levelSteps?.whatHappensNext : undefined,
+      consent: { required: doNotTell ? undefined : overall.consent.required, guidance },
+      services,
+    },
+    ordered,
+  );
 }
 
 function contextOf(c: NeedsCheckContent, answers: Answers): Outcome['context'] {
@@ -275,28 +392,40 @@ function contextOf(c: NeedsCheckContent, answers: Answers): Outcome['context'] {
     return o ? { id: o.id, text: o.text } : undefined;
   };
   return {
-    age: pick(c.context.age.options, answers.age),
-    family: pick(c.context.family.options, answers.family),
-    disclosure: pick(c.context.disclosure.options, answers.disclosure),
+    asker: pick(c.asker.options, answers.asker),
+    age: pick(c.child.age.options, answers.age),
+    disclosure: pick(c.child.disclosure.options, answers.disclosure),
+    voice: pick(c.child.voice.options, answers.voice),
+    family: pick(c.family.view.options, answers.family),
+    strengths: c.family.strengths.options.filter((o) => answers.strengths?.includes(o.id)).map((o) => ({ id: o.id, text: o.text })),
   };
 }
 
 /**
- * Services ranked by fit: need area (exact, or through the parent/child relation), level served, age;
- * local services before national ones. A route's own services come first within their group.
+ * Services ranked by fit: need area (exact, or through the parent/child relation; the sign's own
+ * narrower area where the content names one), level served, age; local services before national ones.
+ * A route's own services come first; a route's exclusive services (999, the allocated social worker)
+ * only with that route; a service for ages the child is not, never.
  */
 function matchServices(pack: ContentPack, idx: PackIndex, answers: Answers, areas: AreaOutcome[], overall: Level | undefined, routes: Route[]): ServiceMatch[] {
-  const band = idx.c.context.age.options.find((o) => o.id === answers.age);
-  const targets: Array<{ needArea: string; level?: Level; label: string }> = [
-    ...areas.map((a) => ({ needArea: a.id, level: a.level, label: a.needAreaName })),
-    ...routes.flatMap((r) => r.needAreas.map((n) => ({ needArea: n, label: idx.needAreaName.get(n) ?? n }))),
-  ];
+  const band = idx.c.child.age.options.find((o) => o.id === answers.age);
+  const active = new Set(routes.map((r) => r.id));
+  const targets: Array<{ needArea: string; level?: Level; label: string; specific: boolean }> = [];
+  for (const a of areas) {
+    const area = idx.areas.get(a.id);
+    const specific = [...new Set((area?.indicators ?? []).filter((i) => a.indicators.some((x) => x.id === i.id) && i.needArea).map((i) => i.needArea!))];
+    if (specific.length > 0) for (const n of specific) targets.push({ needArea: n, level: a.level, label: idx.needAreaName.get(n) ?? n, specific: true });
+    else targets.push({ needArea: a.id, level: a.level, label: a.needAreaName, specific: false });
+  }
+  for (const r of routes) for (const n of r.needAreas) targets.push({ needArea: n, label: idx.needAreaName.get(n) ?? n, specific: true });
   const named = new Map<string, string>();
-  for (const r of routes) for (const s of r.services) if (!named.has(s)) named.set(s, r.title);
+  for (const r of routes) for (const s of [...r.exclusiveServices, ...r.services]) if (!named.has(s)) named.set(s, r.title);
 
   const matches: ServiceMatch[] = [];
   for (const s of pack.services) {
     if (s.status !== 'active') continue;
+    const onlyWith = idx.exclusive.get(s.slug);
+    if (onlyWith && !active.has(onlyWith)) continue;
     if (band && s.ages && (s.ages.max < band.min || s.ages.min > band.max)) continue;
     let fit = 0;
     const reasons: string[] = [];
@@ -307,14 +436,14 @@ function matchServices(pack: ContentPack, idx: PackIndex, answers: Answers, area
     }
     for (const t of targets) {
       const relation = relationTo(idx, s.needAreas, t.needArea);
-      if (!relation) continue;
+      if (!relation || (relation === 'narrower' && t.specific)) continue;
       let levelFit = 2;
       if (t.level) {
         if (s.levels.includes(t.level.id)) levelFit = 2;
         else if (overall && s.levels.includes(overall.id)) levelFit = 1;
         else continue;
       }
-      fit += (relation === 'narrower' ? 2 : 3) + levelFit;
+      fit += (relation === 'exact' ? 3 : 2) + levelFit;
       reasons.push(relation === 'narrower' ? `Helps with part of: ${t.label}` : `Helps with: ${t.label}`);
     }
     if (fit === 0) continue;
@@ -325,6 +454,8 @@ function matchServices(pack: ContentPack, idx: PackIndex, answers: Answers, area
       name: s.name,
       summary: s.summary,
       coverage: s.coverage,
+      phones: s.phones,
+      unverified: Boolean(s.unverifiedNote) || s.phones.some((p) => !p.verified),
       canDo: s.card.canDo,
       cannotDo: s.card.cannotDo,
       howToRefer: s.card.howToRefer,
@@ -332,7 +463,7 @@ function matchServices(pack: ContentPack, idx: PackIndex, answers: Answers, area
       reasons: [...new Set(reasons)],
     });
   }
-  matches.sort((a, b) => (a.coverage === b.coverage ? 0 : a.coverage === 'local' ? -1 : 1) || b.fit - a.fit || a.name.localeCompare(b.name, 'en'));
+  matches.sort((a, b) => b.fit - a.fit || (a.coverage === b.coverage ? 0 : a.coverage === 'local' ? -1 : 1) || a.name.localeCompare(b.name, 'en'));
   return matches.slice(0, MAX_SERVICES);
 }
 

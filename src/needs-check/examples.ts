@@ -32,6 +32,9 @@ export function checkExample(pack: ContentPack, e: Example): ExampleFailure[] {
     if (got !== levelId) failures.push(fail(`expect.areaLevels.${areaId}`, `the rules give "${got ?? 'no answer'}", not "${levelId}"`));
   }
   if (x.unsure !== undefined && outcome.unsure !== x.unsure) failures.push(fail('expect.unsure', `the rules give ${String(outcome.unsure)}, not ${String(x.unsure)}`));
+  if (x.firstAction !== undefined && outcome.firstAction?.kind !== x.firstAction)
+    failures.push(fail('expect.firstAction', `the first step is "${outcome.firstAction?.kind ?? 'of no kind'}" (${outcome.firstAction?.step.text ?? 'no step'}), not "${x.firstAction}"`));
+  if (x.lowered !== undefined && Boolean(outcome.loweredBy) !== x.lowered) failures.push(fail('expect.lowered', `the strengths ${outcome.loweredBy ? 'lowered' : 'did not lower'} the level`));
   if (x.raisedBy !== undefined && outcome.raisedBy?.rule.id !== x.raisedBy)
     failures.push(fail('expect.raisedBy', `the level was raised by "${outcome.raisedBy?.rule.id ?? 'no rule'}", not "${x.raisedBy}"`));
   return failures;

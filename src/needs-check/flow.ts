@@ -6,7 +6,16 @@
 import type { Answers } from './answers.js';
 import type { NeedsCheckContent } from './content.js';
 
-export type Page = { kind: 'danger' } | { kind: 'routes' } | { kind: 'areas' } | { kind: 'indicators'; area: string } | { kind: 'context' } | { kind: 'check' } | { kind: 'outcome' };
+export type Page =
+  | { kind: 'start' }
+  | { kind: 'danger' }
+  | { kind: 'routes' }
+  | { kind: 'areas' }
+  | { kind: 'indicators'; area: string }
+  | { kind: 'child' }
+  | { kind: 'family' }
+  | { kind: 'check' }
+  | { kind: 'outcome' };
 
 export const BASE = '/needs-check';
 
@@ -14,14 +23,18 @@ export function pagePath(p: Page): string {
   switch (p.kind) {
     case 'indicators':
       return `${BASE}/worry/${p.area}`;
+    case 'start':
+      return BASE;
     case 'danger':
       return `${BASE}/immediate-danger`;
     case 'routes':
       return `${BASE}/special-routes`;
     case 'areas':
       return `${BASE}/worries`;
-    case 'context':
-      return `${BASE}/child-and-family`;
+    case 'child':
+      return `${BASE}/the-child`;
+    case 'family':
+      return `${BASE}/the-family`;
     case 'check':
       return `${BASE}/check-answers`;
     case 'outcome':
@@ -31,6 +44,8 @@ export function pagePath(p: Page): string {
 
 function answered(p: Page, a: Answers): boolean {
   switch (p.kind) {
+    case 'start':
+      return a.asker !== undefined;
     case 'danger':
       return a.danger !== undefined;
     case 'routes':
@@ -39,8 +54,10 @@ function answered(p: Page, a: Answers): boolean {
       return a.areas !== undefined && a.areas.length > 0;
     case 'indicators':
       return a.indicators[p.area] !== undefined;
-    case 'context':
-      return a.age !== undefined && a.family !== undefined && a.disclosure !== undefined;
+    case 'child':
+      return a.age !== undefined && a.disclosure !== undefined && a.voice !== undefined;
+    case 'family':
+      return a.family !== undefined && a.strengths !== undefined;
     default:
       return false;
   }
@@ -52,8 +69,9 @@ export function skipsLevelQuestions(c: NeedsCheckContent, a: Answers): boolean {
 }
 
 /**
- * The question pages these answers lead through, in order, ending with check answers or the outcome
- * (immediate danger goes straight to the outcome). Pages after the first unanswered one are not known yet.
+ * The question pages these answers lead through, in order, from the start page (which asks who is
+ * using the check) to check answers or the outcome (immediate danger goes straight to the outcome).
+ * Pages after the first unanswered one are not known yet.
  */
 export function journey(c: NeedsCheckContent, a: Answers): Page[] {
   const pages: Page[] = [];
@@ -61,13 +79,15 @@ export function journey(c: NeedsCheckContent, a: Answers): Page[] {
     pages.push(p);
     return answered(p, a);
   };
+  if (!visit({ kind: 'start' })) return pages;
   if (!visit({ kind: 'danger' })) return pages;
   if (a.danger === 'yes') return [...pages, { kind: 'outcome' }];
   if (!visit({ kind: 'routes' })) return pages;
   if (!skipsLevelQuestions(c, a)) {
     if (!visit({ kind: 'areas' })) return pages;
-    for (const area of a.areas ?? []) if (!visit({ kind: 'indicators', area })) return pages;
-    if (!visit({ kind: 'context' })) return pages;
+    for (const area of a.areas ?? []) if (area !== c.areasQuestion.somethingElse.id && !visit({ kind: 'indicators', area })) return pages;
+    if (!visit({ kind: 'child' })) return pages;
+    if (!visit({ kind: 'family' })) return pages;
   }
   pages.push({ kind: 'check' });
   return pages;

@@ -38,10 +38,17 @@ function applyAnswer(c: NeedsCheckContent, page: Page, base: Answers, params: UR
   const tampered = (param: string, value: string): Apply => ({ ok: false, tampered: { kind: 'unknown-id', param, value } });
   const err = (text: string, id = 'answer'): Apply => ({ ok: false, errors: [{ text, href: `#${id}` }] });
   switch (page.kind) {
-    case 'danger': {
-      if (values.length === 0) return err('Select yes if the child is in immediate danger or at risk of immediate harm');
+    case 'start': {
+      if (values.length === 0) return err('Select who is using this check');
       const v = values[0]!;
-      if (values.length > 1 || (v !== 'yes' && v !== 'no')) return tampered('answer', v);
+      if (values.length > 1 || !c.asker.options.some((o) => o.id === v)) return tampered('answer', v);
+      a.asker = v;
+      return { ok: true, answers: a };
+    }
+    case 'danger': {
+      if (values.length === 0) return err('Select yes if a child is in danger now, no, or not sure');
+      const v = values[0]!;
+      if (values.length > 1 || (v !== 'yes' && v !== 'no' && v !== 'not-sure')) return tampered('answer', v);
       a.danger = v;
       return { ok: true, answers: a };
     }
@@ -54,10 +61,10 @@ function applyAnswer(c: NeedsCheckContent, page: Page, base: Answers, params: UR
       return { ok: true, answers: a };
     }
     case 'areas': {
-      if (values.length === 0) return err('Select at least one thing you are worried about');
-      const allowed = new Set(c.areas.map((x) => x.id));
-      for (const v of values) if (!allowed.has(v)) return tampered('answer', v);
-      a.areas = c.areas.map((x) => x.id).filter((id) => values.includes(id));
+      if (values.length === 0) return err(`Select at least one thing you are worried about, or "${c.areasQuestion.somethingElse.text}"`);
+      const order = [...c.areas.map((x) => x.id), c.areasQuestion.somethingElse.id];
+      for (const v of values) if (!order.includes(v)) return tampered('answer', v);
+      a.areas = order.filter((id) => values.includes(id));
       // answers for areas no longer chosen are dropped
       for (const id of Object.keys(a.indicators)) if (!a.areas.includes(id)) delete a.indicators[id];
       return { ok: true, answers: a };
@@ -75,9 +82,10 @@ function applyAnswer(c: NeedsCheckContent, page: Page, base: Answers, params: UR
       };
       return { ok: true, answers: a };
     }
-    case 'context': {
+    case 'child':
+    case 'family': {
       const errors: ErrorItem[] = [];
-      const pick = (field: 'age' | 'family' | 'disclosure', options: Array<{ id: string }>, message: string): string | undefined | 'tampered' => {
+      const radio = (field: string, options: Array<{ id: string }>, message: string): string | undefined | 'tampered' => {
         const v = params.get(`${field}-answer`);
         if (v === null) {
           errors.push({ text: message, href: `#${field}-answer` });
@@ -85,15 +93,30 @@ function applyAnswer(c: NeedsCheckContent, page: Page, base: Answers, params: UR
         }
         return options.some((o) => o.id === v) ? v : 'tampered';
       };
-      const age = pick('age', c.context.age.options, 'Select how old the child is');
-      const family = pick('family', c.context.family.options, 'Select what the family knows about your worry');
-      const disclosure = pick('disclosure', c.context.disclosure.options, 'Select whether the child told you about this themselves');
-      for (const [field, v] of [['age', age], ['family', family], ['disclosure', disclosure]] as const)
-        if (v === 'tampered') return tampered(`${field}-answer`, params.get(`${field}-answer`) ?? '');
+      if (page.kind === 'child') {
+        const got = {
+          age: radio('age', c.child.age.options, 'Select how old the child is'),
+          disclosure: radio('disclosure', c.child.disclosure.options, 'Select whether the child told you about this themselves'),
+          voice: radio('voice', c.child.voice.options, 'Select what the child or young person wants'),
+        };
+        for (const [field, v] of Object.entries(got)) if (v === 'tampered') return tampered(`${field}-answer`, params.get(`${field}-answer`) ?? '');
+        if (errors.length > 0) return { ok: false, errors };
+        a.age = got.age;
+        a.disclosure = got.disclosure;
+        a.voice = got.voice;
+        return { ok: true, answers: a };
+      }
+      const family = radio('family', c.family.view.options, 'Select what the family knows and whether they agree to help');
+      if (family === 'tampered') return tampered('family-answer', params.get('family-answer') ?? '');
+      const strengths = params.getAll('strength-answer');
+      const known = new Set(c.family.strengths.options.map((o) => o.id));
+      for (const v of strengths) if (v !== 'none' && v !== 'not-sure' && !known.has(v)) return tampered('strength-answer', v);
+      if (strengths.length === 0) errors.push({ text: `Select what else is true of the family, or "${c.family.strengths.none}"`, href: '#strength-answer' });
+      else if (strengths.includes('none') && strengths.length > 1) errors.push({ text: `Select what is true of the family, or "${c.family.strengths.none}" on its own`, href: '#strength-answer' });
       if (errors.length > 0) return { ok: false, errors };
-      a.age = age as string;
-      a.family = family as string;
-      a.disclosure = disclosure as string;
+      a.family = family;
+      a.strengths = c.family.strengths.options.map((o) => o.id).filter((id) => strengths.includes(id));
+      a.strengthsNotSure = strengths.includes('not-sure');
       return { ok: true, answers: a };
     }
     default:
@@ -112,14 +135,21 @@ function badAnswers(reply: FastifyReply, error: AnswerError) {
 
 const stepId = (p: Page) => (p.kind === 'indicators' ? `worry-${p.area}` : p.kind);
 
+/** The directory, filtered as the outcome is: the first need area, the level and the child's age. */
+function directoryHref(c: NeedsCheckContent, answers: Answers, levelId: string | undefined): string {
+  const params: Array<[string, string]> = [];
+  const area = answers.areas?.find((id) => id !== c.areasQuestion.somethingElse.id);
+  if (area) params.push(['need', area]);
+  if (levelId) params.push(['level', levelId]);
+  const band = c.child.age.options.find((o) => o.id === answers.age);
+  if (band) params.push(['age', String(band.min)]);
+  return `/services${params.length ? `?${new URLSearchParams(params).toString()}` : ''}`;
+}
+
 export async function needsCheckRoutes(app: FastifyInstance, { content }: ToolDeps): Promise<void> {
   const css = readFileSync(join(projectRoot(), 'src', 'needs-check', 'needs-check.css'), 'utf8');
   app.get(`${BASE}/needs-check.css`, (_req, reply) => reply.header('cache-control', 'public, max-age=86400').type('text/css; charset=utf-8').send(css));
 
-  app.get(BASE, (_req, reply) => {
-    const c = section(content());
-    return reply.render('needs-check/views/start.njk', { title: TOOL_NAME, c, firstHref: pagePath({ kind: 'danger' }) });
-  });
 
   const questionPage = (page: Page) => (req: FastifyRequest, reply: FastifyReply) => {
     const pack = content();
@@ -145,6 +175,8 @@ export async function needsCheckRoutes(app: FastifyInstance, { content }: ToolDe
     const common = { c, errorList, backHref, hidden, action: pagePath(page), submittedError: Boolean(errorList) };
 
     switch (page.kind) {
+      case 'start':
+        return reply.render('needs-check/views/start.njk', { ...common, backHref: undefined, title: TOOL_NAME, value: answers.asker });
       case 'danger':
         return reply.render('needs-check/views/danger.njk', { ...common, title: c.danger.question, value: answers.danger });
       case 'routes':
@@ -162,15 +194,15 @@ export async function needsCheckRoutes(app: FastifyInstance, { content }: ToolDe
         const chosen = a ? [...a.indicators, ...(a.none ? ['none'] : []), ...(a.notSure ? ['not-sure'] : [])] : [];
         return reply.render('needs-check/views/indicators.njk', { ...common, title: area.question, area, levelsById: Object.fromEntries(pack.levels.map((l) => [l.id, l])), chosen });
       }
-      case 'context': {
+      case 'child':
+      case 'family': {
         const errorFor = (field: string) => errorList?.find((e) => e.href === `#${field}-answer`);
-        return reply.render('needs-check/views/context.njk', {
+        return reply.render(`needs-check/views/${page.kind}.njk`, {
           ...common,
-          title: c.context.title,
+          title: page.kind === 'child' ? c.child.title : c.family.title,
           answers,
-          ageError: errorFor('age'),
-          familyError: errorFor('family'),
-          disclosureError: errorFor('disclosure'),
+          strengthsChosen: [...(answers.strengths ?? []), ...(answers.strengthsNotSure ? ['not-sure'] : []), ...(answers.strengths && answers.strengths.length === 0 && !answers.strengthsNotSure ? ['none'] : [])],
+          errorFor: Object.fromEntries(['age', 'disclosure', 'voice', 'family', 'strength'].map((f) => [f, errorFor(f)])),
         });
       }
       default:
@@ -178,10 +210,12 @@ export async function needsCheckRoutes(app: FastifyInstance, { content }: ToolDe
     }
   };
 
+  app.get(pagePath({ kind: 'start' }), questionPage({ kind: 'start' }));
   app.get(pagePath({ kind: 'danger' }), questionPage({ kind: 'danger' }));
   app.get(pagePath({ kind: 'routes' }), questionPage({ kind: 'routes' }));
   app.get(pagePath({ kind: 'areas' }), questionPage({ kind: 'areas' }));
-  app.get(pagePath({ kind: 'context' }), questionPage({ kind: 'context' }));
+  app.get(pagePath({ kind: 'child' }), questionPage({ kind: 'child' }));
+  app.get(pagePath({ kind: 'family' }), questionPage({ kind: 'family' }));
   app.get<{ Params: { area: string } }>(`${BASE}/worry/:area`, (req, reply) => {
     const c = section(content());
     if (!c.areas.some((a) => a.id === req.params.area)) return badAnswers(reply, { kind: 'unknown-id', param: 'area', value: req.params.area });
@@ -206,10 +240,10 @@ export async function needsCheckRoutes(app: FastifyInstance, { content }: ToolDe
   app.get(pagePath({ kind: 'check' }), (req, reply) => {
     const found = answersFor(req, reply, ['check']);
     if ('sent' in found) return found.sent;
-    const { pack, c, answers } = found;
+    const { c, answers } = found;
     const pages = journey(c, answers);
     const change = (p: Page) => href(p, answers, [['from', 'check']]);
-    const rows = checkRows(pack, c, answers, pages, change);
+    const rows = checkRows(c, answers, pages, change);
     const prev = pages[pages.length - 2];
     return reply.render('needs-check/views/check.njk', {
       title: 'Check your answers',
@@ -224,6 +258,9 @@ export async function needsCheckRoutes(app: FastifyInstance, { content }: ToolDe
     if ('sent' in found) return found.sent;
     const { pack, c, answers, next } = found;
     const outcome = assess(pack, answers);
+    // a service whose numbers the steps already give is not listed again
+    const stepNumbers = new Set(outcome.steps.flatMap((s) => s.contact?.phones.map((p) => p.number) ?? []));
+    outcome.services = outcome.services.filter((s) => s.phones.length === 0 || s.phones.some((p) => !stepNumbers.has(p.number)));
     const today = new Date().toISOString().slice(0, 10);
     return reply.render('needs-check/views/outcome.njk', {
       title: outcome.kind === 'level' && outcome.level ? `${outcome.level.label}: ${outcome.level.name}` : (outcome.routes[0]?.title ?? 'Outcome'),
@@ -233,6 +270,7 @@ export async function needsCheckRoutes(app: FastifyInstance, { content }: ToolDe
       checkHref: next.kind === 'check' ? href({ kind: 'check' }, answers) : href({ kind: 'danger' }, answers),
       backHref: next.kind === 'check' ? href({ kind: 'check' }, answers) : href({ kind: 'danger' }, answers),
       startHref: BASE,
+      directoryHref: directoryHref(c, answers, outcome.kind === 'level' ? outcome.level?.id : undefined),
     });
   });
 }
@@ -244,36 +282,47 @@ interface Row {
 }
 
 /** Check-your-answers rows; values are plain text (escaped by the govuk macros). */
-function checkRows(pack: ContentPack, c: NeedsCheckContent, a: Answers, pages: Page[], change: (p: Page) => string): Array<Row & { lines: string[] }> {
+function checkRows(c: NeedsCheckContent, a: Answers, pages: Page[], change: (p: Page) => string): Array<Row & { lines: string[] }> {
   const rows: Array<Row & { lines: string[] }> = [];
   const row = (key: string, lines: string[], p: Page) =>
     rows.push({ key: { text: key }, value: {}, lines, actions: { items: [{ href: change(p), text: 'Change', visuallyHiddenText: key.toLowerCase() }] } });
-  const levels = new Map(pack.levels.map((l) => [l.id, l]));
+  const text = (options: Array<{ id: string; text: string }>, id: string | undefined) => options.find((o) => o.id === id)?.text ?? '';
   for (const p of pages) {
     switch (p.kind) {
+      case 'start':
+        row(c.asker.question, [text(c.asker.options, a.asker)], p);
+        break;
       case 'danger':
-        row('Immediate danger', [a.danger === 'yes' ? c.danger.yes : c.danger.no], p);
+        row('In danger now', [a.danger === 'yes' ? c.danger.yes : a.danger === 'not-sure' ? c.danger.notSure : c.danger.no], p);
         break;
       case 'routes':
         row('Special routes', a.routes?.length ? a.routes.map((id) => c.routes.find((r) => r.id === id)?.option?.text ?? id) : [c.routesQuestion.none], p);
         break;
       case 'areas':
-        row('What you are worried about', (a.areas ?? []).map((id) => c.areas.find((x) => x.id === id)?.text ?? id), p);
+        row('What you are worried about', (a.areas ?? []).map((id) => (id === c.areasQuestion.somethingElse.id ? c.areasQuestion.somethingElse.text : (c.areas.find((x) => x.id === id)?.text ?? id))), p);
         break;
       case 'indicators': {
         const area = c.areas.find((x) => x.id === p.area)!;
         const ans = a.indicators[p.area];
-        const lines = area.indicators.filter((i) => ans?.indicators.includes(i.id)).map((i) => `${i.text} (${levels.get(i.level)?.label ?? ''})`);
+        // the answers as given, without the levels they set: the outcome explains those
+        const lines = area.indicators.filter((i) => ans?.indicators.includes(i.id)).map((i) => i.text);
         if (ans?.none) lines.push(c.indicatorAnswers.none);
         if (ans?.notSure) lines.push(c.indicatorAnswers.notSure);
         row(area.text, lines, p);
         break;
       }
-      case 'context':
-        row(c.context.age.question, [c.context.age.options.find((o) => o.id === a.age)?.text ?? ''], p);
-        row(c.context.family.question, [c.context.family.options.find((o) => o.id === a.family)?.text ?? ''], p);
-        row(c.context.disclosure.question, [c.context.disclosure.options.find((o) => o.id === a.disclosure)?.text ?? ''], p);
+      case 'child':
+        row(c.child.age.question, [text(c.child.age.options, a.age)], p);
+        row(c.child.disclosure.question, [text(c.child.disclosure.options, a.disclosure)], p);
+        row(c.child.voice.question, [text(c.child.voice.options, a.voice)], p);
         break;
+      case 'family': {
+        row(c.family.view.question, [text(c.family.view.options, a.family)], p);
+        const chosen = c.family.strengths.options.filter((o) => a.strengths?.includes(o.id)).map((o) => o.text);
+        if (a.strengthsNotSure) chosen.push(c.family.strengths.notSure);
+        row(c.family.strengths.question, chosen.length ? chosen : [c.family.strengths.none], p);
+        break;
+      }
       default:
         break;
     }
