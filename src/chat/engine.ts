@@ -89,7 +89,7 @@ export interface EngineOptions {
 
 const DEFAULTS: Required<EngineOptions> = {
   answerAt: 0.5,
-  clarifyAt: 0.45,
+  clarifyAt: 0.5,
   hintAt: 0.3,
   margin: 0.08,
   sureAt: 1,
@@ -176,6 +176,8 @@ export class ChatEngine {
   private readonly answerPostings = new Map<string, number[]>();
   /** per entry: the services it is about (its own, or those an FAQ links to) */
   private readonly entryServices: string[][];
+  /** each entry's id by its own question, normalised (the text its suggestion button sends) */
+  private readonly byQuestion: Map<string, string>;
 
   // --- scratch arrays reused by every message (the engine is synchronous, so never shared)
   private readonly matched: Float64Array;
@@ -197,6 +199,7 @@ export class ChatEngine {
     this.vocabulary = buildVocabulary(pack);
     this.entries = buildEntries(pack, this.chat);
     this.byId = new Map(this.entries.map((e, i) => [e.id, i]));
+    this.byQuestion = new Map(this.entries.map((e) => [normalise(e.question), e.id]));
     this.entryServices = this.entries.map((e) =>
       e.service ? [e.service] : e.links.map((l) => /^\/services\/([^/?]+)/.exec(l.href)?.[1]).filter((x): x is string => !!x),
     );
@@ -458,7 +461,8 @@ export class ChatEngine {
       if (score > 0) out.push(exact ? { id: e.id, score, exact } : { id: e.id, score });
     }
     this.touchedEntries.length = 0;
-    out.sort((x, y) => y.score - x.score);
+    // at equal scores, an entry the message is word for word a phrasing of comes first
+    out.sort((x, y) => y.score - x.score || Number(!!y.exact) - Number(!!x.exact));
     return out.slice(0, 10);
   }
 
@@ -548,11 +552,37 @@ export class ChatEngine {
 
     const follow = Object.keys(context).length > 0 ? this.followUp(a, context) : undefined;
     const ranked: Ranked[] = follow ? [{ id: follow.id, score: 1 }] : this.rank(a);
+    // a suggestion button sends an entry's own question: that entry is the answer
+    const asked = this.byQuestion.get(normalised);
+    if (!follow && asked !== undefined) {
+      const at = ranked.findIndex((r) => r.id === asked);
+      const entry = at >= 0 ? ranked.splice(at, 1)[0]! : { id: asked, score: 1 };
+      ranked.unshift({ ...entry, score: Math.max(entry.score, 1), exact: true });
+    }
+    // "services for ...": the list of services for a need beats that need's FAQ by a hair's breadth
+    if (a.asksForServices && ranked.length > 1) {
+      const need = this.entry(ranked[0]!.id)?.need;
+      const list = need ? ranked.findIndex((r) => r.id === `need-services:${need}`) : -1;
+      if (list > 0 && ranked[0]!.score - ranked[list]!.score < this.o.margin) ranked.unshift(...ranked.splice(list, 1));
+    }
     const top = ranked[0];
     // a service's other answers (about, refer, phone) are offered beside its answer as suggestions, so
     // being close to them is no reason for doubt; any other entry close behind is
-    const topService = top ? this.entry(top.id)?.service : undefined;
-    const second = ranked.find((r) => r !== top && r.score > 0 && !(topService && this.entry(r.id)?.service === topService));
+    // so is a FAQ about that same service (its first link) beside the service's own answer
+    const mainService = (id: string) => {
+      const i = this.byId.get(id);
+      return i === undefined ? undefined : (this.entries[i]!.service ?? this.entryServices[i]![0]);
+    };
+    const topService = top ? mainService(top.id) : undefined;
+    const generated = (id: string) => this.entry(id)?.service !== undefined;
+    // and the list of services for a need beside that need's FAQ
+    const sameNeed = (x: string, y: string) => {
+      const [ex, ey] = [this.entry(x), this.entry(y)];
+      return !!ex?.need && ex.need === ey?.need && (ex.kind === 'need-services' || ey?.kind === 'need-services');
+    };
+    const second = ranked.find(
+      (r) => r !== top && r.score > 0 && !(topService && mainService(r.id) === topService && (generated(top!.id) || generated(r.id))) && !sameNeed(top!.id, r.id),
+    );
     let band: Band = 'unsure';
     const o = this.o;
     const exactOnly = !!top?.exact && !second?.exact;

@@ -53,7 +53,7 @@ describe('links built from a query', () => {
 });
 
 describe('review dates', () => {
-  const today = new Date('2026-11-30T12:00:00Z');
+  const today = new Date('2026-11-26T12:00:00Z');
   it('flags a record older than the review period', () => {
     expect(isDueForReview('2025-11-25', 12, today)).toBe(true);
     expect(isDueForReview('2025-11-27', 12, today)).toBe(false);

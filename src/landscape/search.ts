@@ -12,6 +12,7 @@ import { buildVocabulary, stem, tokenize, type Vocabulary } from '../content/voc
 import { Bitset } from '../store/bitset.js';
 import { RecentCache } from '../web/recent-cache.js';
 import { TextIndex, type TextField, type TextMatch as WordsMatch } from './text-index.js';
+import { allNeedAreas, coversNeedArea } from '../content/coverage.js';
 
 export const referralRoutes = ['self', 'professional', 'front-door'] as const;
 export type ReferralRoute = (typeof referralRoutes)[number];
@@ -89,8 +90,18 @@ export interface ServiceIndex {
   search(query: LandscapeQuery): LandscapeResult;
 }
 
-// Words that say nothing about a service; dropping them keeps "help for a family" from matching everything.
-const STOP_WORDS = new Set(['a', 'an', 'the', 'and', 'or', 'of', 'for', 'to', 'in', 'on', 'with', 'at', 'by', 'is', 'are', 'be', 'my', 'our', 'their', 'from', 'about', 'who', 'what', 'how', 'do', 'i']);
+// Words that say nothing about a service; dropping them keeps "help for a family" from matching
+// everything, and "pupil says he keeps being hit" from needing a service that says "keeps".
+const STOP_WORDS = new Set(
+  (
+    'a an the and or of for to in on with at by is are be my our their from about who what how do i ' +
+    'he she him her his hers they them it its we us me you your this that these those there here ' +
+    'was were been being am has have had having does did will would can could should may might must ' +
+    'not no so very really just also too some any all than then when where which why if but as into ' +
+    'says said say tells told tell keeps keep kept showing shows getting gets got going goes went ' +
+    'think thinks thought seems seem looks'
+  ).split(' '),
+);
 
 // the same few thousand words recur across records: stem each once
 const stems = new Map<string, string>();
@@ -173,7 +184,12 @@ interface TextMatch {
   set: Bitset;
   alsoSearchedFor: string[];
   loosened: boolean;
+  /** the services meant for a need area the words name ("cutting" names self-harm): ranked first */
+  topic?: Bitset;
 }
+
+/** how much more a service meant for a need area the search names counts than one that only mentions its words */
+export const TOPIC_BOOST = 3;
 
 class Index implements ServiceIndex {
   readonly services: readonly Service[];
@@ -219,6 +235,9 @@ class Index implements ServiceIndex {
    */
   private readonly facetCache = new RecentCache<FacetCounts[keyof FacetCounts]>(FACET_CACHE_SIZE);
   private readonly bySlug: Map<string, Service>;
+  /** per need area, the services meant for it (tagged with it or a narrower area): see coversNeedArea */
+  private readonly topicSets = new Map<string, Bitset>();
+  private readonly needAreasNamed: (text: string) => string[];
 
   constructor(readonly pack: ContentPack) {
     const services = pack.services;
@@ -228,6 +247,7 @@ class Index implements ServiceIndex {
     this.all = Bitset.full(n);
     this.bySlug = new Map(services.map((s) => [s.slug, s]));
     this.vocabulary = buildVocabulary(pack);
+    this.needAreasNamed = needAreaFinder(this.vocabulary);
 
     // Need areas: a parent's set holds its children's services; a child's set holds its parent's.
     for (const area of pack.needAreas) {
@@ -245,6 +265,10 @@ class Index implements ServiceIndex {
       for (const c of childIds) this.needSets.set(c, Bitset.of(n, [...(tagged.get(c) ?? []), ...own]));
     }
 
+    for (const area of allNeedAreas(pack)) {
+      const narrower = pack.needAreas.find((a) => a.id === area.id)?.children.map((c) => c.id) ?? [];
+      this.topicSets.set(area.id, Bitset.of(n, positions(services, (s) => coversNeedArea(s, area.id, narrower))));
+    }
     for (const l of pack.levels) this.levelSets.set(l.id, Bitset.of(n, positions(services, (s) => s.levels.includes(l.id))));
     for (let age = AGE_RANGE.min; age <= AGE_RANGE.max; age++) {
       this.ageSets[age] = Bitset.of(n, positions(services, (s) => !s.ages || (s.ages.min <= age && age <= s.ages.max)));
@@ -306,7 +330,7 @@ class Index implements ServiceIndex {
     const positions: number[] = [];
     if (sort === 'relevance' && text) {
       // only the services left after the filters are scored
-      for (const pos of this.text.rank(text.words, results, skip, perPage)) positions.push(pos);
+      for (const pos of this.text.rank(text.words, results, skip, perPage, text.topic, TOPIC_BOOST)) positions.push(pos);
     } else {
       const order = sort === 'reviewed' ? this.byReviewed : this.byName;
       let seen = 0;
@@ -440,7 +464,15 @@ class Index implements ServiceIndex {
     // synonyms were added to each record when the index was built, so the words alone are enough
     const words = this.text.match(text);
     if (!words) return undefined;
-    return { key: text, words, set: words.set, alsoSearchedFor: added, loosened: words.loosened };
+    // a need area the words name: its own services are found and ranked first, even where they
+    // miss a word of the sentence ("sexual abuse by a family member" finds the front door)
+    const topics = this.needAreasNamed(text).flatMap((id) => this.topicSets.get(id) ?? []);
+    if (topics.length === 0) return { key: text, words, set: words.set, alsoSearchedFor: added, loosened: words.loosened };
+    const topic = topics.reduce((acc, set) => acc.orWith(set), new Bitset(this.n));
+    const set = new Bitset(this.n).orWith(words.set).orWith(topic);
+    // services added for their topic may lack some words: rank every service by the words it has
+    const partial = set.count() > words.set.count();
+    return { key: text, words: partial ? { ...words, set, loosened: true } : words, set, alsoSearchedFor: added, loosened: words.loosened, topic };
   }
 }
 
@@ -449,7 +481,23 @@ class Index implements ServiceIndex {
  * "food club" also carries "food bank", "CAMHS" carries "child and adolescent mental health
  * services". Matching is on stems, so "food banks" counts too. One pass over each record's words.
  */
-function synonymMatcher(vocabulary: Vocabulary): { keywordsFor(text: string): string } {
+/** The need areas a text names by their names, synonyms or abbreviations, on stems ("hits" names physical abuse). */
+export function needAreaFinder(vocabulary: Vocabulary): (text: string) => string[] {
+  const matcher = synonymMatcher(vocabulary);
+  return (text) => [...new Set(matcher.groupsIn(text).flatMap((g) => vocabulary.groups[g]!.needAreaId ?? []))];
+}
+
+interface SynonymMatcher {
+  /** the words of every synonym group the text mentions, for a record's synonyms field */
+  keywordsFor(text: string): string;
+  /**
+   * The synonym groups the text mentions, on stems ("hits" meets "hitting"); a phrase inside a longer
+   * phrase also found does not count ("self harm" is not a mention of "harm").
+   */
+  groupsIn(text: string): number[];
+}
+
+function synonymMatcher(vocabulary: Vocabulary): SynonymMatcher {
   const byFirst = new Map<string, Array<{ stems: string[]; group: number }>>();
   vocabulary.groups.forEach((g, group) => {
     for (const phrase of g.phrases) {
@@ -460,19 +508,28 @@ function synonymMatcher(vocabulary: Vocabulary): { keywordsFor(text: string): st
     }
   });
   const groupWords = vocabulary.groups.map((g) => [...new Set(g.phrases.flatMap((p) => p.split(' ')))]);
+  const spans = (text: string) => {
+    const words = tokenize(text).map(stemOf);
+    const found: Array<{ from: number; to: number; group: number }> = [];
+    for (let i = 0; i < words.length; i++) {
+      for (const c of byFirst.get(words[i]!) ?? []) {
+        if (c.stems.every((w, j) => words[i + j] === w)) found.push({ from: i, to: i + c.stems.length, group: c.group });
+      }
+    }
+    return found;
+  };
   return {
     keywordsFor(text) {
-      const words = tokenize(text).map(stemOf);
-      const found = new Set<number>();
-      for (let i = 0; i < words.length; i++) {
-        for (const c of byFirst.get(words[i]!) ?? []) {
-          if (!found.has(c.group) && c.stems.every((w, j) => words[i + j] === w)) found.add(c.group);
-        }
-      }
+      const found = new Set(spans(text).map((f) => f.group));
       // each word once: the field is for matching, and repeats would only slow the build
       const out = new Set<string>();
       for (const g of found) for (const w of groupWords[g]!) out.add(w);
       return [...out].join(' ');
+    },
+    groupsIn(text) {
+      const found = spans(text);
+      const inside = (a: { from: number; to: number }, b: { from: number; to: number }) => b.from <= a.from && a.to <= b.to && b.to - b.from > a.to - a.from;
+      return [...new Set(found.filter((a) => !found.some((b) => inside(a, b))).map((f) => f.group))];
     },
   };
 }

@@ -6,8 +6,10 @@ import { defaultPackDir } from '../content/pack-dir.js';
 import type { ContentPack, Service } from '../content/schema.js';
 import { tokenize } from '../content/vocabulary.js';
 import { Bitset } from '../store/bitset.js';
-import { indexTerms, queryTerm, SEARCH_FIELDS, searchFieldTexts, searchServices } from './search.js';
-import { boundedLevenshtein, TextIndex, topK } from './text-index.js';
+import { buildVocabulary } from '../content/vocabulary.js';
+import { coversNeedArea } from '../content/coverage.js';
+import { indexTerms, needAreaFinder, queryTerm, SEARCH_FIELDS, searchFieldTexts, searchServices, TOPIC_BOOST } from './search.js';
+import { boundedLevenshtein, FEW_MATCH_EVERY_WORD, TextIndex, topK } from './text-index.js';
 
 /** a tiny index over one-field documents */
 function small(texts: string[], national: number[] = []): TextIndex {
@@ -165,17 +167,47 @@ function previousEngine(pack: ContentPack) {
     },
   });
   mini.addAll(searchFieldTexts(pack).map((fields, id) => ({ id, ...Object.fromEntries(SEARCH_FIELDS.map((f, i) => [f.name, fields[i]])) })));
+  const vocabulary = buildVocabulary(pack);
+  const named = needAreaFinder(vocabulary);
+  const childrenOf = new Map(pack.needAreas.map((a) => [a.id, a.children.map((c) => c.id)]));
+  const n = pack.services.length;
+  const idf = (df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
   return (q: string, keep: (s: Service) => boolean) => {
     let hits = mini.search(q, { combineWith: 'AND' });
     let loosened = false;
-    if (hits.length === 0) {
-      hits = mini.search(q, { combineWith: 'OR' });
-      loosened = hits.length > 0;
+    const words = new Set(tokenize(vocabulary.expand(q).text).map(queryTerm).filter((t): t is string => t !== null));
+    // too few services have every word: those with any word are ranked too
+    if (hits.length < FEW_MATCH_EVERY_WORD && words.size > 1) {
+      const any = mini.search(q, { combineWith: 'OR' });
+      loosened = any.length > hits.length;
+      hits = any;
     }
-    const kept = hits.filter((h) => keep(pack.services[h.id as number]!));
+    // the services meant for a need area the words name are found too, and count TOPIC_BOOST times
+    const areas = named(vocabulary.expand(q).text);
+    const topic = new Set(pack.services.flatMap((s, i) => (areas.some((a) => coversNeedArea(s, a, childrenOf.get(a) ?? [])) ? [i] : [])));
+    const found = new Set(hits.map((h) => h.id as number));
+    const partial = [...topic].some((i) => !found.has(i));
+    const byWords = new Map<string, number>();
+    const dfOf = (term: string) => byWords.get(term) ?? byWords.set(term, mini.search(term).length).get(term)!;
+    const scored = hits.map((h) => {
+      // MiniSearch multiplies by the number of query words matched; ours, once words are missing, by how telling they are
+      let score = h.score;
+      if (loosened || partial) score = (score / h.queryTerms.length) * h.queryTerms.reduce((sum, t) => sum + idf(dfOf(t)), 0);
+      return { id: h.id as number, score: topic.has(h.id as number) ? score * TOPIC_BOOST : score };
+    });
+    // a topic service without every word is scored by the words it has
+    if (partial) {
+      const any = new Map(mini.search(q, { combineWith: 'OR' }).map((h) => [h.id as number, h]));
+      for (const i of topic) {
+        if (found.has(i)) continue;
+        const h = any.get(i);
+        scored.push({ id: i, score: h ? (h.score / h.queryTerms.length) * h.queryTerms.reduce((sum, t) => sum + idf(dfOf(t)), 0) * TOPIC_BOOST : 0 });
+      }
+    }
+    const kept = scored.filter((h) => keep(pack.services[h.id]!));
     // the two engines add the same terms in a different order: compare scores to 9 places
-    kept.sort((a, b) => Number(b.score.toFixed(9)) - Number(a.score.toFixed(9)) || (a.id as number) - (b.id as number));
-    return { slugs: kept.map((h) => pack.services[h.id as number]!.slug), loosened };
+    kept.sort((a, b) => Number(b.score.toFixed(9)) - Number(a.score.toFixed(9)) || a.id - b.id);
+    return { slugs: kept.map((h) => pack.services[h.id]!.slug), loosened };
   };
 }
 

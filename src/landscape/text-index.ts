@@ -44,11 +44,13 @@ export interface TextMatch {
   words: TermExpansion[];
   /** the services that match, before any filter (shared with the index's caches: read only) */
   set: Bitset;
-  /** no service had every word, so the set is those with any of them */
+  /** fewer than FEW_MATCH_EVERY_WORD services had every word, so the set is those with any of them */
   loosened: boolean;
 }
 
 const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
+/** below this many services with every word, services with any word are ranked too (see `match`) */
+export const FEW_MATCH_EVERY_WORD = 3;
 const WEIGHTS = { prefix: 0.5, fuzzy: 0.3 };
 const EXPANSION_CACHE_SIZE = 2000;
 
@@ -195,9 +197,8 @@ export class TextIndex {
         const tf = postTf.data[p * fieldCount + f]!;
         if (tf === 0) continue;
         const df = fieldDf[t * fieldCount + f]!;
-        const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
         const len = fieldLength[doc * fieldCount + f]!;
-        score += options.fields[f]!.boost * idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * len) / avg[f]!)));
+        score += options.fields[f]!.boost * idf(n, df) * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * len) / avg[f]!)));
       }
       docs[i] = doc;
       scores[i] = score;
@@ -246,8 +247,9 @@ export class TextIndex {
   }
 
   /**
-   * Services matching every word, or if none does, any word (`loosened`). Undefined when the text
-   * has no word that says anything.
+   * Services matching every word, or if fewer than FEW_MATCH_EVERY_WORD do, any word (`loosened`):
+   * a sentence staff type ("sexual abuse by a family member") often has a word the right services
+   * never use. Undefined when the text has no word that says anything.
    */
   match(text: string): TextMatch | undefined {
     const terms = this.queryTerms(text);
@@ -257,19 +259,20 @@ export class TextIndex {
     if (words.length === 1) return { words, set: words[0]!.set, loosened: false };
     const set = new Bitset(this.documentCount).andInto(words[0]!.set, words[1]!.set);
     for (let i = 2; i < words.length; i++) set.andWith(words[i]!.set);
-    if (set.isEmpty()) {
+    const every = set.count();
+    if (every < FEW_MATCH_EVERY_WORD) {
       for (const w of words) set.orWith(w.set);
-      return { words, set, loosened: !set.isEmpty() };
+      return { words, set, loosened: set.count() > every };
     }
     return { words, set, loosened: false };
   }
 
   /**
    * The services of `within` (a subset of the match's set) in relevance order, best first, from
-   * `skip` for `count`: only those services are scored.
+   * `skip` for `count`: only those services are scored. Services in `favour` count `favourBoost` times.
    */
-  rank(match: TextMatch, within: Bitset, skip: number, count: number): Int32Array {
-    const only = match.words.length === 1 && !match.loosened ? match.words[0]! : undefined;
+  rank(match: TextMatch, within: Bitset, skip: number, count: number, favour?: Bitset, favourBoost = 1): Int32Array {
+    const only = match.words.length === 1 && !match.loosened && !favour ? match.words[0]! : undefined;
     if (only && only.termIds.length === 1 && only.weights[0] === 1) return this.rankOneTerm(only.termIds[0]!, within, skip, count);
     const acc = this.acc;
     const { start, docs, scores } = this;
@@ -317,15 +320,21 @@ export class TextIndex {
     }
     // a service's score, times the number of distinct words it matched (as before)
     const distinct = uniqueWords(match.words);
+    // when no service has every word, a service counts each word it has by how telling the word is
+    // (its inverse document frequency), so the common words of a sentence ("child", "school",
+    // "support") cannot outweigh the one word that names the topic
+    const information = match.loosened ? distinct.map((w) => idf(this.documentCount, w.set.count())) : [];
     const candidateScores = this.candidateScores;
     for (let i = 0; i < found; i++) {
       const doc = candidates[i]!;
       let quality = distinct.length;
       if (match.loosened) {
         quality = 0;
-        for (const w of distinct) if (w.set.has(doc)) quality++;
+        distinct.forEach((w, j) => {
+          if (w.set.has(doc)) quality += information[j]!;
+        });
       }
-      candidateScores[i] = acc[doc]! * quality * this.boost[doc]!;
+      candidateScores[i] = acc[doc]! * quality * this.boost[doc]! * (favour?.has(doc) ? favourBoost : 1);
       acc[doc] = 0;
     }
     return topK(candidates, candidateScores, found, skip, count);
@@ -402,6 +411,11 @@ export class TextIndex {
     this.expansions.set(term, expansion);
     return expansion;
   }
+}
+
+/** BM25's inverse document frequency of a word held by `df` of `n` services */
+function idf(n: number, df: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
 }
 
 function uniqueWords(words: TermExpansion[]): TermExpansion[] {
