@@ -56,6 +56,15 @@ export const route = z.strictObject({
   exclusiveServices: z.array(slug).default([]),
 });
 
+/**
+ * The need's own response: for needs without harm, up to `upTo`, the first route is the need's own
+ * service with the family (the GP, the SENCO, a bereavement charity) rather than the level's referral.
+ */
+export const areaResponse = z.strictObject({
+  upTo: slug,
+  steps: z.array(step).min(1),
+});
+
 export const indicator = z.strictObject({
   id: slug,
   text,
@@ -71,16 +80,10 @@ export const indicator = z.strictObject({
   needArea: slug.optional(),
   /** choosing this indicator also takes the special route */
   route: slug.optional(),
+  /** this sign's own first response, in place of its area's (see areaResponse) */
+  response: areaResponse.optional(),
 });
 
-/**
- * The need's own response: for needs without harm, up to `upTo`, the first route is the need's own
- * service with the family (the GP, the SENCO, a bereavement charity) rather than the level's referral.
- */
-export const areaResponse = z.strictObject({
-  upTo: slug,
-  steps: z.array(step).min(1),
-});
 
 export const area = z.strictObject({
   /** a need area id from need-areas.yaml */
@@ -92,6 +95,8 @@ export const area = z.strictObject({
   question: text,
   indicators: z.array(indicator).min(3).max(10),
   response: areaResponse.optional(),
+  /** "not sure" in this area gives at least this level (e.g. a possible sign of abuse), else rules.notSure.level */
+  notSureLevel: slug.optional(),
 });
 
 const ageBand = z.strictObject({ id: slug, text, hint: text.optional(), min: z.number().int().min(0).max(25), max: z.number().int().min(0).max(25) });
@@ -105,6 +110,8 @@ const familyAnswer = z.strictObject({
   noLowering: z.boolean().default(false),
   /** with this answer the family is not told or asked by the school before the front door decides */
   doNotTell: z.boolean().default(false),
+  /** the family has said no to help: a level that needs their consent takes its `ifRefused` steps */
+  refusesHelp: z.boolean().default(false),
 });
 const disclosureAnswer = z.strictObject({ id: slug, text, steps: z.array(step).default([]) });
 const voiceAnswer = z.strictObject({ id: slug, text, hint: text.optional(), consent: text.optional() });
@@ -172,7 +179,17 @@ export const needsCheckContentSchema = z.strictObject({
   asker: z.strictObject({
     question: text,
     hint: text.optional(),
-    options: z.array(z.strictObject({ id: slug, text, hint: text.optional() })).min(2),
+    options: z
+      .array(
+        z.strictObject({
+          id: slug,
+          text,
+          hint: text.optional(),
+          /** this asker also takes the steps meant for that one (a teacher who cannot reach the DSL refers) */
+          actsAs: slug.optional(),
+        }),
+      )
+      .min(2),
   }),
   danger: z.strictObject({
     question: text,
@@ -210,7 +227,7 @@ export const needsCheckContentSchema = z.strictObject({
   }),
   rules: z.strictObject({
     noneLevel: slug,
-    notSure: z.strictObject({ level: slug, step }),
+    notSure: z.strictObject({ level: slug, steps: z.array(step).min(1) }),
     weighing: weighing.optional(),
     multipleNeeds: z.array(multipleNeedsRule).default([]),
   }),
@@ -222,6 +239,8 @@ export const needsCheckContentSchema = z.strictObject({
         /** the level's steps come before alongside routes' steps (a same-day referral) */
         urgent: z.boolean().default(false),
         steps: z.array(step).min(1),
+        /** in place of `steps` when the level needs the family's consent and they refuse help */
+        ifRefused: z.array(step).optional(),
         /** shown when a referral is made at this level */
         whatHappensNext: text.optional(),
       }),
@@ -355,22 +374,35 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
   c.areasQuestion.somethingElse.steps.forEach((s, i) => checkStep('areasQuestion.somethingElse', `steps[${i}]`, s));
   if (c.areas.some((a) => a.id === c.areasQuestion.somethingElse.id)) ctx.error(F, 'areasQuestion.somethingElse', 'id', `"${c.areasQuestion.somethingElse.id}" is also a need area of the check`);
   c.areas.forEach((a) => {
+    if (a.notSureLevel) checkLevel(`areas[${a.id}]`, 'notSureLevel', a.notSureLevel);
     if (!a.response) return;
     checkLevel(`areas[${a.id}]`, 'response.upTo', a.response.upTo);
     a.response.steps.forEach((s, i) => checkStep(`areas[${a.id}]`, `response.steps[${i}]`, s));
   });
   c.areas.forEach((a) =>
     a.indicators.forEach((ind) => {
-      if (ind.needArea && !needAreaIds.has(ind.needArea)) ctx.error(F, `areas[${a.id}].indicators[${ind.id}]`, 'needArea', `unknown need area "${ind.needArea}"`);
+      const rec = `areas[${a.id}].indicators[${ind.id}]`;
+      if (ind.needArea && !needAreaIds.has(ind.needArea)) ctx.error(F, rec, 'needArea', `unknown need area "${ind.needArea}"`);
+      if (ind.response) {
+        checkLevel(rec, 'response.upTo', ind.response.upTo);
+        ind.response.steps.forEach((s, i) => checkStep(rec, `response.steps[${i}]`, s));
+        if (ind.fixed) ctx.error(F, rec, 'response', 'a fixed sign (harm) is answered by its level, not by a response of its own');
+      }
     }),
   );
+  c.asker.options.forEach((o, i) => {
+    if (o.actsAs && (o.actsAs === o.id || !c.asker.options.some((x) => x.id === o.actsAs))) ctx.error(F, 'asker', `options[${i}].actsAs`, `"${o.actsAs}" is not another answer of the asker question`);
+  });
   const askerIds = new Set(c.asker.options.map((o) => o.id));
   const allSteps = (): Array<[string, string, z.infer<typeof step>]> => [
     ...c.routes.flatMap((r) => r.steps.map((s, i) => [`routes[${r.id}]`, `steps[${i}]`, s] as [string, string, z.infer<typeof step>])),
     ...c.levelSteps.flatMap((ls) => ls.steps.map((s, i) => [`levelSteps[${ls.level}]`, `steps[${i}]`, s] as [string, string, z.infer<typeof step>])),
+    ...c.levelSteps.flatMap((ls) => (ls.ifRefused ?? []).map((s, i) => [`levelSteps[${ls.level}]`, `ifRefused[${i}]`, s] as [string, string, z.infer<typeof step>])),
+    ...c.areas.flatMap((a) => a.indicators.flatMap((ind) => (ind.response?.steps ?? []).map((s, i) => [`areas[${a.id}].indicators[${ind.id}]`, `response.steps[${i}]`, s] as [string, string, z.infer<typeof step>]))),
     ...c.areas.flatMap((a) => (a.response?.steps ?? []).map((s, i) => [`areas[${a.id}]`, `response.steps[${i}]`, s] as [string, string, z.infer<typeof step>])),
     ...c.finalSteps.map((s, i) => ['finalSteps', `[${i}]`, s] as [string, string, z.infer<typeof step>]),
     ...c.danger.notSureSteps.map((s, i) => ['danger', `notSureSteps[${i}]`, s] as [string, string, z.infer<typeof step>]),
+    ...c.rules.notSure.steps.map((s, i) => ['rules', `notSure.steps[${i}]`, s] as [string, string, z.infer<typeof step>]),
   ];
   for (const [rec, field, s] of allSteps()) if (s.for && !askerIds.has(s.for)) ctx.error(F, rec, `${field}.for`, `"${s.for}" is not an answer of the asker question (${[...askerIds].join(', ')})`);
   const strengthIds = new Set(c.family.strengths.options.map((o) => o.id));
@@ -394,7 +426,7 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
 
   checkLevel('rules', 'noneLevel', c.rules.noneLevel);
   checkLevel('rules', 'notSure.level', c.rules.notSure.level);
-  checkStep('rules', 'notSure.step', c.rules.notSure.step);
+  c.rules.notSure.steps.forEach((s, i) => checkStep('rules', `notSure.steps[${i}]`, s));
   const ruleIds = new Set<string>();
   c.rules.multipleNeeds.forEach((r) => {
     const rec = `rules.multipleNeeds[${r.id}]`;
@@ -414,12 +446,13 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
     if (stepLevels.has(ls.level)) ctx.error(F, rec, 'level', `next steps for level "${ls.level}" are given twice`);
     stepLevels.add(ls.level);
     ls.steps.forEach((s, j) => checkStep(rec, `steps[${j}]`, s));
+    (ls.ifRefused ?? []).forEach((s, j) => checkStep(rec, `ifRefused[${j}]`, s));
   });
   for (const l of pack.levels) if (!stepLevels.has(l.id)) ctx.error(F, 'levelSteps', undefined, `no next steps for level "${l.id}"`);
 
   c.finalSteps.forEach((s, i) => checkStep('finalSteps', `[${i}]`, s));
   for (const asker of c.asker.options) {
-    const finals = c.finalSteps.filter((s) => !s.for || s.for === asker.id);
+    const finals = c.finalSteps.filter((s) => !s.for || s.for === asker.id || s.for === asker.actsAs);
     if (!finals.some((s) => s.contact && pack.manifest.contacts[s.contact].phones.length > 0))
       ctx.error(F, 'finalSteps', undefined, `no final step for "${asker.id}" names a contact with a phone number: every outcome must have one`);
   }
@@ -437,6 +470,9 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
     'something-else',
     ...(c.rules.weighing ? ['strengths-lower', 'harm-not-lowered', 'help-refused', ...c.rules.weighing.raise.map((r) => `weighing-raise:${r.id}`)] : []),
     ...c.areas.filter((a) => a.response).map((a) => `own-response:${a.id}`),
+    ...c.areas.flatMap((a) => a.indicators.filter((i) => i.response).map((i) => `own-response:${i.id}`)),
+    ...(c.levelSteps.some((ls) => ls.ifRefused) ? ['help-refused-steps'] : []),
+    'not-sure-only',
     ...c.asker.options.map((o) => `asker:${o.id}`),
     ...pack.levels.map((l) => `level:${l.id}`),
   ];

@@ -194,7 +194,8 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   const why: string[] = [];
   const somethingElse = c.areasQuestion.somethingElse;
   // steps for the person asking: a step with `for` is shown only to that asker
-  const mine = (s: Step) => !s.for || s.for === answers.asker;
+  const actsAs = c.asker.options.find((o) => o.id === answers.asker)?.actsAs;
+  const mine = (s: Step) => !s.for || s.for === answers.asker || s.for === actsAs;
 
   // Routes: the danger question, the routes page, and indicators that carry a route.
   const routeReasons = new Map<string, RouteOutcome['reason']>();
@@ -259,14 +260,17 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
     if (chosenInd.some((i) => i.fixed)) fixedAreas.add(areaId);
     const chosen: IndicatorChoice[] = chosenInd.map((i) => ({ id: i.id, text: i.text, level: level(i.level) }));
     let areaLevel = chosen.length > 0 ? chosen.reduce((m, i) => higher(m, i.level), chosen[0]!.level) : level(c.rules.noneLevel);
-    if (a.notSure) areaLevel = higher(areaLevel, level(c.rules.notSure.level));
+    const notSureLevel = level(area.notSureLevel ?? c.rules.notSure.level);
+    if (a.notSure) areaLevel = higher(areaLevel, notSureLevel);
+    // a possible sign of harm (an area with its own "not sure" level) is not lowered by strengths either
+    if (a.notSure && area.notSureLevel) fixedAreas.add(areaId);
     const setBy = chosen.filter((i) => i.level.id === areaLevel.id);
     areas.push({ id: areaId, text: area.text, needAreaName: idx.needAreaName.get(areaId) ?? area.text, level: areaLevel, setBy, indicators: chosen, none: a.none, notSure: a.notSure });
     const lv = `${areaLevel.label} (${areaLevel.name})`;
     if (setBy.length > 0) why.push(`${area.text}: ${lv}, because you chose ${setBy.map((i) => `"${i.text}"`).join(' and ')}.`);
     else if (a.notSure) why.push(`${area.text}: ${lv}, because you were not sure. Needs that are unclear are treated as at least this level.`);
     else why.push(`${area.text}: ${lv}, because none of the signs listed fitted.`);
-    if (a.notSure && setBy.length > 0) why.push(`You were also not sure about part of this worry, so it is at least ${level(c.rules.notSure.level).label}.`);
+    if (a.notSure && setBy.length > 0) why.push(`You were also not sure about part of this worry, so it is at least ${notSureLevel.label}.`);
   }
   if (other) why.push(`You chose "${somethingElse.text}": ${somethingElse.summary}`);
 
@@ -332,30 +336,43 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   const levelSteps = c.levelSteps.find((ls) => ls.level === overall.id);
   const replacesReferral = activeRoutes.some((r) => r.effect === 'replaces-referral');
   const needAreas = areas.filter((a) => a.level.rank > idx.lowest.rank);
+  // each need's own response: the signs' own (those that set the area's level), or else the area's
+  const responsesOf = (a: AreaOutcome) => {
+    const area = idx.areas.get(a.id);
+    const own = (area?.indicators ?? []).filter((i) => i.response && a.setBy.some((x) => x.id === i.id)).map((i) => i.response!);
+    return own.length > 0 ? own : area?.response ? [area.response] : [];
+  };
   const ownResponse =
     fixedAreas.size === 0 &&
     needAreas.length > 0 &&
     needAreas.every((a) => {
-      const resp = idx.areas.get(a.id)?.response;
-      return resp !== undefined && overall.rank <= level(resp.upTo).rank;
+      const responses = responsesOf(a);
+      return responses.length > 0 && responses.every((r) => overall.rank <= level(r.upTo).rank);
     });
-  const responseSteps = needAreas.flatMap((a) => (idx.areas.get(a.id)?.response?.steps ?? []).filter(mine));
+  const responseSteps = needAreas.flatMap((a) => responsesOf(a).flatMap((r) => r.steps.filter(mine)));
   if (ownResponse) why.push(`The first step is the need's own service with the family: at this level it is usually the right route, with the family's agreement.`);
-  const levelOwn = levelSteps && !(replacesReferral && levelSteps.referral) && !ownResponse ? levelSteps.steps.filter(mine) : [];
+  // a level that needs the family's consent, which they refuse: its steps for a refusal
+  const refused = Boolean(familyAnswer?.refusesHelp && overall.consent.required && levelSteps?.ifRefused);
+  if (refused) why.push(`You said "${familyAnswer!.text}": help at this level needs their agreement, so the school keeps supporting the child and talking with the family.`);
+  const levelOwn = levelSteps && !(replacesReferral && levelSteps.referral) && !ownResponse ? (refused ? levelSteps.ifRefused! : levelSteps.steps).filter(mine) : [];
   const ownAfter = ownResponse ? [] : responseSteps.filter((s) => !levelOwn.includes(s));
   const otherRoutes = activeRoutes.filter((r) => !r.actsFirst).flatMap((r) => r.steps.filter(mine));
   const disclosure = c.child.disclosure.options.find((o) => o.id === answers.disclosure);
   const unsure = areas.some((a) => a.notSure);
+  // only "not sure" and nothing seen: talk it through before anything else
+  const unsureOnly = unsure && areas.every((a) => a.setBy.length === 0);
+  const unsureSteps = unsure ? c.rules.notSure.steps.filter(mine) : [];
   const ordered: Step[] = [
     ...first,
     ...urgent,
+    ...(unsureOnly ? unsureSteps : []),
     ...(levelSteps?.urgent ? [...levelOwn, ...otherRoutes] : [...otherRoutes, ...(ownResponse ? responseSteps : levelOwn)]),
     ...(disclosure?.steps ?? []).filter(mine),
     ...(ownResponse ? [] : ownAfter),
     ...(other ? somethingElse.steps.filter(mine) : []),
-    ...(unsure ? [c.rules.notSure.step].filter(mine) : []),
+    ...(unsureOnly ? [] : unsureSteps),
   ];
-  const referral = Boolean(levelSteps?.referral) && !ownResponse && !replacesReferral;
+  const referral = Boolean(levelSteps?.referral) && !ownResponse && !replacesReferral && !refused;
 
   // Consent: one voice. A route's own note, or telling the family being unsafe, overrides the level's rule.
   const doNotTell = routeConsentNotes.length > 0 || Boolean(familyAnswer?.doNotTell);
