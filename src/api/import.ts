@@ -156,6 +156,14 @@ export function withoutNulls(value: unknown): unknown {
 /** the profile's link fields (format uri), and an organisation's logo */
 const LINK_FIELDS = new Set(['url', 'website', 'uri', 'logo', 'schedule_link', 'term_uri']);
 
+function isWebLink(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
 /** Every link in a record that is not an absolute http or https address, by its field path. */
 export function badLinks(value: unknown, path = ''): string[] {
   const bad: string[] = [];
@@ -164,13 +172,7 @@ export function badLinks(value: unknown, path = ''): string[] {
     for (const [k, v] of Object.entries(value as Json)) {
       const field = path ? `${path}.${k}` : k;
       if (LINK_FIELDS.has(k) && typeof v === 'string') {
-        let ok = false;
-        try {
-          ok = ['http:', 'https:'].includes(new URL(v).protocol);
-        } catch {
-          ok = false;
-        }
-        if (!ok) bad.push(field);
+        if (!isWebLink(v)) bad.push(field);
       } else if (v && typeof v === 'object') bad.push(...badLinks(v, field));
     }
   }
