@@ -99,9 +99,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   // before the routes: each plugin scope takes the error handler its parent has when it is registered
   setUpErrorHandling(app);
   refused.handler = frameworkErrorHandler(securityHeaders, renderPage);
-  setUpRetention(app, store, opts.retentionDays ?? DEFAULT_RETENTION_DAYS);
+  const retentionDays = opts.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  setUpRetention(app, store, retentionDays);
   await healthRoutes(app, store);
-  await app.register(pageRoutes);
+  await app.register(pageRoutes, { retentionDays });
   const deps = {
     store,
     content,
