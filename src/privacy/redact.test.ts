@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultPack } from '../../test/helpers/pack.js';
 import { createRedactor, redactorFor } from './redact.js';
@@ -80,5 +81,20 @@ describe('a redactor built for other words', () => {
     expect(bare.question('refer to kooth')).toBe('refer to […]');
     const withPack = createRedactor({ packWords: new Set(['kooth']), packPhrases: new Set() });
     expect(withPack.question('refer to kooth')).toBe('refer to kooth');
+  });
+});
+
+describe('any text at all', () => {
+  it('is redacted without an error, and nothing invisible is kept', () => {
+    const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ unit: 'grapheme', maxLength: 300 }), fc.array(fc.constantFrom('0', '7', ' ', '.', '@', 'at', 'dot', 'oh', 'May', 'Grace', '\u200b', '\x1b[', '[name]', '/', '-', 'Road', 'IG11'), { maxLength: 60 }).map((a) => a.join('')));
+    fc.assert(
+      fc.property(text, (t) => {
+        for (const out of [r.note(t), r.question(t)]) {
+          expect(typeof out).toBe('string');
+          expect(out).not.toMatch(/[\p{Cc}\p{Cf}\p{Co}]/u);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
