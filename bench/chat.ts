@@ -3,9 +3,11 @@
  * under load (50 connections) beside the static route /public/app.css, on the same server in the
  * same run.
  *
- * The chat routes are rate limited per client (120 a minute). The app trusts X-Forwarded-For (it runs
- * behind a proxy), so each request here comes from its own made-up client address: the limiter still
- * runs on every request, as it would for many staff at once, but does not turn the bench into 429s.
+ * The chat routes are rate limited per client (120 a minute). The bench's server believes one proxy
+ * (bench/serve.mjs), so each request here comes from its own made-up client address in
+ * X-Forwarded-For: the limiter still runs on every request, as it would for many staff at once, but
+ * does not turn the bench into 429s. Each says it comes from the site's own page (Sec-Fetch-Site), as
+ * the chat panel's requests do.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,7 +43,7 @@ export async function run(): Promise<BenchSection> {
       await loadUrl('POST /api/chat (dev questions in turn)', `${base}/api/chat`, {
         method: 'POST',
         setupRequest: (i) => ({
-          headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` },
+          headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin', 'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` },
           body: JSON.stringify({ message: messages[i % messages.length], context: {} }),
         }),
       }),

@@ -15,7 +15,9 @@ const { buildApp } = await import(built.href);
 const packDir = process.env['BENCH_PACK'];
 const databaseFile = process.env['BENCH_DB'];
 if (!packDir || !databaseFile) throw new Error('BENCH_PACK and BENCH_DB must be set');
-const { app } = await buildApp({ packDir, databaseFile, logLevel: 'silent', sessionSecret: 'bench-secret-bench-secret-bench-secret' });
+// the load generator stands in for one proxy in front of many staff: the chat bench gives each request
+// its own X-Forwarded-For, which the app believes only from a proxy it is told to trust
+const { app } = await buildApp({ packDir, databaseFile, logLevel: 'silent', sessionSecret: 'bench-secret-bench-secret-bench-secret', trustProxy: 1 });
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(`listening ${url}\n`);
 process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));

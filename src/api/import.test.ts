@@ -1,12 +1,11 @@
 /**
  * `import:oruk` as a directory manager uses it: the profile's example feeds import and show up in the
  * API; a broken feed imports nothing and says which record and field is wrong; re-running a feed
- * updates it instead of adding copies; a URL feed is followed page by page (on loopback only).
+ * updates it instead of adding copies; an https feed is followed page by page (through a stand-in for
+ * fetch: no network).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,7 +14,7 @@ import { projectRoot } from '../content/pack-dir.js';
 import { serviceOrukId } from '../content/ids.js';
 import { openSqliteStore } from '../store/store.js';
 import { buildTestApp, type TestApp } from '../../test/helpers/app.js';
-import { importOrukFeed } from './import.js';
+import { importOrukFeed, readFeed } from './import.js';
 import { apiDb } from './repository.js';
 
 const EXAMPLES = join(projectRoot(), '..', 'shared', 'standards', 'oruk', 'examples');
@@ -172,57 +171,112 @@ describe('import:oruk', () => {
   });
 
   describe('from a URL', () => {
-    let server: Server;
-    let base: string;
     const hits: string[] = [];
-    const feedPages = [
-      [service(1), service(2)],
-      [service(3), service(4)],
-      [service(5)],
-    ];
-    beforeAll(async () => {
-      server = createServer((req, res) => {
-        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-        hits.push(url.pathname + url.search);
-        if (url.pathname === '/broken') {
-          res.writeHead(500).end('oops');
-          return;
-        }
-        const page = Number(url.searchParams.get('page') ?? 1);
-        const contents = feedPages[page - 1] ?? [];
-        const body =
-          url.pathname === '/bad-page' && page === 2
-            ? { total_items: 5, total_pages: 3, page_number: 2, size: 1, first_page: false, last_page: false, empty: false, contents: [{ id: 'nope' }] }
-            : { total_items: 5, total_pages: 3, page_number: page, size: contents.length, first_page: page === 1, last_page: page >= 3, empty: contents.length === 0, contents };
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    });
-    afterAll(async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    });
+    const feedPages = [[service(1), service(2)], [service(3), service(4)], [service(5)]];
+    /** the feed's server, answering as fetch would (no network) */
+    const feedFetch = (async (input: string | URL | Request) => {
+      const url = new URL(String(input));
+      hits.push(url.pathname + url.search);
+      if (url.pathname === '/broken') return new Response('oops', { status: 500, statusText: 'Internal Server Error' });
+      const page = Number(url.searchParams.get('page') ?? 1);
+      const contents = feedPages[page - 1] ?? [];
+      const body =
+        url.pathname === '/bad-page' && page === 2
+          ? { total_items: 5, total_pages: 3, page_number: 2, size: 1, first_page: false, last_page: false, empty: false, contents: [{ id: 'nope' }] }
+          : { total_items: 5, total_pages: 3, page_number: page, size: contents.length, first_page: page === 1, last_page: page >= 3, empty: contents.length === 0, contents };
+      return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch;
+    const base = 'https://feed.example.org';
 
     it('follows every page', async () => {
       hits.length = 0;
-      const r = await importOrukFeed(t.store, `${base}/services?per_page=2`);
+      const r = await importOrukFeed(t.store, `${base}/services?per_page=2`, { fetch: feedFetch });
       expect(r).toMatchObject({ ok: true, read: 5, created: 5 });
       expect(hits).toEqual(['/services?per_page=2', '/services?per_page=2&page=2', '/services?per_page=2&page=3']);
       for (let n = 1; n <= 5; n++) expect((await t.app.inject(`/api/v1/services/${uuid(n)}`)).statusCode).toBe(200);
       // the same URL again is the same feed
-      expect(await importOrukFeed(t.store, `${base}/services?per_page=2`)).toMatchObject({ ok: true, unchanged: 5, created: 0 });
+      expect(await importOrukFeed(t.store, `${base}/services?per_page=2`, { fetch: feedFetch })).toMatchObject({ ok: true, unchanged: 5, created: 0 });
       expect(await importedCount()).toBe(5);
     });
 
     it('imports nothing when a page fails or holds a bad record', async () => {
-      const failed = await importOrukFeed(t.store, `${base}/broken`);
+      const failed = await importOrukFeed(t.store, `${base}/broken`, { fetch: feedFetch });
       expect(failed.ok).toBe(false);
       expect(failed.problems[0]!.message).toMatch(/answered 500/);
-      const bad = await importOrukFeed(t.store, `${base}/bad-page`);
+      const bad = await importOrukFeed(t.store, `${base}/bad-page`, { fetch: feedFetch });
       expect(bad.ok).toBe(false);
       expect(bad.problems).toEqual(expect.arrayContaining([{ record: 'nope', field: 'id', message: expect.stringContaining('uuid') }]));
       expect(await importedCount()).toBe(0);
     });
+
+    it('reads https feeds only, and no redirect away from https', async () => {
+      hits.length = 0;
+      const plain = await importOrukFeed(t.store, 'http://feed.example.org/services', { fetch: feedFetch });
+      expect(plain.ok).toBe(false);
+      expect(plain.problems[0]!.message).toMatch(/only https feeds/);
+      expect(hits).toEqual([]);
+      const redirected = (async () => {
+        const res = new Response('[]');
+        Object.defineProperty(res, 'url', { value: 'http://feed.example.org/services' });
+        return res;
+      }) as typeof fetch;
+      const r = await importOrukFeed(t.store, `${base}/services`, { fetch: redirected });
+      expect(r.problems[0]!.message).toMatch(/not https/);
+      expect(await importedCount()).toBe(0);
+    });
+
+    it('stops reading a page at the size cap as it streams in, without waiting for its end', async () => {
+      let sent = 0;
+      const endless = (async () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            pull(controller) {
+              sent += 64 * 1024;
+              controller.enqueue(new Uint8Array(64 * 1024).fill(32));
+            },
+          }),
+        )) as typeof fetch;
+      const r = await importOrukFeed(t.store, `${base}/services`, { fetch: endless, maxBytes: 1024 * 1024 });
+      expect(r.ok).toBe(false);
+      expect(r.problems[0]!.message).toMatch(/larger than 1048576 bytes/);
+      expect(sent).toBeLessThan(4 * 1024 * 1024);
+      const declared = (async () => new Response('[]', { headers: { 'content-length': String(10 * 1024 * 1024) } })) as typeof fetch;
+      expect((await importOrukFeed(t.store, `${base}/services`, { fetch: declared, maxBytes: 1024 * 1024 })).problems[0]!.message).toMatch(/larger than/);
+    });
+
+    it('reads a very large page', async () => {
+      const many = 300_000;
+      const big = (async () => new Response(JSON.stringify({ contents: Array.from({ length: many }, (_, i) => i), last_page: true }))) as typeof fetch;
+      expect((await readFeed(`${base}/services`, { fetch: big })).length).toBe(many);
+    });
+  });
+
+  it('takes a record’s own fields only: a "__proto__" key supplies nothing', async () => {
+    const sneaky = `[{"id": "${uuid(7)}", "status": "active", "__proto__": {"name": "Inherited name", "status": "active"}}]`;
+    const r = await importOrukFeed(t.store, file('proto.json', sneaky));
+    expect(r.ok).toBe(false);
+    expect(r.problems).toEqual([{ record: uuid(7), field: 'name', message: 'is required' }]);
+    expect(await importedCount()).toBe(0);
+  });
+
+  it('refuses links that are not http or https, which the API would serve again', async () => {
+    const r = await importOrukFeed(
+      t.store,
+      file('links.json', [
+        service(1, { url: 'javascript:alert(1)' }),
+        service(2, { organization: { id: uuid(20), name: 'Org', description: 'An organisation', website: 'data:text/html;base64,PHNjcmlwdD4=' } }),
+        service(3, { url: 'https://example.org/ok', schedules: [{ id: uuid(30), schedule_link: 'vbscript:msgbox' }] }),
+      ]),
+    );
+    expect(r.ok).toBe(false);
+    expect(r.problems).toEqual(
+      expect.arrayContaining([
+        { record: uuid(1), field: 'url', message: 'must be an http or https link' },
+        { record: uuid(2), field: 'organization.website', message: 'must be an http or https link' },
+        { record: uuid(3), field: 'schedules[0].schedule_link', message: 'must be an http or https link' },
+      ]),
+    );
+    expect(await importedCount()).toBe(0);
   });
 
   it('runs as `npm run import:oruk -- <file>` against DATABASE_FILE, reporting problems per record', async () => {

@@ -1,9 +1,11 @@
 /**
  * Imports another directory's Open Referral UK feed: a JSON file (one service, an array of services, or
- * a list page with `contents`) or an http(s) URL whose pages are all followed. Every record is checked
- * against the profile's service schema first; one bad record and nothing is imported. The import is
- * one transaction, and a feed is known by its source: importing it again updates its services (and
- * drops the ones it no longer lists) instead of adding copies.
+ * a list page with `contents`) or an https URL whose pages are all followed, each read up to a size
+ * cap as it streams in. Every record is checked against the profile's service schema first (its own
+ * properties only: a "__proto__" key is dropped, never inherited from), and every link in it must be
+ * http or https; one bad record and nothing is imported. The import is one transaction, and a feed is
+ * known by its source: importing it again updates its services (and drops the ones it no longer
+ * lists) instead of adding copies.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
@@ -36,7 +38,10 @@ export interface ImportResult {
 export interface ReadOptions {
   /** stop after this many pages (a feed that never ends) */
   maxPages?: number;
+  /** the most bytes one page (or the file) may have */
   maxBytes?: number;
+  /** how pages are fetched (tests); the global fetch by default */
+  fetch?: typeof fetch;
 }
 
 const MAX_PAGES = 10_000;
@@ -62,23 +67,48 @@ function recordsOf(data: unknown, where: string): { records: unknown[]; page?: J
   throw new FeedError(`${where} is not an Open Referral UK feed: expected a service, a list of services or a page with "contents"`);
 }
 
-async function fetchText(url: string, maxBytes: number): Promise<string> {
+async function fetchText(url: string, maxBytes: number, fetcher: typeof fetch): Promise<string> {
+  const controller = new AbortController();
   let res: Response;
   try {
-    res = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'follow' });
+    res = await fetcher(url, { headers: { accept: 'application/json' }, redirect: 'follow', signal: controller.signal });
   } catch (err) {
     throw new FeedError(`${url} could not be fetched: ${err instanceof Error ? err.message : String(err)}`);
   }
+  // a redirect may not leave https
+  if (res.url && new URL(res.url).protocol !== 'https:') throw new FeedError(`${url} redirected to ${res.url}, which is not https`);
   if (!res.ok) throw new FeedError(`${url} answered ${res.status} ${res.statusText}`);
-  const text = await res.text();
-  if (text.length > maxBytes) throw new FeedError(`${url} is larger than ${maxBytes} bytes`);
-  return text;
+  const tooLarge = () => new FeedError(`${url} is larger than ${maxBytes} bytes`);
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) {
+    controller.abort();
+    throw tooLarge();
+  }
+  // counted as it arrives: a page that never ends, or lies about its length, stops at the cap
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (res.body) {
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        controller.abort();
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
 }
 
 /** Reads every record of a feed; throws a FeedError with a clear message when it cannot. */
 export async function readFeed(source: string, opts: ReadOptions = {}): Promise<unknown[]> {
   const maxBytes = opts.maxBytes ?? MAX_BYTES;
-  if (!/^https?:\/\//i.test(source)) {
+  if (/^http:\/\//i.test(source)) throw new FeedError(`${source}: only https feeds are read, so that what is imported cannot be changed on its way`);
+  if (!/^https:\/\//i.test(source)) {
     let size: number;
     try {
       size = statSync(source).size;
@@ -93,8 +123,9 @@ export async function readFeed(source: string, opts: ReadOptions = {}): Promise<
   const maxPages = opts.maxPages ?? MAX_PAGES;
   let url = new URL(source);
   for (let fetched = 1; ; fetched++) {
-    const { records: items, page } = recordsOf(parseJson(await fetchText(url.href, maxBytes), url.href), url.href);
-    records.push(...items);
+    const { records: items, page } = recordsOf(parseJson(await fetchText(url.href, maxBytes, opts.fetch ?? fetch), url.href), url.href);
+    // one at a time: spreading a very large page into push() overflows the stack
+    for (const item of items) records.push(item);
     if (!page || items.length === 0 || page['last_page'] === true) break;
     const number = typeof page['page_number'] === 'number' ? page['page_number'] : Number(url.searchParams.get('page') ?? fetched);
     const totalPages = typeof page['total_pages'] === 'number' ? page['total_pages'] : undefined;
@@ -107,15 +138,45 @@ export async function readFeed(source: string, opts: ReadOptions = {}): Promise<
   return records;
 }
 
-/** Drops null members (feeds often send them for empty optional fields; the profile leaves them out). */
+/**
+ * Drops null members (feeds often send them for empty optional fields; the profile leaves them out)
+ * and "__proto__" keys: JSON.parse makes such a key an ordinary property, but copied by assignment it
+ * would become the copy's prototype, and the record would seem to have fields it does not have.
+ */
 export function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.filter((v) => v !== null).map(withoutNulls);
   if (value && typeof value === 'object') {
     const out: Json = {};
-    for (const [k, v] of Object.entries(value as Json)) if (v !== null) out[k] = withoutNulls(v);
+    for (const [k, v] of Object.entries(value as Json)) if (v !== null && k !== '__proto__') out[k] = withoutNulls(v);
     return out;
   }
   return value;
+}
+
+/** the profile's link fields (format uri), and an organisation's logo */
+const LINK_FIELDS = new Set(['url', 'website', 'uri', 'logo', 'schedule_link', 'term_uri']);
+
+function isWebLink(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** Every link in a record that is not an absolute http or https address, by its field path. */
+export function badLinks(value: unknown, path = ''): string[] {
+  const bad: string[] = [];
+  if (Array.isArray(value)) value.forEach((v, i) => bad.push(...badLinks(v, `${path}[${i}]`)));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value as Json)) {
+      const field = path ? `${path}.${k}` : k;
+      if (LINK_FIELDS.has(k) && typeof v === 'string') {
+        if (!isWebLink(v)) bad.push(field);
+      } else if (v && typeof v === 'object') bad.push(...badLinks(v, field));
+    }
+  }
+  return bad;
 }
 
 /** Checks every record against the profile's service schema, and ids for duplicates. */
@@ -135,6 +196,11 @@ export function validateRecords(raw: unknown[]): { records: Json[]; problems: Im
     }
     if (!validate(record)) {
       for (const e of validate.errors ?? []) problems.push({ record: label, ...describeError(e) });
+      return;
+    }
+    const links = badLinks(record);
+    if (links.length > 0) {
+      for (const field of links) problems.push({ record: label, field, message: 'must be an http or https link' });
       return;
     }
     const key = (id as string).toLowerCase();

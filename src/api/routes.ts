@@ -58,12 +58,6 @@ function notFound(reply: FastifyReply, what: string): FastifyReply {
   return reply.code(404).send({ error: 'Not Found', message: `There is no ${what} with this id.`, statusCode: 404 });
 }
 
-/** The scheme and host the request came in on (behind a proxy, as it reports them). */
-function origin(req: FastifyRequest): string {
-  const host = /^[A-Za-z0-9.\-[\]:]+$/.test(req.host) ? req.host : 'localhost';
-  return `${req.protocol}://${host}`;
-}
-
 type Query = Record<string, unknown>;
 
 /** The index's validator: it changes with every content or feed import. */
@@ -90,7 +84,7 @@ function notModified(req: FastifyRequest, reply: FastifyReply, index: ServiceInd
   return fresh;
 }
 
-export async function apiRoutes(app: FastifyInstance, { store }: ToolDeps): Promise<void> {
+export async function apiRoutes(app: FastifyInstance, { store, site }: ToolDeps): Promise<void> {
   const db = apiDb(store.db);
   const openApi = readOpenApi();
   const readGeneration = generationReader(db);
@@ -139,7 +133,7 @@ export async function apiRoutes(app: FastifyInstance, { store }: ToolDeps): Prom
 
   const root = async (req: FastifyRequest, reply: FastifyReply) => {
     checkAllowed(req.query as Query, []);
-    return reply.send({ version: ORUK_VERSION, profile: ORUK_PROFILE, openapi_url: `${origin(req)}${API_PREFIX}/openapi.json` });
+    return reply.send({ version: ORUK_VERSION, profile: ORUK_PROFILE, openapi_url: site.url(req, `${API_PREFIX}/openapi.json`) });
   };
   app.get(API_PREFIX, root);
   app.get(`${API_PREFIX}/`, root);

@@ -11,9 +11,12 @@ import { projectRoot } from '../content/pack-dir.js';
 // ajv-formats is CommonJS: its plugin is the default export under ESM interop
 const addFormats = (formats as unknown as { default: (ajv: Ajv) => Ajv }).default;
 
-/** An ajv instance for the profile's schemas: they carry table-package keywords ajv does not know. */
+/**
+ * An ajv instance for the profile's schemas: they carry table-package keywords ajv does not know.
+ * Own properties only: a field a record inherits does not count as present.
+ */
 export function orukAjv(): Ajv {
-  const ajv = new Ajv({ strict: false, allErrors: true });
+  const ajv = new Ajv({ strict: false, allErrors: true, ownProperties: true });
   addFormats(ajv);
   return ajv;
 }

@@ -157,7 +157,6 @@ export class ChatEngine {
   private readonly danger: Array<{ id: string; any?: RegExp[]; all?: RegExp[][] }>;
   private readonly followUps: Array<{ kind: 'refer' | 'phone' | 'about' | 'services'; terms: Set<string> }> = [];
   private readonly needNames: Map<string, string>;
-  private readonly knownNames = new Set<string>();
   private readonly serviceNames: Map<string, string>;
 
   // --- the index, built once per pack
@@ -213,8 +212,6 @@ export class ChatEngine {
       this.groupNeeds.push(this.vocabulary.groups[i]?.needAreaId);
     });
 
-    for (const text of [pack.manifest.borough.name, pack.manifest.serviceName, ...pack.services.map((s) => `${s.name} ${s.organization.name}`)])
-      for (const w of tokenize(text)) this.knownNames.add(w);
     const aliasMap = new Map<string, Set<string>>();
     for (const s of pack.services) {
       for (const a of serviceAliases(s)) {
@@ -497,11 +494,6 @@ export class ChatEngine {
     if (typeof c['service'] === 'string' && this.serviceNames.has(c['service'])) out.service = c['service'];
     if (typeof c['need'] === 'string' && this.needNames.has(c['need'])) out.need = c['need'];
     return out;
-  }
-
-  /** Is this lower-case word one the guidance uses? (Redaction keeps such words.) */
-  knowsWord(word: string): boolean {
-    return STOPWORDS.has(word) || this.typos.has(word) || this.knownNames.has(word);
   }
 
   entry(id: string): Entry | undefined {

@@ -1,9 +1,13 @@
-/** The chat bot's storage: redacted unanswered questions for editors, and anonymous helpfulness counts. */
+/**
+ * The chat bot's storage: unanswered questions for editors (their known words only, see
+ * src/privacy/redact.ts; kept for the retention period), and anonymous helpfulness counts.
+ */
 import type { Generated } from 'kysely';
+import { REDACTION_VERSION } from '../privacy/redact.js';
 import type { Store } from '../store/store.js';
 
 export type ChatTables = {
-  chat_unanswered: { id: Generated<number>; question: string; asked_on: string };
+  chat_unanswered: { id: Generated<number>; question: string; asked_on: string; redaction: Generated<number> };
   chat_feedback: { answer_id: string; helpful: number; not_helpful: number };
 };
 
@@ -16,7 +20,22 @@ export class ChatRepository {
 
   /** `question` must already be redacted. Only the day is kept, not the time. */
   async recordUnanswered(question: string, now = new Date()): Promise<void> {
-    await this.db.insertInto('chat_unanswered').values({ question: question.slice(0, 500), asked_on: now.toISOString().slice(0, 10) }).execute();
+    await this.db.insertInto('chat_unanswered').values({ question: question.slice(0, 500), asked_on: now.toISOString().slice(0, 10), redaction: REDACTION_VERSION }).execute();
+  }
+
+  /** Deletes the questions asked before `day` (YYYY-MM-DD); how many. */
+  async deleteAskedBefore(day: string): Promise<number> {
+    const r = await this.db.deleteFrom('chat_unanswered').where('asked_on', '<', day).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  /** questions stored by an older redaction than the current one */
+  async toRedactAgain(): Promise<Array<{ id: number; question: string }>> {
+    return this.db.selectFrom('chat_unanswered').select(['id', 'question']).where('redaction', '<', REDACTION_VERSION).execute();
+  }
+
+  async replaceQuestion(id: number, question: string): Promise<void> {
+    await this.db.updateTable('chat_unanswered').set({ question: question.slice(0, 500), redaction: REDACTION_VERSION }).where('id', '=', id).execute();
   }
 
   async unanswered(limit = 200): Promise<Array<{ question: string; askedOn: string }>> {
@@ -37,6 +56,12 @@ export class ChatRepository {
   async feedback(answerId: string): Promise<{ helpful: number; notHelpful: number }> {
     const r = await this.db.selectFrom('chat_feedback').selectAll().where('answer_id', '=', answerId).executeTakeFirst();
     return { helpful: r?.helpful ?? 0, notHelpful: r?.not_helpful ?? 0 };
+  }
+
+  /** Deletes every rating; how many answers had one. */
+  async deleteAllFeedback(): Promise<number> {
+    const r = await this.db.deleteFrom('chat_feedback').executeTakeFirst();
+    return Number(r.numDeletedRows);
   }
 
   /** every rated answer, the least helpful first */

@@ -8,8 +8,24 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const chat = (payload: unknown, headers: Record<string, string> = {}) =>
-  t.app.inject({ method: 'POST', url: '/api/chat', payload: typeof payload === 'string' ? payload : JSON.stringify(payload), headers: { 'content-type': 'application/json', ...headers } });
+/** what a browser sends from one of the site's pages */
+const SAME_ORIGIN = { 'sec-fetch-site': 'same-origin' };
+const chat = (payload: unknown, headers: Record<string, string> = {}, app: TestApp = t, remoteAddress?: string) =>
+  app.app.inject({
+    method: 'POST',
+    url: '/api/chat',
+    payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+    headers: { 'content-type': 'application/json', ...SAME_ORIGIN, ...headers },
+    ...(remoteAddress ? { remoteAddress } : {}),
+  });
+const feedback = (payload: unknown, headers: Record<string, string> = {}, app: TestApp = t, remoteAddress?: string) =>
+  app.app.inject({
+    method: 'POST',
+    url: '/api/chat/feedback',
+    payload: JSON.stringify(payload),
+    headers: { 'content-type': 'application/json', ...SAME_ORIGIN, ...headers },
+    ...(remoteAddress ? { remoteAddress } : {}),
+  });
 
 async function pageForm() {
   const page = await t.app.inject({ method: 'GET', url: '/ask' });
@@ -66,16 +82,24 @@ describe('POST /api/chat', () => {
     }
   });
 
-  it('keeps an unanswered question for editors, redacted', async () => {
-    await chat({ message: 'my pupil Jayden Smith at RM10 9QH wants a trampoline, call 07700 900123' });
-    const kept = await new ChatRepository(t.store).unanswered();
-    const q = kept.find((k) => k.question.includes('trampoline'));
-    expect(q).toBeDefined();
-    expect(q!.question).not.toMatch(/Jayden|Smith|RM10|07700/);
+  it('keeps an unanswered question for editors as its known words only', async () => {
+    await chat({ message: 'my pupil jayden smith at RM10 9QH wants a trampoline, call 07700 900123' });
+    await chat({ message: 'can oluwaseun zorblax \x1b[31mgrace\u202e' });
+    const kept = (await new ChatRepository(t.store).unanswered()).map((k) => k.question);
+    expect(kept).toContain('my pupil […] at [postcode] wants a trampoline call [phone]');
+    expect(kept).toContain('can […]');
+    expect(kept.join(' ')).not.toMatch(/jayden|smith|RM10|07700|oluwaseun|zorblax|grace|\u202e/i);
+    expect(kept.join(' ')).not.toContain('\x1b');
+  });
+
+  it('keeps nothing of a question with no known word in it', async () => {
+    const before = (await new ChatRepository(t.store).unanswered()).length;
+    await chat({ message: 'Oluwaseun Adeyemi 07700 900123' });
+    expect((await new ChatRepository(t.store).unanswered()).length).toBe(before);
   });
 
   it('counts "was this helpful" per answer, and refuses unknown answers', async () => {
-    const send = (payload: unknown) => t.app.inject({ method: 'POST', url: '/api/chat/feedback', payload: payload as object, headers: { 'content-type': 'application/json' } });
+    const send = (payload: unknown) => feedback(payload);
     expect((await send({ answerId: 'consent-early-help', helpful: true })).statusCode).toBe(202);
     expect((await send({ answerId: 'consent-early-help', helpful: false })).statusCode).toBe(202);
     expect((await send({ answerId: 'no-such-answer', helpful: true })).statusCode).toBe(400);
@@ -132,16 +156,67 @@ describe('/ask without JavaScript', () => {
 describe('rate limit', () => {
   it('limits questions per client to 120 a minute with a clear 429, but never reading the page', async () => {
     const app = await buildTestApp();
-    const ask = () =>
-      app.app.inject({ method: 'POST', url: '/api/chat', payload: JSON.stringify({ message: 'what is early help' }), headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' } });
-    for (let i = 0; i < 120; i++) expect((await ask()).statusCode).toBe(200);
-    const limited = await ask();
+    const ask = (address: string) => chat({ message: 'what is early help' }, {}, app, address);
+    for (let i = 0; i < 120; i++) expect((await ask('203.0.113.9')).statusCode).toBe(200);
+    const limited = await ask('203.0.113.9');
     expect(limited.statusCode).toBe(429);
     expect(limited.json()).toMatchObject({ statusCode: 429 });
-    const page = await app.app.inject({ method: 'GET', url: '/ask', headers: { 'x-forwarded-for': '203.0.113.9' } });
+    const page = await app.app.inject({ method: 'GET', url: '/ask', remoteAddress: '203.0.113.9' });
     expect(page.statusCode).toBe(200);
-    const other = await app.app.inject({ method: 'POST', url: '/api/chat', payload: JSON.stringify({ message: 'what is early help' }), headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.10' } });
-    expect(other.statusCode).toBe(200);
+    expect((await ask('203.0.113.10')).statusCode).toBe(200);
+    await app.close();
+  });
+
+  it('is not reset by a made-up X-Forwarded-For, unless TRUST_PROXY says to believe the proxy that sends it', async () => {
+    const app = await buildTestApp();
+    const rotating = (i: number) => chat({ message: 'what is early help' }, { 'x-forwarded-for': `198.51.100.${i % 250}` }, app, '203.0.113.20');
+    for (let i = 0; i < 120; i++) await rotating(i);
+    expect((await rotating(121)).statusCode).toBe(429);
+    await app.close();
+
+    // behind one proxy that the app is told to believe, each client is known by the address it reports
+    const proxied = await buildTestApp({ trustProxy: 1 });
+    const viaProxy = (client: string) => chat({ message: 'what is early help' }, { 'x-forwarded-for': client }, proxied, '10.0.0.2');
+    for (let i = 0; i < 120; i++) await viaProxy('198.51.100.7');
+    expect((await viaProxy('198.51.100.7')).statusCode).toBe(429);
+    expect((await viaProxy('198.51.100.8')).statusCode).toBe(200);
+    await proxied.close();
+  });
+});
+
+describe('chat writes', () => {
+  it('answer the site’s own pages only: Sec-Fetch-Site or Origin must say so', async () => {
+    const message = { message: 'zorblax trampoline question' };
+    const host = { host: 'localhost:80' };
+    const ratedBefore = await new ChatRepository(t.store).feedback('who-can-refer');
+    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { 'sec-fetch-site': '' }, { origin: 'https://evil.example' }, { origin: 'null' }]) {
+      const r = await t.app.inject({ method: 'POST', url: '/api/chat', payload: JSON.stringify(message), headers: { 'content-type': 'application/json', ...host, ...headers } });
+      expect(r.statusCode, JSON.stringify(headers)).toBe(403);
+      expect(r.json()).toMatchObject({ statusCode: 403 });
+      const f = await t.app.inject({ method: 'POST', url: '/api/chat/feedback', payload: JSON.stringify({ answerId: 'who-can-refer', helpful: false }), headers: { 'content-type': 'application/json', ...host, ...headers } });
+      expect(f.statusCode).toBe(403);
+    }
+    // with neither header (a script, not a browser) nothing is answered or written either
+    expect((await t.app.inject({ method: 'POST', url: '/api/chat', payload: JSON.stringify(message), headers: { 'content-type': 'application/json' } })).statusCode).toBe(403);
+    expect((await new ChatRepository(t.store).unanswered()).some((q) => q.question.includes('trampoline question'))).toBe(false);
+    expect(await new ChatRepository(t.store).feedback('who-can-refer')).toEqual(ratedBefore);
+    // an older browser's Origin of this very site is enough
+    const own = await t.app.inject({ method: 'POST', url: '/api/chat', payload: JSON.stringify({ message: 'whats kooth' }), headers: { 'content-type': 'application/json', ...host, origin: 'http://localhost:80' } });
+    expect(own.statusCode).toBe(200);
+    expect(own.headers['cache-control']).toBe('no-store');
+  });
+
+  it('are capped per address per day: questions are still answered but no longer kept, ratings refused', async () => {
+    const app = await buildTestApp({ chatWritesPerDay: 3 });
+    const repo = new ChatRepository(app.store);
+    for (let i = 0; i < 5; i++) expect((await chat({ message: `zorblax trampoline number ${i}` }, {}, app, '203.0.113.30')).statusCode).toBe(200);
+    expect((await repo.unanswered()).length).toBe(3);
+    const refused = await feedback({ answerId: 'who-can-refer', helpful: false }, {}, app, '203.0.113.30');
+    expect(refused.statusCode).toBe(429);
+    expect(await repo.feedback('who-can-refer')).toEqual({ helpful: 0, notHelpful: 0 });
+    expect((await feedback({ answerId: 'who-can-refer', helpful: false }, {}, app, '203.0.113.31')).statusCode).toBe(202);
+    await chat({ message: 'zorblax trampoline from elsewhere' }, {}, app, '203.0.113.31');
+    expect((await repo.unanswered()).length).toBe(4);
     await app.close();
   });
 });

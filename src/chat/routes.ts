@@ -6,7 +6,10 @@
  *   POST /ask/feedback        "was this helpful?" from the page (CSRF)
  *   POST /api/chat            {"message", "context"} → {"reply", "links", "suggestions", "context", ...}
  *   POST /api/chat/feedback   {"answerId", "helpful"} from the panel
- * Only redacted unanswered questions and anonymous helpfulness counts are stored.
+ * Only redacted unanswered questions and anonymous helpfulness counts are stored. The two API
+ * routes answer only the site's own pages (the browser's Sec-Fetch-Site or Origin says so; a page
+ * form carries its CSRF token instead), and each address may write a limited number of questions and
+ * ratings a day, so no one can fill the editors' queue or skew the ratings.
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -14,7 +17,8 @@ import { z } from 'zod';
 import { normalise, tokenize } from '../content/vocabulary.js';
 import type { ToolDeps } from '../web/tools.js';
 import { createChatEngine, MAX_MESSAGE_LENGTH, type ChatContext, type ChatEngine, type ChatReply } from './engine.js';
-import { redact } from '../store/redact.js';
+import { redactorFor } from '../privacy/redact.js';
+import { RecentCache } from '../web/recent-cache.js';
 import { ChatRepository } from './repository.js';
 
 /** How many earlier questions the page carries; older ones drop off. */
@@ -49,8 +53,29 @@ function asList(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-export async function chatRoutes(app: FastifyInstance, { store, content }: ToolDeps): Promise<void> {
+/** Writes (unanswered questions kept, ratings) per address per day, unless the app is given another number. */
+export const CHAT_WRITES_PER_DAY = 100;
+
+export async function chatRoutes(app: FastifyInstance, { store, content, site, limits }: ToolDeps): Promise<void> {
   const repo = new ChatRepository(store);
+  const writesPerDay = limits.chatWritesPerDay ?? CHAT_WRITES_PER_DAY;
+  // writes by address today; forgotten at midnight (UTC), and the least recent first when full
+  let writes = new RecentCache<number>(50_000);
+  let writesDay = '';
+  /** whether this address may write once more today (and counts the write) */
+  const mayWrite = (req: FastifyRequest): boolean => {
+    const day = new Date().toISOString().slice(0, 10);
+    if (day !== writesDay) {
+      writes = new RecentCache<number>(50_000);
+      writesDay = day;
+    }
+    const n = writes.get(req.ip) ?? 0;
+    if (n >= writesPerDay) return false;
+    writes.set(req.ip, n + 1);
+    return true;
+  };
+  const forbidden = (reply: FastifyReply) =>
+    reply.code(403).send({ error: 'Forbidden', message: 'The chat answers its own pages only: ask from the guidance.', statusCode: 403 });
   let engine: ChatEngine | undefined;
   let enginePack: unknown;
   // the engine is rebuilt when the published pack changes
@@ -63,16 +88,21 @@ export async function chatRoutes(app: FastifyInstance, { store, content }: ToolD
     return engine;
   };
   bot();
-  const known = (w: string) => bot().knowsWord(w);
 
   // questions and feedback are limited per client; reading the page is not (a school shares one address)
   await app.register(rateLimit, { global: false });
   const limited = { rateLimit: { max: 120, timeWindow: '1 minute' } };
 
-  /** Asks the engine and keeps the question for editors when it could not be answered. */
-  async function ask(message: string, context: unknown): Promise<ChatReply> {
+  /**
+   * Asks the engine and keeps the question for editors when it could not be answered: its known
+   * words only, and only when some are left.
+   */
+  async function ask(req: FastifyRequest, message: string, context: unknown): Promise<ChatReply> {
     const r = bot().respond(message, context);
-    if (r.band === 'unsure' && tokenize(message).length > 0) await repo.recordUnanswered(redact(message, known));
+    if (r.band === 'unsure' && tokenize(message).length > 0) {
+      const kept = redactorFor(content()).question(message);
+      if (kept.replace(/\[[^\]]*\]/g, '').match(/[\p{L}\p{N}]/u) && mayWrite(req)) await repo.recordUnanswered(kept);
+    }
     return r;
   }
 
@@ -120,7 +150,7 @@ export async function chatRoutes(app: FastifyInstance, { store, content }: ToolD
       const error = `Your question must be ${MAX_MESSAGE_LENGTH.toLocaleString('en-GB')} characters or fewer`;
       return renderPage(reply, { turns, error, errorList: [{ text: error, href: '#message' }], value: message.slice(0, MAX_MESSAGE_LENGTH), status: 400 });
     }
-    const r = await ask(message, context);
+    const r = await ask(req, message, context);
     return renderPage(reply, { turns: [...turns, { question: message, reply: r, paragraphs: r.reply.split(/\n\n+/) }].slice(-MAX_TURNS) });
   });
 
@@ -128,12 +158,14 @@ export async function chatRoutes(app: FastifyInstance, { store, content }: ToolD
     const body = (req.body ?? {}) as Record<string, unknown>;
     const answerId = asList(body['answerId'])[0] ?? '';
     const helpful = asList(body['helpful'])[0];
-    if (bot().entry(answerId) && (helpful === 'yes' || helpful === 'no')) await repo.recordFeedback(answerId, helpful === 'yes');
+    if (bot().entry(answerId) && (helpful === 'yes' || helpful === 'no') && mayWrite(req)) await repo.recordFeedback(answerId, helpful === 'yes');
     const { turns } = replay(asList(body['q']));
     return renderPage(reply, { turns, thanks: true });
   });
 
   app.post('/api/chat', { config: limited }, async (req, reply) => {
+    if (!site.sameOrigin(req)) return forbidden(reply);
+    void reply.header('cache-control', 'no-store');
     if (!isJson(req)) return badRequest(reply, 415, 'Send the request as JSON with content-type application/json.');
     const parsed = apiRequest.safeParse(req.body);
     if (!parsed.success) return badRequest(reply, 400, parsed.error.issues[0]?.message ?? 'The request could not be understood.');
@@ -141,7 +173,7 @@ export async function chatRoutes(app: FastifyInstance, { store, content }: ToolD
     // only an empty request is malformed; emoji or punctuation alone get a reply asking for a question
     if (!message.trim()) return badRequest(reply, 400, 'message must not be empty.');
     if (message.length > MAX_MESSAGE_LENGTH) return badRequest(reply, 400, `message must be at most ${MAX_MESSAGE_LENGTH} characters.`);
-    const r = await ask(message, context ?? {});
+    const r = await ask(req, message, context ?? {});
     return reply.send({
       reply: r.reply,
       links: r.links,
@@ -154,10 +186,12 @@ export async function chatRoutes(app: FastifyInstance, { store, content }: ToolD
   });
 
   app.post('/api/chat/feedback', { config: limited }, async (req, reply) => {
+    if (!site.sameOrigin(req)) return forbidden(reply);
     if (!isJson(req)) return badRequest(reply, 415, 'Send the request as JSON with content-type application/json.');
     const parsed = feedbackRequest.safeParse(req.body);
     if (!parsed.success) return badRequest(reply, 400, 'Send {"answerId": "...", "helpful": true or false}.');
     if (!bot().entry(parsed.data.answerId)) return badRequest(reply, 400, 'There is no answer with that id.');
+    if (!mayWrite(req)) return reply.code(429).send({ error: 'Too Many Requests', message: 'This address has sent as many ratings as it may today.', statusCode: 429 });
     await repo.recordFeedback(parsed.data.answerId, parsed.data.helpful);
     return reply.code(202).send({ recorded: true });
   });

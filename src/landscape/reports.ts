@@ -5,8 +5,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { Generated } from 'kysely';
+import { REDACTION_VERSION } from '../privacy/redact.js';
 import type { Database } from '../store/database.js';
-import { redact } from '../store/redact.js';
 
 export const reportReasons = ['out-of-date', 'closed', 'wrong-contact', 'other'] as const;
 export type ReportReason = (typeof reportReasons)[number];
@@ -27,6 +27,7 @@ export interface LandscapeReportTable {
   details: string | null;
   status: Generated<string>;
   created_at: string;
+  redaction: Generated<number>;
 }
 
 export interface ReportForm {
@@ -40,10 +41,10 @@ export interface ReportErrors {
 }
 
 /**
- * Checks a report; its details are redacted (names, phone numbers, emails, postcodes, dates) before
- * they can be stored. `known` says which lower-case words the guidance uses (see `packWords`).
+ * Checks a report; its details are redacted by `redact` (the pack's redactor's `note`, see
+ * src/privacy/redact.ts) before they can be stored.
  */
-export function validateReport(body: unknown, known: (word: string) => boolean): { form: ReportForm; errors: ReportErrors; value?: { reason: ReportReason; details?: string } } {
+export function validateReport(body: unknown, redact: (text: string) => string): { form: ReportForm; errors: ReportErrors; value?: { reason: ReportReason; details?: string } } {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const reason = typeof b['reason'] === 'string' ? b['reason'] : '';
   const details = typeof b['details'] === 'string' ? b['details'].replace(/\r\n/g, '\n').trim() : '';
@@ -52,7 +53,7 @@ export function validateReport(body: unknown, known: (word: string) => boolean):
   if (!(reportReasons as readonly string[]).includes(reason)) errors.reason = 'Select what is wrong with this page';
   if (details.length > REPORT_DETAILS_MAX) errors.details = `Details must be ${REPORT_DETAILS_MAX} characters or fewer`;
   if (errors.reason || errors.details) return { form, errors };
-  return { form, errors, value: { reason: reason as ReportReason, details: details ? redact(details, known) : undefined } };
+  return { form, errors, value: { reason: reason as ReportReason, details: details ? redact(details) || undefined : undefined } };
 }
 
 type ReportDb = Kysely<Database & { landscape_report: LandscapeReportTable }>;
@@ -64,7 +65,23 @@ export class ReportRepository {
   }
 
   async add(slug: string, reason: ReportReason, details: string | undefined, now = new Date()): Promise<void> {
-    await this.db.insertInto('landscape_report').values({ service_slug: slug, reason, details: details ?? null, created_at: now.toISOString() }).execute();
+    await this.db.insertInto('landscape_report').values({ service_slug: slug, reason, details: details ?? null, created_at: now.toISOString(), redaction: REDACTION_VERSION }).execute();
+  }
+
+  /** Deletes the reports sent before `time`; how many. */
+  async deleteSentBefore(time: Date): Promise<number> {
+    const r = await this.db.deleteFrom('landscape_report').where('created_at', '<', time.toISOString()).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  /** reports whose details were stored by an older redaction than the current one */
+  async toRedactAgain(): Promise<Array<{ id: number; details: string }>> {
+    const rows = await this.db.selectFrom('landscape_report').select(['id', 'details']).where('redaction', '<', REDACTION_VERSION).execute();
+    return rows.map((r) => ({ id: r.id, details: r.details ?? '' }));
+  }
+
+  async replaceDetails(id: number, details: string): Promise<void> {
+    await this.db.updateTable('landscape_report').set({ details: details || null, redaction: REDACTION_VERSION }).where('id', '=', id).execute();
   }
 
   /** newest first, for editors */

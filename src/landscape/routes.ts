@@ -8,7 +8,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { projectRoot } from '../content/pack-dir.js';
 import { SLUG_PATTERN, type ContentPack, type Service } from '../content/schema.js';
-import { packWords } from '../content/vocabulary.js';
+import { redactorFor } from '../privacy/redact.js';
 import { RecentCache } from '../web/recent-cache.js';
 import type { ToolDeps } from '../web/tools.js';
 import { deliveryLabels, isDueForReview, providerLabels } from './labels.js';
@@ -53,7 +53,7 @@ const HTML = 'text/html; charset=utf-8';
 /** A kept page, with this response's nonce and CSRF token put in. */
 const sendPage = (reply: FastifyReply, page: CachedPage) => reply.type(HTML).send(personalise(page, reply.cspNonce?.script, reply.csrfToken()));
 
-export async function landscapeRoutes(app: FastifyInstance, { store, content }: ToolDeps, opts: LandscapeOptions = {}): Promise<void> {
+export async function landscapeRoutes(app: FastifyInstance, { store, content, site }: ToolDeps, opts: LandscapeOptions = {}): Promise<void> {
   const reports = new ReportRepository(store.db);
   // build the index now, not on the first search
   serviceIndexFor(content());
@@ -184,7 +184,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
       const s = index.service(slug)!;
       return { ...s, due: isDueForReview(s.reviewed, pack.manifest.reviewPeriodMonths, today), unverified: Boolean(s.unverifiedNote) || s.phones.some((p) => !p.verified) };
     });
-    const text = shortlistText(items, request);
+    const text = shortlistText(items, (path) => site.url(request, path));
     return reply.header('cache-control', 'no-store').render('landscape/views/shortlist.njk', { items, text, textRows: Math.min(20, text.split('\n').length + 1), csrfToken: reply.csrfToken() });
   });
 
@@ -205,7 +205,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
       list = list.filter((s) => s !== change.slug);
       if (change.action === 'add') list.push(change.slug);
     }
-    writeShortlist(request, reply, list);
+    writeShortlist(reply, list, site.secure);
     // the script sends this header to update the page in place instead of following a redirect
     if (request.headers['x-requested-with'] === 'fetch') return reply.send({ shortlist: list, count: list.length });
     // back to the page the form was on; on a list of results, to the result itself, so the page
@@ -278,7 +278,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content }: 
     async (request, reply) => {
       const service = await findService(request);
       if (!service) return notFound(reply);
-      const { form, errors, value } = validateReport(request.body, (w) => packWords(content()).has(w));
+      const { form, errors, value } = validateReport(request.body, redactorFor(content()).note);
       if (!value) return renderReport(reply.code(400), service, form, errors);
       await reports.add(service.slug, value.reason, value.details);
       return reply.redirect(`/services/${service.slug}/report/thank-you`, 303);
@@ -301,16 +301,15 @@ function needAreasOf(s: Service, pack: ContentPack) {
   return s.needAreas.map((id) => ({ id, name: names.get(`need:${id}`) ?? id }));
 }
 
-/** The shortlist as plain text, to paste into an email or a record. */
-function shortlistText(items: Service[], request: FastifyRequest): string {
-  const origin = `${request.protocol}://${request.host}`;
+/** The shortlist as plain text, to paste into an email or a record; `url` makes a path absolute. */
+function shortlistText(items: Service[], url: (path: string) => string): string {
   return items
     .map((s) => {
       const lines = [s.name, s.summary];
       for (const p of s.phones) lines.push(`${p.kind === 'text' ? 'Text' : 'Phone'}: ${p.number}${p.label ? `, ${p.label}` : ''}${p.verified ? '' : ' [unverified]'}`);
       if (s.email) lines.push(`Email: ${s.email}`);
       if (s.url) lines.push(`Website: ${s.url}`);
-      lines.push(`Expectation card: ${origin}/services/${s.slug}/card`);
+      lines.push(`Expectation card: ${url(`/services/${s.slug}/card`)}`);
       return lines.join('\n');
     })
     .join('\n\n');

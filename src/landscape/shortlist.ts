@@ -25,7 +25,8 @@ export function readShortlist(request: FastifyRequest, index: Pick<ServiceIndex,
   return parseShortlist(request.cookies[SHORTLIST_COOKIE], index);
 }
 
-export function writeShortlist(request: FastifyRequest, reply: FastifyReply, slugs: string[]): void {
+/** `secure`: production, where every cookie is Secure (not whatever scheme this request reports) */
+export function writeShortlist(reply: FastifyReply, slugs: string[], secure: boolean): void {
   if (slugs.length === 0) {
     reply.clearCookie(SHORTLIST_COOKIE, { path: '/services' });
     return;
@@ -34,7 +35,7 @@ export function writeShortlist(request: FastifyRequest, reply: FastifyReply, slu
     path: '/services',
     httpOnly: true,
     sameSite: 'lax',
-    secure: request.protocol === 'https',
+    secure,
     maxAge: 60 * 60 * 24 * 90,
   });
 }

@@ -5,13 +5,17 @@
  */
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { publishPack, type PublishedContent } from '../content/publish.js';
+import { redactorFor } from '../privacy/redact.js';
+import { DEFAULT_RETENTION_DAYS, redactStoredAgain, setUpRetention } from '../privacy/retention.js';
 import { openSqliteStore, type Store } from '../store/store.js';
 import '../sections.js';
 import { setUpStaticAssets } from './assets.js';
-import { setUpErrorHandling } from './errors.js';
+import { frameworkErrorHandler, setUpErrorHandling, type FrameworkErrorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
 import { pageRoutes } from './pages.js';
+import type { TrustProxy } from './config.js';
 import { resolveSessionSecret, setUpWebSecurity } from './security.js';
+import { createSite } from './site.js';
 import { tools, footerLinks, plugins } from './tools.js';
 import { setUpViews } from './views.js';
 import './tool-registry.js';
@@ -24,6 +28,9 @@ function requestForLog(req: FastifyRequest): Record<string, unknown> {
   return { method: req.method, path: req.url.split('?')[0], route: req.routeOptions?.url };
 }
 
+/** Believes the nearest `hops` proxies (as proxy-addr does for a number): hop 0 is the one that connected. */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 export interface AppOptions {
   packDir: string;
   databaseFile: string;
@@ -31,8 +38,16 @@ export interface AppOptions {
   sessionSecret?: string;
   frameAncestors?: string[];
   phase?: string;
-  /** set Secure on cookies and send HSTS (behind HTTPS) */
+  /** production: Secure cookies (the form token's with the __Host- prefix) and HSTS (behind HTTPS) */
   secure?: boolean;
+  /** which proxies to believe about the client's address and scheme (TRUST_PROXY); none by default */
+  trustProxy?: TrustProxy;
+  /** the site's origin for absolute links (PUBLIC_URL) */
+  publicUrl?: string;
+  /** days that reports and unanswered questions are kept (RETENTION_DAYS) */
+  retentionDays?: number;
+  /** unanswered questions kept and ratings recorded per address per day */
+  chatWritesPerDay?: number;
   /** where logs go (tests); standard output by default */
   logStream?: NodeJS.WritableStream;
   /** the date content review dates are judged against (tests) */
@@ -55,27 +70,46 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     throw err;
   }
   const content = () => published.pack;
+  // what an older redaction stored is redacted again with the current one, before anyone reads it
+  await redactStoredAgain(store, redactorFor(published.pack));
 
+  // a request Fastify refuses before routing gets the site's own page: set once the views exist
+  const refused: { handler?: FrameworkErrorHandler } = {};
+  const frameworkErrors: FrameworkErrorHandler = (error, request, reply) => {
+    if (refused.handler) return refused.handler(error, request, reply);
+    void reply.code(400).send({ error: 'Bad Request', message: 'This address could not be read.', statusCode: 400 });
+  };
   const app = Fastify({
     logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel ?? 'info', serializers: { req: requestForLog }, ...(opts.logStream ? { stream: opts.logStream } : {}) },
     bodyLimit: 256 * 1024,
-    trustProxy: true,
+    // off unless configured: otherwise anyone could choose their address (and so escape the rate limits)
+    trustProxy: typeof opts.trustProxy === 'number' ? trustHops(opts.trustProxy) : (opts.trustProxy ?? false),
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors,
   });
   app.addHook('onClose', async () => store.close());
 
-  await setUpWebSecurity(app, {
+  const securityHeaders = await setUpWebSecurity(app, {
     sessionSecret: resolveSessionSecret(opts.sessionSecret, opts.databaseFile),
     frameAncestors: opts.frameAncestors ?? ["'self'"],
     secureCookies: opts.secure ?? false,
   });
   await setUpStaticAssets(app);
-  setUpViews(app, { content, tools, footerLinks, phase: opts.phase ?? 'Beta' });
+  const renderPage = setUpViews(app, { content, tools, footerLinks, phase: opts.phase ?? 'Beta' });
   // before the routes: each plugin scope takes the error handler its parent has when it is registered
   setUpErrorHandling(app);
+  refused.handler = frameworkErrorHandler(securityHeaders, renderPage);
+  const retentionDays = opts.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  setUpRetention(app, store, retentionDays);
   await healthRoutes(app, store);
-  await app.register(pageRoutes);
-  for (const tool of tools) await app.register(async (scope) => tool.routes(scope, { store, content }));
-  for (const plugin of plugins) await app.register(async (scope) => plugin.routes(scope, { store, content }));
+  await app.register(pageRoutes, { retentionDays });
+  const deps = {
+    store,
+    content,
+    site: createSite({ secure: opts.secure ?? false, publicUrl: opts.publicUrl }),
+    limits: { chatWritesPerDay: opts.chatWritesPerDay },
+  };
+  for (const tool of tools) await app.register(async (scope) => tool.routes(scope, deps));
+  for (const plugin of plugins) await app.register(async (scope) => plugin.routes(scope, deps));
   return { app, store, published };
 }

@@ -1,4 +1,5 @@
 /** Configuration from environment variables (see README "Configuration"). */
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { defaultPackDir, projectRoot } from '../content/pack-dir.js';
 
@@ -14,11 +15,63 @@ export interface Config {
   frameAncestors: string[];
   /** the phase shown in the phase banner */
   phase: string;
+  /** which proxies' X-Forwarded-For and X-Forwarded-Proto to believe: none, a hop count, or their addresses */
+  trustProxy: TrustProxy;
+  /** the site's own origin, for absolute links (never taken from a request's forwarded host) */
+  publicUrl?: string;
+  /** days that reports and unanswered chat questions are kept */
+  retentionDays: number;
+  /** production: Secure cookies (with the __Host- prefix for the form token's) and HSTS */
+  production: boolean;
+}
+
+export type TrustProxy = false | number | string[];
+
+/** proxy-addr's names for address ranges, accepted beside addresses and CIDR ranges */
+const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: unset, empty or "false" trusts no proxy (the address a request came from is the
+ * client's); a whole number is how many proxies in front of the app to believe; otherwise a list of
+ * the proxies' addresses or CIDR ranges, separated by commas or spaces.
+ */
+export function parseTrustProxy(value: string | undefined): TrustProxy {
+  const v = (value ?? '').trim();
+  if (v === '' || /^(?:false|off|no|0)$/i.test(v)) return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(/[\s,]+/).filter(Boolean);
+  for (const entry of list) {
+    const [address, prefix, extra] = entry.split('/');
+    const kind = isIP(address ?? '');
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (kind === 6 ? 128 : 32));
+    if (!RANGE_NAMES.has(entry) && (kind === 0 || !prefixOk || extra !== undefined)) {
+      throw new Error(`TRUST_PROXY must be a number of proxies or a list of their addresses (such as 10.0.0.0/8), not "${entry}"`);
+    }
+  }
+  return list;
+}
+
+/** PUBLIC_URL: the origin staff reach the guidance at, such as https://guidance.example.gov.uk */
+export function parsePublicUrl(value: string | undefined): string | undefined {
+  const v = (value ?? '').trim();
+  if (!v) return undefined;
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new Error(`PUBLIC_URL must be an address such as https://guidance.example.gov.uk, not "${v}"`);
+  }
+  if (!/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash || url.pathname !== '/') {
+    throw new Error(`PUBLIC_URL must be a site's origin (http or https, no path, query or credentials), not "${v}"`);
+  }
+  return url.origin;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env['PORT'] ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a whole number from 0 to 65535, not "${env['PORT']}"`);
+  const retentionDays = Number(env['RETENTION_DAYS'] ?? 90);
+  if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650) throw new Error(`RETENTION_DAYS must be a whole number of days from 1 to 3650, not "${env['RETENTION_DAYS']}"`);
   return {
     port,
     host: env['HOST'] ?? '0.0.0.0',
@@ -28,5 +81,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: env['SESSION_SECRET'] || undefined,
     frameAncestors: (env['FRAME_ANCESTORS'] ?? "'self'").split(/\s+/).filter(Boolean),
     phase: env['PHASE'] ?? 'Beta',
+    trustProxy: parseTrustProxy(env['TRUST_PROXY']),
+    publicUrl: parsePublicUrl(env['PUBLIC_URL']),
+    retentionDays,
+    production: env['NODE_ENV'] === 'production',
   };
 }

@@ -1,8 +1,12 @@
 /**
  * One error handler: bad requests get a clear page (or JSON under /api), unknown pages a 404, and
- * anything unexpected a GOV.UK-style 500 that is logged without request bodies.
+ * anything unexpected a GOV.UK-style 500 that is logged without request bodies. A request Fastify
+ * refuses before routing (a malformed address such as /services/%ZZ) gets the same page, with the
+ * site's headers, rather than Fastify's own JSON.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { SecurityHeaders } from './security.js';
+import type { RenderPage } from './views.js';
 
 const wantsJson = (req: FastifyRequest) => req.url.startsWith('/api/') || req.url === '/healthz';
 
@@ -43,4 +47,30 @@ function clientMessage(error: FastifyError): string {
   if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || /JSON/i.test(error.message)) return 'The request body is not valid JSON.';
   if (error.validation) return error.message;
   return 'The request could not be understood.';
+}
+
+export type FrameworkErrorHandler = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void;
+
+/**
+ * The answer to a request Fastify refuses before any hook runs. Its reply has none of the site's
+ * decorations, so the headers are set and the page rendered here.
+ */
+export function frameworkErrorHandler(securityHeaders: SecurityHeaders, renderPage: RenderPage): FrameworkErrorHandler {
+  return (error, request, reply) => {
+    const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 404 : error.code === 'FST_ERR_BAD_URL' ? 400 : 500;
+    request.log.info({ code: error.code, status }, 'refused before routing');
+    securityHeaders(request.raw, reply.raw, (err, nonce) => {
+      if (err) request.log.error({ err }, 'security headers failed');
+      void reply.code(status).header('cache-control', 'no-store');
+      if (wantsJson(request)) {
+        void reply.send({ error: status === 404 ? 'Not Found' : status === 400 ? 'Bad Request' : 'Internal Server Error', message: 'This address could not be read.', statusCode: status });
+        return;
+      }
+      const page =
+        status === 404
+          ? renderPage('not-found.njk', {}, { path: '/', nonce })
+          : renderPage('bad-request.njk', {}, { path: '/', nonce });
+      void reply.type('text/html; charset=utf-8').send(page);
+    });
+  };
 }

@@ -1,6 +1,7 @@
 /**
  * Web security: strict CSP with a per-request nonce (no inline script otherwise), the usual helmet
- * headers, cookies, and CSRF protection for every form that changes state.
+ * headers and a Permissions-Policy, cookies, CSRF protection for every form that changes state, and
+ * no caching of any page that carries a form token (those are the pages with typed text too).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { dirname } from 'node:path';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import helmet from 'helmet';
 import { RecentCache } from './recent-cache.js';
@@ -27,8 +29,19 @@ declare module 'fastify' {
   }
 }
 
-/** the cookie that holds a browser's CSRF secret, signed */
-export const CSRF_COOKIE = '_csrf_secret';
+/**
+ * The cookie that holds a browser's CSRF secret, signed. In production it is Secure and carries the
+ * __Host- prefix, so no subdomain or plain-http page can set or replace it; local http keeps the
+ * plain name, as browsers refuse a __Host- cookie without Secure.
+ */
+export const csrfCookieName = (secure: boolean) => (secure ? '__Host-csrf' : '_csrf_secret');
+
+/** Features no page of the guidance uses, turned off for it and anything it frames. */
+export const PERMISSIONS_POLICY = [
+  'accelerometer=()', 'autoplay=()', 'camera=()', 'display-capture=()', 'encrypted-media=()', 'fullscreen=()', 'geolocation=()', 'gyroscope=()',
+  'magnetometer=()', 'microphone=()', 'midi=()', 'payment=()', 'picture-in-picture=()', 'publickey-credentials-get=()', 'screen-wake-lock=()',
+  'sync-xhr=()', 'usb=()', 'xr-spatial-tracking=()',
+].join(', ');
 /**
  * How many responses may carry the same CSRF token. Making a token means checking the secret
  * cookie's signature and hashing a fresh salt with it, a tenth of the cost of a search page; so a
@@ -73,7 +86,13 @@ export function nextNonce(): string {
   return noncePool.toString('hex', nonceAt - NONCE_BYTES, nonceAt);
 }
 
-export async function setUpWebSecurity(app: FastifyInstance, opts: SecurityOptions): Promise<void> {
+/**
+ * Sets the security headers of one response and returns its CSP nonce. Used on every request, and
+ * by the answer to a request Fastify refuses before any hook runs (a malformed address).
+ */
+export type SecurityHeaders = (req: IncomingMessage, res: ServerResponse, done: (err: Error | undefined, nonce: string) => void) => void;
+
+export async function setUpWebSecurity(app: FastifyInstance, opts: SecurityOptions): Promise<SecurityHeaders> {
   // helmet's other headers, its middleware built once (@fastify/helmet rebuilt it, options parsed
   // again, on every request); the CSP is ours, as it carries a new nonce each time
   const otherHeaders = helmet({
@@ -85,24 +104,34 @@ export async function setUpWebSecurity(app: FastifyInstance, opts: SecurityOptio
     strictTransportSecurity: opts.secureCookies ? undefined : false,
   });
   const policy = contentSecurityPolicy(opts.frameAncestors);
+  const securityHeaders: SecurityHeaders = (req, res, done) => {
+    const nonce = nextNonce();
+    res.setHeader('content-security-policy', policy(nonce));
+    res.setHeader('permissions-policy', PERMISSIONS_POLICY);
+    otherHeaders(req, res, (err) => done(err as Error | undefined, nonce));
+  };
   app.decorateReply('cspNonce', null);
   app.addHook('onRequest', (request, reply, done) => {
-    const nonce = nextNonce();
-    reply.cspNonce = { script: nonce };
-    reply.raw.setHeader('content-security-policy', policy(nonce));
-    otherHeaders(request.raw, reply.raw, (err) => done(err as Error | undefined));
+    securityHeaders(request.raw, reply.raw, (err, nonce) => {
+      reply.cspNonce = { script: nonce };
+      done(err);
+    });
   });
   await app.register(cookie, { secret: opts.sessionSecret });
   await app.register(formbody, { bodyLimit: 64 * 1024 });
+  const csrfCookie = csrfCookieName(opts.secureCookies);
   await app.register(csrf, {
-    cookieKey: CSRF_COOKIE,
+    cookieKey: csrfCookie,
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies, signed: true },
   });
   // tokens by the signed secret cookie they were made for: only a cookie whose signature was checked
   // is kept, so a forged or stale cookie always goes through generateCsrf, which replaces it
   const tokens = new RecentCache<{ token: string; uses: number }>(CSRF_TOKENS_KEPT);
   app.decorateReply('csrfToken', function csrfToken(this: FastifyReply): string {
-    const cookie = this.request.cookies[CSRF_COOKIE];
+    // a page with a form token may also show what was typed: a shared school computer's cache
+    // must not keep it for the next person
+    void this.header('cache-control', 'no-store');
+    const cookie = this.request.cookies[csrfCookie];
     if (cookie) {
       const kept = tokens.get(cookie);
       if (kept && kept.uses < CSRF_TOKEN_USES) {
@@ -114,6 +143,7 @@ export async function setUpWebSecurity(app: FastifyInstance, opts: SecurityOptio
     if (cookie && this.unsignCookie(cookie).valid) tokens.set(cookie, { token, uses: 1 });
     return token;
   });
+  return securityHeaders;
 }
 
 /** SESSION_SECRET, or a random one kept beside the database so restarts keep cookies valid. */

@@ -12,8 +12,12 @@ try {
     sessionSecret: config.sessionSecret,
     frameAncestors: config.frameAncestors,
     phase: config.phase,
-    secure: process.env['NODE_ENV'] === 'production',
+    secure: config.production,
+    trustProxy: config.trustProxy,
+    publicUrl: config.publicUrl,
+    retentionDays: config.retentionDays,
   });
+  if (config.production && !config.publicUrl) app.log.warn('PUBLIC_URL is not set: absolute links use the Host header each request came with');
   app.log.info(
     { pack: published.pack.manifest.id, services: published.pack.services.length, imported: published.imported, warnings: published.warnings.length },
     published.imported ? 'content pack imported into the database' : 'content pack unchanged since last import',

@@ -7,11 +7,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../store/store.js';
 import type { ContentPack } from '../content/schema.js';
+import type { Site } from './site.js';
 
 export interface ToolDeps {
   store: Store;
   /** the published pack (read from the database on start) */
   content: () => ContentPack;
+  /** production or not, the site's own address, and whether a request came from its own pages */
+  site: Site;
+  limits: {
+    /** unanswered questions kept and ratings recorded per address per day (see src/chat/routes.ts) */
+    chatWritesPerDay?: number;
+  };
 }
 
 export interface Tool {

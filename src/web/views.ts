@@ -81,27 +81,32 @@ function levelsByIdOf(pack: ContentPack): Record<string, Level> {
   return byId;
 }
 
-export function setUpViews(app: FastifyInstance, globals: ViewGlobals): void {
+/** Renders a page outside a request's reply (the answer to a request Fastify refuses before routing). */
+export type RenderPage = (template: string, context: Record<string, unknown>, page: { path: string; nonce?: string }) => string;
+
+export function setUpViews(app: FastifyInstance, globals: ViewGlobals): RenderPage {
   const env = createViewEnvironment();
-  app.decorateReply('renderToString', function renderToString(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+  const renderPage: RenderPage = (template, context, page) => {
     const pack = globals.content();
-    const levelsById = levelsByIdOf(pack);
-    const currentPath = this.request.url.split('?')[0] ?? '/';
     return env.render(template, {
       pack: pack.manifest,
       contacts: pack.manifest.contacts,
       levels: pack.levels,
-      levelsById,
+      levelsById: levelsByIdOf(pack),
       tools: globals.tools,
       footerLinks: globals.footerLinks,
       phase: globals.phase,
-      cspNonce: this.cspNonce?.script,
-      currentPath,
-      activeTool: activeTool(globals.tools, currentPath)?.id,
+      cspNonce: page.nonce,
+      currentPath: page.path,
+      activeTool: activeTool(globals.tools, page.path)?.id,
       ...context,
     });
+  };
+  app.decorateReply('renderToString', function renderToString(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+    return renderPage(template, context, { path: this.request.url.split('?')[0] ?? '/', nonce: this.cspNonce?.script });
   });
   app.decorateReply('render', function render(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
     return this.type('text/html; charset=utf-8').send(this.renderToString(template, context));
   });
+  return renderPage;
 }

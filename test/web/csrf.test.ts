@@ -4,9 +4,10 @@
  * forged secret cookie is replaced, never trusted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSRF_COOKIE, CSRF_TOKEN_USES } from '../../src/web/security.js';
+import { csrfCookieName, CSRF_TOKEN_USES } from '../../src/web/security.js';
 import { buildTestApp, csrfFrom, type TestApp } from '../helpers/app.js';
 
+const CSRF_COOKIE = csrfCookieName(false);
 let t: TestApp;
 beforeAll(async () => {
   t = await buildTestApp();

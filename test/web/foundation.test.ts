@@ -67,6 +67,11 @@ describe('information pages', () => {
     const res = await get('/privacy');
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('We do not collect personal data about children or families');
+    // and how long what staff type is kept, as configured
+    expect(res.body).toContain('deleted 90 days after they were sent');
+    const short = await buildTestApp({ retentionDays: 30 });
+    expect((await short.app.inject('/privacy')).body).toContain('deleted 30 days after they were sent');
+    await short.close();
   });
 
   it('the sources page shows each key contact with its source and review date, and marks unverified numbers', async () => {

@@ -1,0 +1,29 @@
+/**
+ * `npm run editor:delete`: deletes, now, every report of a wrong service record and every unanswered
+ * chat question from the database the server uses (DATABASE_FILE). The anonymous "was this helpful"
+ * counts stay, unless `-- --ratings` is given.
+ */
+import { existsSync } from 'node:fs';
+import { ChatRepository } from '../chat/repository.js';
+import { deleteAllSent } from '../privacy/retention.js';
+import { openSqliteStore } from '../store/store.js';
+import { readConfig } from '../web/config.js';
+
+const args = process.argv.slice(2);
+if (args.some((a) => a !== '--ratings')) {
+  console.error('Usage: npm run editor:delete [-- --ratings]');
+  process.exit(2);
+}
+const { databaseFile } = readConfig();
+if (!existsSync(databaseFile)) {
+  console.error(`No database at ${databaseFile}: nothing to delete.`);
+  process.exit(1);
+}
+const store = await openSqliteStore(databaseFile);
+try {
+  const deleted = await deleteAllSent(store);
+  const ratings = args.includes('--ratings') ? await new ChatRepository(store).deleteAllFeedback() : undefined;
+  console.log(`Deleted ${deleted.reports} report(s) and ${deleted.questions} unanswered question(s)${ratings === undefined ? '' : ` and the ratings of ${ratings} answer(s)`}.`);
+} finally {
+  await store.close();
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { parsePublicUrl, parseTrustProxy, readConfig } from './config.js';
+
+describe('TRUST_PROXY', () => {
+  it('trusts no proxy unless told, and never "true" (anyone could choose their address)', () => {
+    for (const off of [undefined, '', ' ', 'false', '0', 'off']) expect(parseTrustProxy(off)).toBe(false);
+    expect(() => parseTrustProxy('true')).toThrow(/number of proxies or a list/);
+  });
+
+  it('takes a hop count, or the proxies’ addresses and ranges', () => {
+    expect(parseTrustProxy('1')).toBe(1);
+    expect(parseTrustProxy('10.0.0.0/8, 192.0.2.1 ::1 loopback')).toEqual(['10.0.0.0/8', '192.0.2.1', '::1', 'loopback']);
+    for (const bad of ['proxy.example', '10.0.0.0/33', '10.0.0.1/8/1', '*']) expect(() => parseTrustProxy(bad)).toThrow(/TRUST_PROXY/);
+  });
+});
+
+describe('PUBLIC_URL', () => {
+  it('is an origin, or unset', () => {
+    expect(parsePublicUrl(undefined)).toBeUndefined();
+    expect(parsePublicUrl('https://guidance.example.gov.uk/')).toBe('https://guidance.example.gov.uk');
+    for (const bad of ['guidance.example.gov.uk', 'javascript:alert(1)', 'https://a.example/path', 'https://user:pw@a.example', 'https://a.example/?q=1', 'ftp://a.example'])
+      expect(() => parsePublicUrl(bad), bad).toThrow(/PUBLIC_URL/);
+  });
+});
+
+describe('the configuration', () => {
+  it('keeps what staff send for 90 days unless RETENTION_DAYS says otherwise', () => {
+    expect(readConfig({}).retentionDays).toBe(90);
+    expect(readConfig({ RETENTION_DAYS: '30' }).retentionDays).toBe(30);
+    for (const bad of ['0', '-1', '1.5', 'ninety', '99999']) expect(() => readConfig({ RETENTION_DAYS: bad })).toThrow(/RETENTION_DAYS/);
+  });
+
+  it('is production only when NODE_ENV says so', () => {
+    expect(readConfig({}).production).toBe(false);
+    expect(readConfig({ NODE_ENV: 'production' }).production).toBe(true);
+    expect(readConfig({}).trustProxy).toBe(false);
+  });
+});
