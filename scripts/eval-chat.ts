@@ -21,6 +21,8 @@ import { loadPack } from '../src/content/load.js';
 import { defaultPackDir, projectRoot } from '../src/content/pack-dir.js';
 import { normalise } from '../src/content/vocabulary.js';
 import { createChatEngine, type ChatEngine } from '../src/chat/engine.js';
+import type { ContentPack } from '../src/content/schema.js';
+import { heldOutItem, verdict, type HeldOutItem, type SeenReply, type Verdict } from './chat-replies.js';
 import '../src/sections.js';
 
 const evalItem = z.strictObject({
@@ -219,6 +221,57 @@ export async function evaluateNlpJs({ manager }: NlpJs, items: EvalItem[]): Prom
   };
 }
 
+export function readHeldOut(file = join(projectRoot(), 'test', 'chat', 'held-out.yaml')): HeldOutItem[] {
+  return z.array(heldOutItem).parse(parse(readFileSync(file, 'utf8')));
+}
+
+export interface HeldOutMetrics {
+  inScope: number;
+  share: Record<Verdict, number>;
+  offTopic: number;
+  offTopicRejection: number;
+  dangerRecall: number;
+  byArea: Map<string, { n: number; acceptable: number; wrong: number }>;
+  p99: number;
+}
+
+/** What users get on the held-out set: each reply judged by its content, never by a rank. */
+export async function evaluateReplies(pack: ContentPack, items: HeldOutItem[], reply: (q: string) => Promise<SeenReply & { danger?: boolean }> | (SeenReply & { danger?: boolean }), questionOf: (id: string) => string | undefined): Promise<HeldOutMetrics> {
+  const counts: Record<Verdict, number> = { acceptable: 0, clarified: 0, wrong: 0, unsure: 0 };
+  const byArea = new Map<string, { n: number; acceptable: number; wrong: number }>();
+  let inScope = 0;
+  let offTopic = 0;
+  let rejected = 0;
+  let danger = 0;
+  let caught = 0;
+  const samples: number[] = [];
+  for (const i of items) {
+    const t0 = process.hrtime.bigint();
+    const r = await reply(i.q);
+    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    if (i.danger) {
+      danger++;
+      if (r.danger) caught++;
+    }
+    if (!i.accept) {
+      offTopic++;
+      if (r.band === 'unsure') rejected++;
+      continue;
+    }
+    inScope++;
+    const v = verdict(pack, r, i.accept, questionOf);
+    counts[v]++;
+    const a = byArea.get(i.area) ?? { n: 0, acceptable: 0, wrong: 0 };
+    a.n++;
+    if (v === 'acceptable') a.acceptable++;
+    if (v === 'wrong') a.wrong++;
+    byArea.set(i.area, a);
+  }
+  samples.sort((x, y) => x - y);
+  const share = Object.fromEntries(Object.entries(counts).map(([k, n]) => [k, inScope ? n / inScope : 0])) as Record<Verdict, number>;
+  return { inScope, share, offTopic, offTopicRejection: offTopic ? rejected / offTopic : 1, dangerRecall: danger ? caught / danger : 1, byArea, p99: percentile(samples, 99) };
+}
+
 function printTable(title: string, count: number, ours: Metrics, theirs: Metrics | undefined, trainSeconds?: number): void {
   console.log(`\n## ${title}: ${count} questions (${ours.inScope} in scope, ${ours.offTopic} off-topic, ${ours.dangerCount} danger)\n`);
   console.log('| measure | this bot | nlp.js | goal |');
@@ -234,6 +287,25 @@ function printTable(title: string, count: number, ours: Metrics, theirs: Metrics
   row('latency p50 per message', `${ours.p50?.toFixed(3)} ms`, theirs ? `${theirs.p50?.toFixed(3)} ms` : '–');
   row('latency p99 per message', `${ours.p99?.toFixed(3)} ms`, theirs ? `${theirs.p99?.toFixed(3)} ms` : '–', '< 10 ms');
   if (trainSeconds !== undefined) row('nlp.js training time', '–', `${trainSeconds.toFixed(1)} s`);
+}
+
+function printHeldOut(count: number, ours: HeldOutMetrics, theirs: HeldOutMetrics | undefined): void {
+  console.log(`\n## Held-out set (what users get; never tuned on): ${count} messages (${ours.inScope} in scope, ${ours.offTopic} off-topic)\n`);
+  console.log('| measure | this bot | nlp.js | goal |');
+  console.log('|---|---:|---:|---|');
+  const row = (name: string, a: string, b: string, goal = '') => console.log(`| ${name} | ${a} | ${b} | ${goal} |`);
+  row('acceptable (the reply holds the expected answer)', pct(ours.share.acceptable), theirs ? pct(theirs.share.acceptable) : '–', '≥ 95 %');
+  row('clarified (asked back, the right answer offered)', pct(ours.share.clarified), theirs ? pct(theirs.share.clarified) : '–');
+  row('confidently wrong', pct(ours.share.wrong), theirs ? pct(theirs.share.wrong) : '–', '≤ 2 %');
+  row('unsure', pct(ours.share.unsure), theirs ? pct(theirs.share.unsure) : '–');
+  row('off-topic rejection', pct(ours.offTopicRejection), theirs ? pct(theirs.offTopicRejection) : '–', '≥ 90 %');
+  row('danger recall', pct(ours.dangerRecall), 'no danger layer', '100 %');
+  row('latency p99 per message', `${ours.p99.toFixed(3)} ms`, theirs ? `${theirs.p99.toFixed(3)} ms` : '–', '< 10 ms');
+  console.log('\n| need area | messages | acceptable (this bot) | wrong (this bot) | acceptable (nlp.js) |\n|---|---:|---:|---:|---:|');
+  for (const [area, a] of [...ours.byArea].sort(([x], [y]) => x.localeCompare(y))) {
+    const t = theirs?.byArea.get(area);
+    console.log(`| ${area} | ${a.n} | ${pct(a.acceptable / a.n)} | ${a.wrong} | ${t ? pct(t.acceptable / t.n) : '–'} |`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -275,8 +347,35 @@ async function main(): Promise<void> {
   console.log(`\n${engine.entries.length} answers; nlp.js ${nlp ? `trained on the same ${nlp.documents} phrasings in this run` : 'skipped'}.`);
   printTable('Development set (tuned on)', dev.length, oursDev, theirsDev);
   printTable('Evaluation set (measured only; goals judged here)', items.length, ours, theirs, nlp?.trainSeconds);
+  // the held-out set: what users get, judged by each reply's content
+  const heldOut = readHeldOut();
+  const questionOf = (id: string) => engine.entry(id)?.question;
+  const oursHeld = await evaluateReplies(pack, heldOut, (q) => engine.respond(q), questionOf);
+  const theirsHeld = nlp
+    ? await evaluateReplies(
+        pack,
+        heldOut,
+        async (q) => {
+          const r = await nlp.manager.process('en', q);
+          const e = r.intent !== 'None' ? engine.entry(r.intent) : undefined;
+          return e ? { band: 'answer', reply: e.answer, links: e.links, answerId: e.id, suggestions: [] } : { band: 'unsure', reply: '', links: [], suggestions: [] };
+        },
+        questionOf,
+      )
+    : undefined;
+  printHeldOut(heldOut.length, oursHeld, theirsHeld);
+  const heldGoals: Array<[string, boolean]> = [
+    ['held-out: acceptable ≥ 95 %', oursHeld.share.acceptable >= 0.95],
+    ['held-out: confidently wrong ≤ 2 %', oursHeld.share.wrong <= 0.02],
+    ['held-out: danger recall 100 %', oursHeld.dangerRecall === 1],
+    ['held-out: off-topic rejection ≥ 90 %', oursHeld.offTopicRejection >= 0.9],
+    ['held-out: p99 < 10 ms', oursHeld.p99 < 10],
+  ];
+  // CI is judged on the held-out goals only with --held-out-goals, until the bot meets them
+  if (process.argv.includes('--held-out-goals')) goals.push(...heldGoals);
   console.log('');
   for (const [name, ok] of goals) console.log(`${ok ? 'met   ' : 'MISSED'} ${name}`);
+  if (!process.argv.includes('--held-out-goals')) for (const [name, ok] of heldGoals) console.log(`${ok ? 'met   ' : 'missed'} ${name} (reported, not yet a CI goal)`);
   // only the dev set's misses are ever shown: the eval set stays a measurement
   if (process.argv.includes('--verbose')) console.log(`\nDev set misses:\n${oursDev.misses.join('\n')}`);
   if (goals.some(([, ok]) => !ok)) process.exitCode = 1;

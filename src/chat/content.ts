@@ -51,6 +51,8 @@ export const dangerRule = z.strictObject({
   any: z.array(phrase).optional(),
   /** every group must match one of its phrases */
   all: z.array(z.array(phrase).min(1)).min(2).optional(),
+  /** any one of these cancels the rule ("last week": not happening now) */
+  unless: z.array(phrase).optional(),
 });
 
 const templates = z.array(z.string().min(3)).min(1);

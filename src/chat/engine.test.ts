@@ -159,3 +159,60 @@ describe('answers', () => {
     expect(JSON.stringify(r)).not.toContain('<script>');
   });
 });
+
+describe('answer first', () => {
+  it('a question back shows the best answer first, then the other questions that fit as well, never one option', () => {
+    const r = engine.respond('consent');
+    expect(r.band).toBe('clarify');
+    const best = engine.entry(r.ranked[0]!.id)!;
+    expect(r.reply.startsWith(best.answer)).toBe(true);
+    expect(r.answerId).toBe(best.id);
+    expect(r.suggestions.length).toBeGreaterThanOrEqual(1);
+    expect(r.suggestions).not.toContain(best.question);
+  });
+
+  it('an answer about a worry links into the needs check with that worry chosen', () => {
+    const r = engine.respond('girl in year 9 wont eat lunch and is losing weight');
+    expect(r.band).toBe('answer');
+    const check = r.links.find((l) => l.href.startsWith('/needs-check?worry='));
+    expect(check).toBeDefined();
+    const worry = check!.href.split('=')[1]!;
+    const areas = (pack.sections['needsCheck'] as { areas: Array<{ id: string }> }).areas.map((a) => a.id);
+    expect(areas).toContain(worry);
+  });
+
+  it('when no answer fits but the message names a worry, it gives the services Find services finds for it', () => {
+    const r = engine.respond('any groups for kids whose brother is in jail');
+    expect(r.band).toBe('unsure');
+    const need = pack.needAreas.flatMap((a) => a.children).find((a) => a.synonyms.includes('jail'))!;
+    expect(r.links.some((l) => l.href === `/services?need=${need.id}`)).toBe(true);
+    const listed = r.links.filter((l) => /^\/services\/[a-z0-9-]+$/.test(l.href)).map((l) => l.href.slice('/services/'.length));
+    expect(listed.length).toBeGreaterThan(0);
+    for (const slug of listed) expect(r.reply).toContain(pack.services.find((s) => s.slug === slug)!.name);
+    expect(r.links.some((l) => l.href.startsWith('/needs-check?worry='))).toBe(true);
+    const unknown = engine.respond('the quokka situation with the parents keeps getting worse, what now');
+    expect(unknown.band).toBe('unsure');
+    expect(unknown.links.map((l) => l.href)).toEqual(expect.arrayContaining(['/needs-check', '/services']));
+  });
+});
+
+describe('danger as staff type it', () => {
+  it.each([
+    'dad is punching mum in reception',
+    'boy says he will stab someone after school today',
+    'year 10 girl is on the roof threatening to jump',
+    'the 3 year old is alone in the flat',
+    'parent is drunk and about to drive the children home',
+    'pupil is having a seizure after taking some pills',
+    'a man is filming children through the school fence',
+  ])('"%s" brings the emergency guidance first', (q) => {
+    const r = engine.respond(q);
+    expect(r.danger).toBe(true);
+    expect(r.reply).toContain(emergency());
+  });
+
+  it('harm told about now but in the past is a same-day call, not 999', () => {
+    expect(engine.respond('child told me dad hit her last week, she is in class now').danger).toBe(false);
+    expect(engine.respond('girl said her dad threatened to kill her mum years ago').danger).toBe(false);
+  });
+});

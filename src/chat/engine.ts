@@ -20,6 +20,7 @@ import type { ContentPack } from '../content/schema.js';
 import { buildVocabulary, normalise, stem, tokenize, type Vocabulary } from '../content/vocabulary.js';
 import { buildEntries, expandPlaceholders, serviceAliases, telLink, type ChatLink, type Entry } from './answers.js';
 import { chatContent, type ChatContent, type DangerRule } from './content.js';
+import { needAreaFinder, serviceIndexFor, type ServiceIndex } from '../landscape/search.js';
 import { CONTRACTIONS, NEGATION_TERM, NEGATIONS, NUMBER_WORDS, PhraseIndex, STOPWORDS, TypoIndex } from './text.js';
 
 export type { ChatLink } from './answers.js';
@@ -154,7 +155,7 @@ export class ChatEngine {
   private readonly typos: TypoIndex;
   /** service names staff use, as word sets: "food bank dagenham" names the Dagenham food bank too */
   private readonly aliases: Array<{ words: string[]; slug: string }> = [];
-  private readonly danger: Array<{ id: string; any?: RegExp[]; all?: RegExp[][] }>;
+  private readonly danger: Array<{ id: string; any?: RegExp[]; all?: RegExp[][]; unless?: RegExp[] }>;
   private readonly followUps: Array<{ kind: 'refer' | 'phone' | 'about' | 'services'; terms: Set<string> }> = [];
   private readonly needNames: Map<string, string>;
   private readonly serviceNames: Map<string, string>;
@@ -177,6 +178,11 @@ export class ChatEngine {
   private readonly entryServices: string[][];
   /** each entry's id by its own question, normalised (the text its suggestion button sends) */
   private readonly byQuestion: Map<string, string>;
+  /** the directory, searched as "Find services" searches it, when no answer fits */
+  private readonly directory: ServiceIndex;
+  private readonly needAreasNamed: (text: string) => string[];
+  /** the needs check's worry for a need area (itself, or its broader area), for a link with it chosen */
+  private readonly checkWorry: Map<string, string>;
 
   // --- scratch arrays reused by every message (the engine is synchronous, so never shared)
   private readonly matched: Float64Array;
@@ -199,6 +205,15 @@ export class ChatEngine {
     this.entries = buildEntries(pack, this.chat);
     this.byId = new Map(this.entries.map((e, i) => [e.id, i]));
     this.byQuestion = new Map(this.entries.map((e) => [normalise(e.question), e.id]));
+    this.directory = serviceIndexFor(pack);
+    this.needAreasNamed = needAreaFinder(this.directory.vocabulary);
+    const worries = new Set(((pack.sections['needsCheck'] as { areas?: Array<{ id: string }> } | undefined)?.areas ?? []).map((a) => a.id));
+    this.checkWorry = new Map(
+      pack.needAreas.flatMap((a) => [a, ...a.children.map((ch) => ({ ...ch, parent: a.id }))]).flatMap((a) => {
+        const worry = worries.has(a.id) ? a.id : 'parent' in a && worries.has(a.parent) ? a.parent : undefined;
+        return worry ? [[a.id, worry] as const] : [];
+      }),
+    );
     this.entryServices = this.entries.map((e) =>
       e.service ? [e.service] : e.links.map((l) => /^\/services\/([^/?]+)/.exec(l.href)?.[1]).filter((x): x is string => !!x),
     );
@@ -294,6 +309,7 @@ export class ChatEngine {
       id: r.id,
       any: r.any?.map(phraseRegex),
       all: r.all?.map((group) => group.map(phraseRegex)),
+      unless: r.unless?.map(phraseRegex),
     }));
   }
 
@@ -370,6 +386,7 @@ export class ChatEngine {
       return false;
     };
     for (const r of this.danger) {
+      if (r.unless?.some(hit)) continue;
       if (r.any?.some(hit)) return r.id;
       if (r.all?.every((group) => group.some(hit))) return r.id;
     }
@@ -509,6 +526,33 @@ export class ChatEngine {
     return { text: expandPlaceholders(this.chat.settings.danger.reply, this.pack), links };
   }
 
+  /** "Check the level of need" with the worry chosen, beside an answer about a need area */
+  private checkLinkFor(need: string | undefined, links: ChatLink[]): ChatLink[] {
+    const worry = need ? this.checkWorry.get(need) : undefined;
+    if (!worry || links.some((l) => l.href.startsWith('/needs-check'))) return [];
+    return [{ text: 'Check the level of need for this worry', href: `/needs-check?worry=${worry}` }];
+  }
+
+  /**
+   * The best services for a worry the message names, found as "Find services" finds them, with a link
+   * to the directory filtered by that worry and one into the needs check with it chosen. Undefined when
+   * the message names no need area: a list for a question the bot does not understand would be a guess.
+   */
+  private servicesFor(text: string): { text: string; links: ChatLink[] } | undefined {
+    const areas = this.needAreasNamed(text);
+    const area = areas[0];
+    if (!area) return undefined;
+    const name = this.needNames.get(area) ?? area;
+    const result = this.directory.search({ q: text, need: area, perPage: 3 });
+    const services = result.services.length > 0 ? result.services : this.directory.search({ need: area, perPage: 3 }).services;
+    if (services.length === 0) return undefined;
+    const lines = services.map((s) => `${s.name}: ${s.summary}${s.card.howToRefer[0] ? ` How to refer: ${s.card.howToRefer[0]}` : ''}`);
+    const links: ChatLink[] = services.map((s) => ({ text: s.name, href: `/services/${s.slug}` }));
+    links.push({ text: `More services for ${name.charAt(0).toLowerCase()}${name.slice(1)}`, href: `/services?need=${area}` });
+    links.push(...this.checkLinkFor(area, []));
+    return { text: `It sounds like a worry about ${name.charAt(0).toLowerCase()}${name.slice(1)}. These services may help:\n\n${lines.join('\n\n')}`, links };
+  }
+
   private suggestionsFor(e: Entry): string[] {
     if (e.service) {
       const name = this.serviceNames.get(e.service)!;
@@ -572,9 +616,10 @@ export class ChatEngine {
       const [ex, ey] = [this.entry(x), this.entry(y)];
       return !!ex?.need && ex.need === ey?.need && (ex.kind === 'need-services' || ey?.kind === 'need-services');
     };
-    const second = ranked.find(
-      (r) => r !== top && r.score > 0 && !(topService && mainService(r.id) === topService && (generated(top!.id) || generated(r.id))) && !sameNeed(top!.id, r.id),
-    );
+    /** another answer to the same thing: no reason for doubt between them */
+    const sibling = (r: Ranked) => (topService !== undefined && mainService(r.id) === topService && (generated(top!.id) || generated(r.id))) || sameNeed(top!.id, r.id);
+    const differs = (r: Ranked) => r !== top && r.score > 0 && !sibling(r);
+    const second = ranked.find(differs);
     let band: Band = 'unsure';
     const o = this.o;
     const exactOnly = !!top?.exact && !second?.exact;
@@ -589,34 +634,42 @@ export class ChatEngine {
       links: danger ? [...danger.links, ...links] : links,
     });
 
-    if (band === 'answer') {
+    // a question back only when two or more different answers fit about equally, and never with one option
+    const others = band === 'clarify' ? ranked.filter((r) => differs(r) && r.score >= o.clarifyAt).slice(0, 2) : [];
+    if (band === 'clarify' && others.length === 0) band = 'answer';
+
+    if (band === 'answer' || band === 'clarify') {
       const e = this.entry(top!.id)!;
       const next: ChatContext = {};
       const service = e.service ?? (a.services.length === 1 ? a.services[0] : undefined);
       const need = e.need ?? a.needs[0];
       if (service) next.service = service;
       if (need) next.need = need;
-      return { band, danger: !!danger, ...withDanger(e.answer, e.links), suggestions: this.suggestionsFor(e), context: next, answerId: e.id, ranked };
-    }
-    if (band === 'clarify') {
-      const options = ranked.filter((r) => r.score >= o.clarifyAt).slice(0, 3);
+      const links = [...e.links, ...this.checkLinkFor(need, e.links)];
+      if (band === 'answer') return { band, danger: !!danger, ...withDanger(e.answer, links), suggestions: this.suggestionsFor(e), context: next, answerId: e.id, ranked };
+      // the best answer first, then the others that fit about as well
       return {
         band,
         danger: !!danger,
-        ...withDanger('I am not sure which of these you mean. Choose one, or ask in other words.', []),
-        suggestions: options.map((r) => this.entry(r.id)!.question),
-        context,
+        ...withDanger(`${e.answer}\n\nIf that is not what you meant, choose one of the questions below, or ask in other words.`, links),
+        suggestions: others.map((r) => this.entry(r.id)!.question),
+        context: next,
+        answerId: e.id,
         ranked,
       };
     }
     const c = this.pack.manifest.contacts;
     const links: ChatLink[] = [];
     if (c.frontDoor.phones[0]) links.push(telLink(`Call the front door: ${c.frontDoor.phones[0].number}`, c.frontDoor.phones[0].number));
-    links.push({ text: 'Start the needs check', href: '/needs-check' }, { text: 'Find a service', href: '/services' });
+    // no answer fits: the services "Find services" finds for a worry the message names
+    const found = danger ? undefined : this.servicesFor(text);
+    if (found) links.push(...found.links);
+    else links.push({ text: 'Start the needs check', href: '/needs-check' }, { text: 'Find a service', href: '/services' });
+    const unsureText = expandPlaceholders(this.chat.settings.unsure, this.pack);
     return {
       band,
       danger: !!danger,
-      ...withDanger(danger ? '' : expandPlaceholders(this.chat.settings.unsure, this.pack), danger ? links.slice(1) : links),
+      ...withDanger(danger ? '' : found ? `${found.text}\n\n${unsureText}` : unsureText, danger ? links.slice(1) : links),
       suggestions: danger ? [] : ranked.filter((r) => r.score >= o.hintAt).slice(0, 3).map((r) => this.entry(r.id)!.question),
       context,
       ranked,

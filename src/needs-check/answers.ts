@@ -10,6 +10,8 @@
  *   ind=<indicator id> (repeated), none=<area id>, unsure=<area id>
  *   age=<band id>, disclosure=<answer id>, voice=<answer id>
  *   family=<answer id>, strength=<strength id> (repeated), strength=none or strength=not-sure
+ *   worry=<area id> (repeated): a worry chosen in advance (a link from the chat), ticked on the worries
+ *   page until that page is answered
  */
 import type { NeedsCheckContent } from './content.js';
 
@@ -36,6 +38,8 @@ export interface Answers {
   family?: string;
   /** undefined: not answered yet; []: "none of these" (or only "not sure") */
   strengths?: string[];
+  /** worries chosen in advance, shown ticked on the worries page */
+  worries?: string[];
   strengthsNotSure?: boolean;
 }
 
@@ -48,7 +52,7 @@ export type ParseResult = { ok: true; answers: Answers } | { ok: false; error: A
 
 /** parameters the pages use for their own workings, not answers */
 export const CONTROL_PARAMS = new Set(['step', 'answer', 'from']);
-export const ANSWER_PARAMS = ['asker', 'danger', 'route', 'area', 'ind', 'none', 'unsure', 'age', 'disclosure', 'voice', 'family', 'strength'] as const;
+export const ANSWER_PARAMS = ['asker', 'danger', 'route', 'area', 'ind', 'none', 'unsure', 'age', 'disclosure', 'voice', 'family', 'strength', 'worry'] as const;
 
 const MAX_QUERY = 4000;
 const MAX_VALUES = 200;
@@ -130,6 +134,10 @@ export function parseAnswers(c: NeedsCheckContent, query: string | URLSearchPara
         if (!idx.areaIds.has(value) && value !== idx.somethingElse) return unknown(param, value);
         if (!(answers.areas ??= []).includes(value)) answers.areas.push(value);
         break;
+      case 'worry':
+        if (!idx.areaIds.has(value) && value !== idx.somethingElse) return unknown(param, value);
+        if (!(answers.worries ??= []).includes(value)) answers.worries.push(value);
+        break;
       case 'strength':
         if (value === 'none') single.set('strength:none', value);
         else if (value === 'not-sure') answers.strengthsNotSure = true;
@@ -183,6 +191,9 @@ export function parseAnswers(c: NeedsCheckContent, query: string | URLSearchPara
   }
   // order areas and indicators as the content does, so the same answers always give the same URL
   if (answers.areas) answers.areas = [...c.areas.map((a) => a.id), idx.somethingElse].filter((id) => answers.areas!.includes(id));
+  // a worry chosen in advance only matters until the worries page is answered
+  if (answers.areas) delete answers.worries;
+  else if (answers.worries) answers.worries = [...c.areas.map((a) => a.id), idx.somethingElse].filter((id) => answers.worries!.includes(id));
   if (answers.strengths) answers.strengths = c.family.strengths.options.map((o) => o.id).filter((id) => answers.strengths!.includes(id));
   if (answers.routes) answers.routes = c.routes.map((r) => r.id).filter((id) => answers.routes!.includes(id));
   for (const area of c.areas) {
@@ -202,6 +213,7 @@ export function answerParams(answers: Answers): Array<[string, string]> {
     for (const r of answers.routes) out.push(['route', r]);
   }
   for (const a of answers.areas ?? []) out.push(['area', a]);
+  if (!answers.areas) for (const w of answers.worries ?? []) out.push(['worry', w]);
   for (const a of answers.areas ?? []) {
     const ans = answers.indicators[a];
     if (!ans) continue;

@@ -99,6 +99,19 @@ describe('needs check pages', () => {
     expect(staff.body.indexOf('data-qa="first-action"')).toBeLessThan(staff.body.indexOf('Who responds'));
   });
 
+  it('takes a worry chosen in advance (a link from the chat) to the worries page, ticked, and drops it once answered', async () => {
+    const start = await get('/needs-check?worry=bereavement');
+    expect(start.statusCode).toBe(200);
+    expect(start.body).toContain('name="worry" value="bereavement"');
+    const areas = await get('/needs-check/worries?asker=dsl&danger=no&route=none&worry=bereavement');
+    expect(areas.body).toMatch(/value="bereavement" checked/);
+    const answered = await get('/needs-check/worries?asker=dsl&danger=no&route=none&worry=bereavement&step=areas&answer=bereavement&answer=bullying');
+    // the worries in the content's order, the first one's signs next
+    expect(answered.headers.location).toBe('/needs-check/worry/bullying?asker=dsl&danger=no&route=none&area=bullying&area=bereavement');
+    expect(answered.headers.location).not.toContain('worry=');
+    expect((await get('/needs-check?worry=not-a-worry')).statusCode).toBe(400);
+  });
+
   it('offers "something else", which leads to a consultation and no level', async () => {
     const areas = await get('/needs-check/worries?asker=dsl&danger=no&route=none');
     expect(areas.body).toContain('value="something-else"');

@@ -187,7 +187,7 @@ export async function needsCheckRoutes(app: FastifyInstance, { content }: ToolDe
           chosen: answers.routes === undefined ? [] : answers.routes.length === 0 ? ['none'] : answers.routes,
         });
       case 'areas':
-        return reply.render('needs-check/views/areas.njk', { ...common, title: c.areasQuestion.question, chosen: answers.areas ?? [] });
+        return reply.render('needs-check/views/areas.njk', { ...common, title: c.areasQuestion.question, chosen: answers.areas ?? answers.worries ?? [] });
       case 'indicators': {
         const area = c.areas.find((x) => x.id === page.area)!;
         const a = answers.indicators[area.id];
