@@ -12,7 +12,7 @@
  * Goals: top-1 ≥ 90 %, off-topic rejection ≥ 90 %, danger recall 100 %, top-1 at least 10 points above
  * nlp.js, p99 latency per message < 10 ms (after a warm-up, over many repetitions).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -233,6 +233,8 @@ export interface HeldOutMetrics {
   dangerRecall: number;
   byArea: Map<string, { n: number; acceptable: number; wrong: number }>;
   p99: number;
+  /** what each reply missed, for a development set only */
+  misses: string[];
 }
 
 /** What users get on the held-out set: each reply judged by its content, never by a rank. */
@@ -245,6 +247,7 @@ export async function evaluateReplies(pack: ContentPack, items: HeldOutItem[], r
   let danger = 0;
   let caught = 0;
   const samples: number[] = [];
+  const misses: string[] = [];
   for (const i of items) {
     const t0 = process.hrtime.bigint();
     const r = await reply(i.q);
@@ -252,14 +255,17 @@ export async function evaluateReplies(pack: ContentPack, items: HeldOutItem[], r
     if (i.danger) {
       danger++;
       if (r.danger) caught++;
+      else misses.push(`  danger missed: "${i.q}"`);
     }
     if (!i.accept) {
       offTopic++;
       if (r.band === 'unsure') rejected++;
+      else misses.push(`  off-topic "${i.q}" → ${r.band} ${r.answerId ?? ''}`);
       continue;
     }
     inScope++;
     const v = verdict(pack, r, i.accept, questionOf);
+    if (v !== 'acceptable') misses.push(`  ${v} "${i.q}" → ${r.band} ${r.answerId ?? ''}; wanted ${i.accept.join(' or ')}`);
     counts[v]++;
     const a = byArea.get(i.area) ?? { n: 0, acceptable: 0, wrong: 0 };
     a.n++;
@@ -269,7 +275,7 @@ export async function evaluateReplies(pack: ContentPack, items: HeldOutItem[], r
   }
   samples.sort((x, y) => x - y);
   const share = Object.fromEntries(Object.entries(counts).map(([k, n]) => [k, inScope ? n / inScope : 0])) as Record<Verdict, number>;
-  return { inScope, share, offTopic, offTopicRejection: offTopic ? rejected / offTopic : 1, dangerRecall: danger ? caught / danger : 1, byArea, p99: percentile(samples, 99) };
+  return { inScope, share, offTopic, offTopicRejection: offTopic ? rejected / offTopic : 1, dangerRecall: danger ? caught / danger : 1, byArea, p99: percentile(samples, 99), misses };
 }
 
 function printTable(title: string, count: number, ours: Metrics, theirs: Metrics | undefined, trainSeconds?: number): void {
@@ -289,8 +295,8 @@ function printTable(title: string, count: number, ours: Metrics, theirs: Metrics
   if (trainSeconds !== undefined) row('nlp.js training time', '–', `${trainSeconds.toFixed(1)} s`);
 }
 
-function printHeldOut(count: number, ours: HeldOutMetrics, theirs: HeldOutMetrics | undefined): void {
-  console.log(`\n## Held-out set (what users get; never tuned on): ${count} messages (${ours.inScope} in scope, ${ours.offTopic} off-topic)\n`);
+function printHeldOut(count: number, ours: HeldOutMetrics, theirs: HeldOutMetrics | undefined, title = 'Held-out set (what users get; never tuned on)', byArea = true): void {
+  console.log(`\n## ${title}: ${count} messages (${ours.inScope} in scope, ${ours.offTopic} off-topic)\n`);
   console.log('| measure | this bot | nlp.js | goal |');
   console.log('|---|---:|---:|---|');
   const row = (name: string, a: string, b: string, goal = '') => console.log(`| ${name} | ${a} | ${b} | ${goal} |`);
@@ -301,6 +307,7 @@ function printHeldOut(count: number, ours: HeldOutMetrics, theirs: HeldOutMetric
   row('off-topic rejection', pct(ours.offTopicRejection), theirs ? pct(theirs.offTopicRejection) : '–', '≥ 90 %');
   row('danger recall', pct(ours.dangerRecall), 'no danger layer', '100 %');
   row('latency p99 per message', `${ours.p99.toFixed(3)} ms`, theirs ? `${theirs.p99.toFixed(3)} ms` : '–', '< 10 ms');
+  if (!byArea) return;
   console.log('\n| need area | messages | acceptable (this bot) | wrong (this bot) | acceptable (nlp.js) |\n|---|---:|---:|---:|---:|');
   for (const [area, a] of [...ours.byArea].sort(([x], [y]) => x.localeCompare(y))) {
     const t = theirs?.byArea.get(area);
@@ -347,9 +354,17 @@ async function main(): Promise<void> {
   console.log(`\n${engine.entries.length} answers; nlp.js ${nlp ? `trained on the same ${nlp.documents} phrasings in this run` : 'skipped'}.`);
   printTable('Development set (tuned on)', dev.length, oursDev, theirsDev);
   printTable('Evaluation set (measured only; goals judged here)', items.length, ours, theirs, nlp?.trainSeconds);
-  // the held-out set: what users get, judged by each reply's content
-  const heldOut = readHeldOut();
   const questionOf = (id: string) => engine.entry(id)?.question;
+  // a development set scored as the held-out set is, to tune on (its misses are shown with --verbose)
+  const devRepliesFile = join(projectRoot(), 'test', 'chat', 'dev-replies.yaml');
+  if (existsSync(devRepliesFile)) {
+    const devReplies = readHeldOut(devRepliesFile);
+    const d = await evaluateReplies(pack, devReplies, (q) => engine.respond(q), questionOf);
+    printHeldOut(devReplies.length, d, undefined, 'Development set, what users get (tuned on)', false);
+    if (process.argv.includes('--verbose')) console.log(`\nDev replies misses:\n${d.misses.join('\n')}`);
+  }
+  // the held-out set: what users get, judged by each reply's content; its misses are never shown
+  const heldOut = readHeldOut();
   const oursHeld = await evaluateReplies(pack, heldOut, (q) => engine.respond(q), questionOf);
   const theirsHeld = nlp
     ? await evaluateReplies(
