@@ -27,6 +27,10 @@ export const step = z.strictObject({
   service: slug.optional(),
   for: slug.optional(),
   kind: slug.optional(),
+  /** a step that contacts the family: left out when they must not be told (unsafe, or a route's own consent note) */
+  tellsFamily: z.boolean().default(false),
+  /** left out when a step of the same kind comes before it ("tell your DSL" once, the most urgent) */
+  onceOfKind: z.boolean().default(false),
 });
 
 export const routeEffects = ['instead', 'alongside', 'replaces-referral'] as const;

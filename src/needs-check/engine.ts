@@ -235,10 +235,20 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   const urgent = dangerNotSure ? c.danger.notSureSteps.filter(mine) : [];
   if (dangerNotSure) why.push('You were not sure whether the child is safe right now, so the first step is to talk to the front door now.');
 
+  const familyAnswer = c.family.view.options.find((o) => o.id === answers.family);
+  // the family is not to be told: by the user's answer, or by a route's own consent note
+  const doNotTell = routeConsentNotes.length > 0 || Boolean(familyAnswer?.doNotTell);
   const finish = (partial: Omit<Outcome, 'steps' | 'why' | 'context' | 'kind' | 'routes' | 'firstAction' | 'dangerNotSure'>, ordered: Step[]): Outcome => {
-    const all = [...ordered, ...c.finalSteps.filter(mine)].map((s) => toStep(pack, s));
     const seen = new Set<string>();
-    const steps = all.filter((s) => !seen.has(s.text) && (seen.add(s.text), true));
+    const kinds = new Set<string>();
+    // each step once; a step marked onceOfKind only if no step of its kind came before
+    const kept = [...ordered, ...c.finalSteps.filter(mine)].filter((s) => {
+      if (seen.has(s.text) || (doNotTell && s.tellsFamily) || (s.onceOfKind && s.kind && kinds.has(s.kind))) return false;
+      seen.add(s.text);
+      if (s.kind) kinds.add(s.kind);
+      return true;
+    });
+    const steps = kept.map((s) => toStep(pack, s));
     const firstStep = steps[0];
     return { kind, routes, ...partial, dangerNotSure, steps, firstAction: firstStep ? { kind: firstStep.kind, step: firstStep } : undefined, why, context };
   };
@@ -281,7 +291,6 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   // Weighing with the family: needs without harm are lowered when the family's strengths say so.
   const w = c.rules.weighing;
   const strengths = answers.strengths ?? [];
-  const familyAnswer = c.family.view.options.find((o) => o.id === answers.family);
   let loweredBy: Outcome['loweredBy'];
   let raisedBy: Outcome['raisedBy'];
   if (w) {
@@ -375,7 +384,6 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   const referral = Boolean(levelSteps?.referral) && !ownResponse && !replacesReferral && !refused;
 
   // Consent: one voice. A route's own note, or telling the family being unsafe, overrides the level's rule.
-  const doNotTell = routeConsentNotes.length > 0 || Boolean(familyAnswer?.doNotTell);
   const guidance: string[] = [...routeConsentNotes];
   if (routeConsentNotes.length === 0) {
     guidance.push(overall.consent.guidance);
