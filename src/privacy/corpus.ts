@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { projectRoot } from '../content/pack-dir.js';
+import { toAsciiDigits } from './detect.js';
 
 export const detailKinds = ['name', 'phone', 'email', 'address', 'postcode', 'date', 'year', 'nhs', 'ref'] as const;
 export type DetailKind = (typeof detailKinds)[number];
@@ -41,35 +42,19 @@ export function loadCorpus(file = join(projectRoot(), 'src', 'privacy', 'corpus.
   return raw.map(parseEntry);
 }
 
-/** a digit of any script as 0-9 (NFKC has already made full-width digits ASCII) */
-function digitOf(ch: string): string | undefined {
-  if (ch >= '0' && ch <= '9') return ch;
-  if (!/\p{Nd}/u.test(ch)) return undefined;
-  // digits of a script are ten code points in a row, zero first
-  let cp = ch.codePointAt(0)!;
-  let steps = 0;
-  while (steps < 9 && /\p{Nd}/u.test(String.fromCodePoint(cp - 1))) {
-    cp--;
-    steps++;
-  }
-  return String(steps);
-}
-
 /**
  * What a reader sees: compatibility forms folded (full-width letters), invisible characters gone,
  * accents off, lower case, digits of every script as 0-9.
  */
 export function fold(text: string): string {
-  return [
-    ...text
+  return toAsciiDigits(
+    text
       .normalize('NFKC')
       .replace(/[\p{Cc}\p{Cf}]/gu, '')
       .normalize('NFKD')
       .replace(/\p{M}/gu, '')
       .toLowerCase(),
-  ]
-    .map((ch) => digitOf(ch) ?? ch)
-    .join('');
+  );
 }
 
 const tokensOf = (text: string) => fold(text).match(/[\p{L}\p{N}]+/gu) ?? [];
