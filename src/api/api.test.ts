@@ -1,6 +1,6 @@
 /**
  * The Open Referral UK API as an integrator meets it: every endpoint's responses validate against the
- * profile's own JSON schemas (shared/standards/oruk, beside the project), every filter returns what
+ * profile's own JSON schemas (test/oruk, vendored from the profile), every filter returns what
  * the served records say it should, and bad input gets a 400/404 JSON answer with the CORS header.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -13,8 +13,9 @@ import { buildTestApp, type TestApp } from '../../test/helpers/app.js';
 import { copyDefaultPack, type TempPack } from '../../test/helpers/pack.js';
 import { importOrukFeed } from './import.js';
 import { orukAjv } from './schema.js';
+import { ORUK_DIR } from '../../test/helpers/oruk.js';
 
-const ORUK = join(projectRoot(), '..', 'shared', 'standards', 'oruk');
+const ORUK = ORUK_DIR;
 const readJson = (...p: string[]) => JSON.parse(readFileSync(join(ORUK, ...p), 'utf8')) as Record<string, unknown>;
 
 type Json = Record<string, unknown>;

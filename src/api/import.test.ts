@@ -16,8 +16,9 @@ import { openSqliteStore } from '../store/store.js';
 import { buildTestApp, type TestApp } from '../../test/helpers/app.js';
 import { importOrukFeed, readFeed } from './import.js';
 import { apiDb } from './repository.js';
+import { ORUK_EXAMPLES } from '../../test/helpers/oruk.js';
 
-const EXAMPLES = join(projectRoot(), '..', 'shared', 'standards', 'oruk', 'examples');
+const EXAMPLES = ORUK_EXAMPLES;
 type Json = Record<string, unknown>;
 const example = (name: string) => JSON.parse(readFileSync(join(EXAMPLES, name), 'utf8')) as Json;
 

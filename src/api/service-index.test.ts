@@ -8,16 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../content/pack-dir.js';
 import { buildTestApp, type TestApp } from '../../test/helpers/app.js';
 import { importOrukFeed } from './import.js';
 import { BadParameter, readServiceFilters } from './params.js';
 import { Ordered } from './positions.js';
 import { apiDb, listServiceAtLocations, listServices, syncPackIndex, type ApiDb, type PackIndexState, type ServiceFilters } from './repository.js';
 import { loadServiceIndex, pageOfServiceAtLocations, pageOfServices, type ServiceIndex } from './service-index.js';
+import { ORUK_EXAMPLES } from '../../test/helpers/oruk.js';
 
 type Json = Record<string, unknown>;
-const EXAMPLES = join(projectRoot(), '..', 'shared', 'standards', 'oruk', 'examples');
+const EXAMPLES = ORUK_EXAMPLES;
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const DAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 const hhmm = (h: number, m: number) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00`;
