@@ -17,7 +17,7 @@
  * up. Everything is precomputed per published pack; a message only fills small reused arrays.
  */
 import type { ContentPack } from '../content/schema.js';
-import { buildVocabulary, normalise, stem, tokenize, type Vocabulary } from '../content/vocabulary.js';
+import { buildVocabulary, midSentence, normalise, stem, tokenize, type Vocabulary } from '../content/vocabulary.js';
 import { buildEntries, expandPlaceholders, serviceAliases, telLink, type ChatLink, type Entry } from './answers.js';
 import { chatContent, type ChatContent, type DangerRule } from './content.js';
 import { needAreaFinder, serviceIndexFor, type ServiceIndex } from '../landscape/search.js';
@@ -548,9 +548,9 @@ export class ChatEngine {
     if (services.length === 0) return undefined;
     const lines = services.map((s) => `${s.name}: ${s.summary}${s.card.howToRefer[0] ? ` How to refer: ${s.card.howToRefer[0]}` : ''}`);
     const links: ChatLink[] = services.map((s) => ({ text: s.name, href: `/services/${s.slug}` }));
-    links.push({ text: `More services for ${name.charAt(0).toLowerCase()}${name.slice(1)}`, href: `/services?need=${area}` });
+    links.push({ text: `More services for ${midSentence(name)}`, href: `/services?need=${area}` });
     links.push(...this.checkLinkFor(area, []));
-    return { text: `It sounds like a worry about ${name.charAt(0).toLowerCase()}${name.slice(1)}. These services may help:\n\n${lines.join('\n\n')}`, links };
+    return { text: `It sounds like a worry about ${midSentence(name)}. These services may help:\n\n${lines.join('\n\n')}`, links };
   }
 
   private suggestionsFor(e: Entry): string[] {

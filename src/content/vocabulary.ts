@@ -16,6 +16,18 @@ export function normalise(text: string): string {
     .trim();
 }
 
+/**
+ * A name or heading put in the middle of a sentence: its first letter lower case, unless its first
+ * word is an abbreviation ("Anxiety and low mood" → "anxiety and low mood", "FGM and forced
+ * marriage" stays as it is).
+ */
+export function midSentence(text: unknown): string {
+  const s = String(text ?? '');
+  const first = /^[^\s,;:]+/.exec(s)?.[0] ?? '';
+  if ((first.match(/\p{Lu}/gu) ?? []).length > 1) return s;
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
 export function tokenize(text: string): string[] {
   const n = normalise(text);
   return n ? n.split(' ') : [];

@@ -8,6 +8,9 @@ import nunjucks from 'nunjucks';
 import { projectRoot } from '../content/pack-dir.js';
 import type { ContentPack, Level } from '../content/schema.js';
 import type { Tool } from './tools.js';
+import { midSentence } from '../content/vocabulary.js';
+
+export { midSentence };
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -26,18 +29,6 @@ export function formatDate(iso: unknown): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
   if (!m) return iso;
   return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1] ?? ''} ${m[1]}`;
-}
-
-/**
- * A name or heading put in the middle of a sentence: its first letter lower case, unless its first
- * word is an abbreviation ("Anxiety and low mood" → "anxiety and low mood", "FGM and forced
- * marriage" stays as it is).
- */
-export function midSentence(text: unknown): string {
-  const s = String(text ?? '');
-  const first = /^[^\s,;:]+/.exec(s)?.[0] ?? '';
-  if ((first.match(/\p{Lu}/gu) ?? []).length > 1) return s;
-  return s.charAt(0).toLowerCase() + s.slice(1);
 }
 
 /** a phone number as a tel: link target (digits and a leading +) */
