@@ -1,0 +1,33 @@
+/**
+ * The danger layer on messages as staff type them when a child is in danger now, and on messages that
+ * look alike but are not 999 cases (test/chat/danger-dev.yaml, a development list the rules are tuned
+ * on): every danger message brings the emergency guidance, and few of the others do.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { defaultPack } from '../../test/helpers/pack.js';
+import { projectRoot } from '../content/pack-dir.js';
+import '../sections.js';
+import { createChatEngine, type ChatEngine } from './engine.js';
+
+const items = parse(readFileSync(join(projectRoot(), 'test', 'chat', 'danger-dev.yaml'), 'utf8')) as Array<{ q: string; danger: boolean }>;
+let engine: ChatEngine;
+beforeAll(() => {
+  engine = createChatEngine(defaultPack());
+});
+
+describe('the danger layer on danger as staff type it', () => {
+  it('brings the emergency guidance for every message about danger now', () => {
+    const missed = items.filter((i) => i.danger && !engine.respond(i.q).danger).map((i) => i.q);
+    expect(missed).toEqual([]);
+  });
+
+  it('stays quiet for at least 95 % of the messages that look alike but are not 999 cases', () => {
+    const calm = items.filter((i) => !i.danger);
+    const alarms = calm.filter((i) => engine.respond(i.q).danger);
+    expect(calm.length).toBeGreaterThan(30);
+    expect(alarms.length / calm.length).toBeLessThanOrEqual(0.05);
+  });
+});
