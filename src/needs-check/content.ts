@@ -86,6 +86,8 @@ export const indicator = z.strictObject({
   route: slug.optional(),
   /** this sign's own first response, in place of its area's (see areaResponse) */
   response: areaResponse.optional(),
+  /** steps this sign always adds, after the level's (a safety plan after a sexual assault by a pupil) */
+  alsoSteps: z.array(step).default([]),
 });
 
 
@@ -387,6 +389,7 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
     a.indicators.forEach((ind) => {
       const rec = `areas[${a.id}].indicators[${ind.id}]`;
       if (ind.needArea && !needAreaIds.has(ind.needArea)) ctx.error(F, rec, 'needArea', `unknown need area "${ind.needArea}"`);
+      ind.alsoSteps.forEach((s, i) => checkStep(rec, `alsoSteps[${i}]`, s));
       if (ind.response) {
         checkLevel(rec, 'response.upTo', ind.response.upTo);
         ind.response.steps.forEach((s, i) => checkStep(rec, `response.steps[${i}]`, s));

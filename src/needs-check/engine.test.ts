@@ -98,6 +98,18 @@ describe('outcome rules', () => {
     expect(harm.whatHappensNext).toBeTruthy();
   });
 
+  it('a sign adds its own steps after the level\u2019s: a safety plan after an assault by a pupil, the NRM for trafficking', () => {
+    for (const [area, ind] of [['abuse', 'abuse-peer-assault'], ['exploitation', 'ex-trafficking']] as const) {
+      const sign = c.areas.find((x) => x.id === area)!.indicators.find((i) => i.id === ind)!;
+      expect(sign.alsoSteps.length).toBeGreaterThan(0);
+      const o = assess(pack, answersOf(`asker=dsl&danger=no&route=none&area=${area}&ind=${ind}${ctx}`));
+      const texts = o.steps.map((s) => s.text);
+      for (const s of sign.alsoSteps) expect(texts).toContain(s.text);
+      // after the level's first step, never before it
+      expect(texts.indexOf(sign.alsoSteps[0]!.text)).toBeGreaterThan(0);
+    }
+  });
+
   it('never tells the DSL to tell the DSL', () => {
     for (const e of c.examples) {
       const parsed = parseAnswers(c, e.answers.replace('asker=staff', 'asker=dsl'));

@@ -366,6 +366,8 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   const levelOwn = levelSteps && !(replacesReferral && levelSteps.referral) && !ownResponse ? (refused ? levelSteps.ifRefused! : levelSteps.steps).filter(mine) : [];
   const ownAfter = ownResponse ? [] : responseSteps.filter((s) => !levelOwn.includes(s));
   const otherRoutes = activeRoutes.filter((r) => !r.actsFirst).flatMap((r) => r.steps.filter(mine));
+  // what the chosen signs always add
+  const signSteps = areaIds.flatMap((id) => (idx.areas.get(id)?.indicators ?? []).filter((i) => answers.indicators[id]?.indicators.includes(i.id)).flatMap((i) => i.alsoSteps.filter(mine)));
   const disclosure = c.child.disclosure.options.find((o) => o.id === answers.disclosure);
   const unsure = areas.some((a) => a.notSure);
   // only "not sure" and nothing seen: talk it through before anything else
@@ -377,6 +379,7 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
     ...(unsureOnly ? unsureSteps : []),
     ...(levelSteps?.urgent ? [...levelOwn, ...otherRoutes] : [...otherRoutes, ...(ownResponse ? responseSteps : levelOwn)]),
     ...(disclosure?.steps ?? []).filter(mine),
+    ...signSteps,
     ...(ownResponse ? [] : ownAfter),
     ...(other ? somethingElse.steps.filter(mine) : []),
     ...(unsureOnly ? [] : unsureSteps),
