@@ -9,6 +9,7 @@ import { projectRoot } from '../content/pack-dir.js';
 import type { ContentPack, Level } from '../content/schema.js';
 import type { Tool } from './tools.js';
 import { midSentence } from '../content/vocabulary.js';
+import { assetUrl, type AssetHashes } from './assets.js';
 
 export { midSentence };
 
@@ -55,6 +56,8 @@ export interface ViewGlobals {
   tools: Tool[];
   footerLinks: Array<{ href: string; text: string }>;
   phase: string;
+  /** the static assets' content hashes, for their fingerprinted addresses (`asset('/public/app.css')`) */
+  assets: AssetHashes;
 }
 
 /** The tool a page belongs to: the one whose address is the longest prefix of the page's. */
@@ -77,6 +80,7 @@ export type RenderPage = (template: string, context: Record<string, unknown>, pa
 
 export function setUpViews(app: FastifyInstance, globals: ViewGlobals): RenderPage {
   const env = createViewEnvironment();
+  env.addGlobal('asset', assetUrl(globals.assets));
   const renderPage: RenderPage = (template, context, page) => {
     const pack = globals.content();
     return env.render(template, {
