@@ -8,6 +8,7 @@ import nunjucks from 'nunjucks';
 import { projectRoot } from '../content/pack-dir.js';
 import type { ContentPack, Level } from '../content/schema.js';
 import type { Tool } from './tools.js';
+import { splitPhoneNumbers } from '../content/phones.js';
 import { midSentence } from '../content/vocabulary.js';
 import { assetUrl, type AssetHashes } from './assets.js';
 
@@ -37,6 +38,17 @@ export function telHref(number: unknown): string {
   return `tel:${String(number ?? '').replace(/[^\d+]/g, '')}`;
 }
 
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+
+/** Running text, escaped, with every phone number in it a `tel:` link. */
+export function telLinks(text: unknown): nunjucks.runtime.SafeString {
+  const html = splitPhoneNumbers(text == null ? '' : String(text))
+    .map((p) => (typeof p === 'string' ? escapeHtml(p) : `<a class="govuk-link" href="${escapeHtml(p.href)}">${escapeHtml(p.text)}</a>`))
+    .join('');
+  return new nunjucks.runtime.SafeString(html);
+}
+
 export function createViewEnvironment(): nunjucks.Environment {
   const root = projectRoot();
   const env = new nunjucks.Environment(
@@ -47,6 +59,7 @@ export function createViewEnvironment(): nunjucks.Environment {
   );
   env.addFilter('govukDate', formatDate);
   env.addFilter('tel', telHref);
+  env.addFilter('telLinks', telLinks);
   env.addFilter('midSentence', midSentence);
   return env;
 }
