@@ -43,7 +43,7 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPE
 
 /** Running text, escaped, with every phone number in it a `tel:` link. */
 export function telLinks(text: unknown): nunjucks.runtime.SafeString {
-  const html = splitPhoneNumbers(text == null ? '' : String(text))
+  const html = splitPhoneNumbers(text === null || text === undefined ? '' : String(text))
     .map((p) => (typeof p === 'string' ? escapeHtml(p) : `<a class="govuk-link" href="${escapeHtml(p.href)}">${escapeHtml(p.text)}</a>`))
     .join('');
   return new nunjucks.runtime.SafeString(html);
