@@ -9,6 +9,8 @@ import { printTable, type BenchRow } from './lib.js';
 export interface BenchSection {
   title: string;
   rows: BenchRow[];
+  /** a section whose measure is not a speed prints its own Markdown table instead of rows */
+  table?: string;
 }
 
 const sections: Array<{ name: string; load: () => Promise<{ run: () => Promise<BenchSection> }> }> = [
@@ -16,6 +18,7 @@ const sections: Array<{ name: string; load: () => Promise<{ run: () => Promise<B
   { name: 'needs-check', load: () => import('./needs-check.js') },
   { name: 'directory', load: () => import('./directory.js') },
   { name: 'chat', load: () => import('./chat.js') },
+  { name: 'weight', load: () => import('./weight.js') },
 ];
 
 const only = process.argv[2];
@@ -23,5 +26,6 @@ for (const s of sections) {
   if (only && s.name !== only) continue;
   const mod = await s.load();
   const result = await mod.run();
-  printTable(result.title, result.rows);
+  if (result.table) console.log(`\n## ${result.title}\n\n${result.table}\n`);
+  else printTable(result.title, result.rows);
 }

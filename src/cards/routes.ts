@@ -2,10 +2,7 @@
  * Expectation cards on their own, laid out to print on one A4 page (`/services/{slug}/card`), and a
  * printable pack of every card for one need area (`/services/cards?need=<id>`, one card per page).
  */
-import { join } from 'node:path';
-import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { projectRoot } from '../content/pack-dir.js';
 import { SLUG_PATTERN } from '../content/schema.js';
 import type { ToolDeps } from '../web/tools.js';
 import { isDueForReview } from '../landscape/labels.js';
@@ -13,7 +10,6 @@ import { serviceIndexFor } from '../landscape/search.js';
 
 
 export async function cardRoutes(app: FastifyInstance, { store, content }: ToolDeps): Promise<void> {
-  await app.register(fastifyStatic, { root: join(projectRoot(), 'src', 'cards', 'public'), prefix: '/public/cards/', decorateReply: false, maxAge: '1d' });
 
   app.get<{ Params: { slug: string } }>('/services/:slug/card', async (request, reply) => {
     const stored = SLUG_PATTERN.test(request.params.slug) ? await store.content.getService(request.params.slug) : undefined;

@@ -17,12 +17,28 @@ interface ApiReply {
   danger: boolean;
 }
 
+import { splitPhoneNumbers } from '../content/phones.js';
+
 const SAFE_HREF = /^(\/(?!\/)|https:\/\/|tel:)/;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (className) e.className = className;
   if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/** Puts text into an element as text nodes, every phone number in it a `tel:` link (no HTML parsed). */
+export function withPhoneLinks<E extends HTMLElement>(e: E, text: string): E {
+  for (const piece of splitPhoneNumbers(text)) {
+    if (typeof piece === 'string') {
+      e.append(document.createTextNode(piece));
+    } else {
+      const a = el('a', 'govuk-link', piece.text);
+      a.href = piece.href;
+      e.append(a);
+    }
+  }
   return e;
 }
 
@@ -140,7 +156,7 @@ export function initChatPanel(): void {
   const showReply = (r: ApiReply) => {
     const turn = el('div', `app-chat-panel__reply${r.danger ? ' app-chat-panel__reply--danger' : ''}`);
     turn.dataset['qa'] = 'chat-reply';
-    for (const para of r.reply.split(/\n\n+/)) turn.append(el('p', 'govuk-body-s', para));
+    for (const para of r.reply.split(/\n\n+/)) turn.append(withPhoneLinks(el('p', 'govuk-body-s'), para));
     const links = r.links.filter((l) => SAFE_HREF.test(l.href));
     if (links.length) {
       const ul = el('ul', 'govuk-list govuk-body-s');

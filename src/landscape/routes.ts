@@ -2,11 +2,8 @@
  * The service landscape's pages: `/services` (search and filters, all state in the URL), one service
  * with its expectation card, the shortlist, and "report something wrong with this page".
  */
-import { join } from 'node:path';
 import rateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { projectRoot } from '../content/pack-dir.js';
 import { SLUG_PATTERN, type ContentPack, type Service } from '../content/schema.js';
 import { redactorFor } from '../privacy/redact.js';
 import { RecentCache } from '../web/recent-cache.js';
@@ -58,7 +55,6 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, si
   // build the index now, not on the first search
   serviceIndexFor(content());
 
-  await app.register(fastifyStatic, { root: join(projectRoot(), 'src', 'landscape', 'public'), prefix: '/public/landscape/', decorateReply: false, maxAge: '1d' });
   await app.register(rateLimit, { global: false });
 
   interface LandscapeCaches {

@@ -3,10 +3,7 @@
  * hidden fields), so the server keeps nothing and a journey can be shared or bookmarked. Each question
  * page validates its own answer, then redirects to the next unanswered page.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { projectRoot } from '../content/pack-dir.js';
 import type { ContentPack } from '../content/schema.js';
 import type { ToolDeps } from '../web/tools.js';
 import { formatDate } from '../web/views.js';
@@ -147,8 +144,6 @@ function directoryHref(c: NeedsCheckContent, answers: Answers, levelId: string |
 }
 
 export async function needsCheckRoutes(app: FastifyInstance, { content }: ToolDeps): Promise<void> {
-  const css = readFileSync(join(projectRoot(), 'src', 'needs-check', 'needs-check.css'), 'utf8');
-  app.get(`${BASE}/needs-check.css`, (_req, reply) => reply.header('cache-control', 'public, max-age=86400').type('text/css; charset=utf-8').send(css));
 
 
   const questionPage = (page: Page) => (req: FastifyRequest, reply: FastifyReply) => {

@@ -3,13 +3,14 @@
  * does to a request. `buildApp` is used by the server and by every test (through `inject()` or a
  * real port), so tests run the production app.
  */
+import compress from '@fastify/compress';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { publishPack, type PublishedContent } from '../content/publish.js';
 import { redactorFor } from '../privacy/redact.js';
 import { DEFAULT_RETENTION_DAYS, redactStoredAgain, setUpRetention } from '../privacy/retention.js';
 import { openSqliteStore, type Store } from '../store/store.js';
 import '../sections.js';
-import { setUpStaticAssets } from './assets.js';
+import { readAssetHashes, setUpStaticAssets } from './assets.js';
 import { frameworkErrorHandler, setUpErrorHandling, type FrameworkErrorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
 import { pageRoutes } from './pages.js';
@@ -30,6 +31,16 @@ function requestForLog(req: FastifyRequest): Record<string, unknown> {
 
 /** Believes the nearest `hops` proxies (as proxy-addr does for a number): hop 0 is the one that connected. */
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
+/**
+ * Pages, the API's JSON and anything else sent as a body are compressed, brotli or gzip as the browser
+ * accepts (brotli at a quality cheap enough to run per response); static assets come compressed from
+ * the build. Pages with a form token are compressed too: the token changes every few dozen responses
+ * (CSRF_TOKEN_USES), too few for a BREACH attack to recover it.
+ */
+async function setUpCompression(app: FastifyInstance): Promise<void> {
+  await app.register(compress, { encodings: ['br', 'gzip'] });
+}
 
 export interface AppOptions {
   packDir: string;
@@ -94,8 +105,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     frameAncestors: opts.frameAncestors ?? ["'self'"],
     secureCookies: opts.secure ?? false,
   });
-  await setUpStaticAssets(app);
-  const renderPage = setUpViews(app, { content, tools, footerLinks, phase: opts.phase ?? 'Beta' });
+  await setUpCompression(app);
+  const assets = readAssetHashes();
+  await setUpStaticAssets(app, assets);
+  const renderPage = setUpViews(app, { content, tools, footerLinks, phase: opts.phase ?? 'Beta', assets });
   // before the routes: each plugin scope takes the error handler its parent has when it is registered
   setUpErrorHandling(app);
   refused.handler = frameworkErrorHandler(securityHeaders, renderPage);

@@ -45,9 +45,9 @@ export const PERMISSIONS_POLICY = [
 /**
  * How many responses may carry the same CSRF token. Making a token means checking the secret
  * cookie's signature and hashing a fresh salt with it, a tenth of the cost of a search page; so a
- * browser's token is kept for its next pages. Not for ever: where a proxy compresses pages that also
- * echo what was typed, many responses with one token could leak it byte by byte (BREACH), and a few
- * dozen responses are far too few for that. A new token does not end the old one: each stays valid
+ * browser's token is kept for its next pages. Not for ever: the app compresses its pages, and where
+ * a compressed page also echoes what was typed, many responses with one token could leak it byte by
+ * byte (BREACH); a few dozen responses are far too few for that. A new token does not end the old one: each stays valid
  * for as long as the browser's secret.
  */
 export const CSRF_TOKEN_USES = 32;

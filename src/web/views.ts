@@ -8,7 +8,9 @@ import nunjucks from 'nunjucks';
 import { projectRoot } from '../content/pack-dir.js';
 import type { ContentPack, Level } from '../content/schema.js';
 import type { Tool } from './tools.js';
+import { splitPhoneNumbers } from '../content/phones.js';
 import { midSentence } from '../content/vocabulary.js';
+import { assetUrl, type AssetHashes } from './assets.js';
 
 export { midSentence };
 
@@ -36,6 +38,17 @@ export function telHref(number: unknown): string {
   return `tel:${String(number ?? '').replace(/[^\d+]/g, '')}`;
 }
 
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+
+/** Running text, escaped, with every phone number in it a `tel:` link. */
+export function telLinks(text: unknown): nunjucks.runtime.SafeString {
+  const html = splitPhoneNumbers(text === null || text === undefined ? '' : String(text))
+    .map((p) => (typeof p === 'string' ? escapeHtml(p) : `<a class="govuk-link" href="${escapeHtml(p.href)}">${escapeHtml(p.text)}</a>`))
+    .join('');
+  return new nunjucks.runtime.SafeString(html);
+}
+
 export function createViewEnvironment(): nunjucks.Environment {
   const root = projectRoot();
   const env = new nunjucks.Environment(
@@ -46,6 +59,7 @@ export function createViewEnvironment(): nunjucks.Environment {
   );
   env.addFilter('govukDate', formatDate);
   env.addFilter('tel', telHref);
+  env.addFilter('telLinks', telLinks);
   env.addFilter('midSentence', midSentence);
   return env;
 }
@@ -55,6 +69,8 @@ export interface ViewGlobals {
   tools: Tool[];
   footerLinks: Array<{ href: string; text: string }>;
   phase: string;
+  /** the static assets' content hashes, for their fingerprinted addresses (`asset('/public/app.css')`) */
+  assets: AssetHashes;
 }
 
 /** The tool a page belongs to: the one whose address is the longest prefix of the page's. */
@@ -77,6 +93,7 @@ export type RenderPage = (template: string, context: Record<string, unknown>, pa
 
 export function setUpViews(app: FastifyInstance, globals: ViewGlobals): RenderPage {
   const env = createViewEnvironment();
+  env.addGlobal('asset', assetUrl(globals.assets));
   const renderPage: RenderPage = (template, context, page) => {
     const pack = globals.content();
     return env.render(template, {

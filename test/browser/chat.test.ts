@@ -133,6 +133,8 @@ describeBrowser('chat bot in Chromium', () => {
     const reply = page.locator('[data-qa="chat-reply"]').first();
     await reply.waitFor();
     await expect(reply.locator('p').first().textContent()).resolves.toMatch(/^If a child is in immediate danger, call 999/);
+    // the phone number in the reply's text is a tel: link, built as a DOM node, not parsed HTML
+    await expect(reply.locator('p').first().locator('a[href="tel:999"]').first().textContent()).resolves.toBe('999');
     await expect(page.locator('#app-chat-panel img').count()).resolves.toBe(0);
     await expect(page.title()).resolves.not.toBe('1');
     await context.close();
