@@ -4,7 +4,7 @@
  */
 import { deliveryModes, providerTypes, type ContentPack, type Service } from '../content/schema.js';
 import { deliveryLabels, isDueForReview, providerLabels, routeLabels, serviceRoutes, sortLabels } from './labels.js';
-import { midSentence } from '../web/views.js';
+import { midSentence } from '../content/vocabulary.js';
 import { landscapeHref, type ParsedLandscapeQuery } from './query.js';
 import { referralRoutes, sortOrders, type FilterName, type LandscapeResult, type ServiceIndex } from './search.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { midSentence } from './views.js';
+import { midSentence } from '../content/vocabulary.js';
 
 describe('midSentence', () => {
   it('lowers the first letter of a name put in a sentence, but not an abbreviation', () => {

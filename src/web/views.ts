@@ -8,11 +8,10 @@ import nunjucks from 'nunjucks';
 import { projectRoot } from '../content/pack-dir.js';
 import type { ContentPack, Level } from '../content/schema.js';
 import type { Tool } from './tools.js';
-import { splitPhoneNumbers } from '../content/phones.js';
+import { splitPhoneNumbers, telHref } from '../content/phones.js';
 import { midSentence } from '../content/vocabulary.js';
+import { escapeHtml } from '../landscape/page-cache.js';
 import { assetUrl, type AssetHashes } from './assets.js';
-
-export { midSentence };
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -33,14 +32,6 @@ export function formatDate(iso: unknown): string {
   return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1] ?? ''} ${m[1]}`;
 }
 
-/** a phone number as a tel: link target (digits and a leading +) */
-export function telHref(number: unknown): string {
-  return `tel:${String(number ?? '').replace(/[^\d+]/g, '')}`;
-}
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
-
 /** Running text, escaped, with every phone number in it a `tel:` link. */
 export function telLinks(text: unknown): nunjucks.runtime.SafeString {
   const html = splitPhoneNumbers(text === null || text === undefined ? '' : String(text))
@@ -58,7 +49,7 @@ export function createViewEnvironment(): nunjucks.Environment {
     { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true },
   );
   env.addFilter('govukDate', formatDate);
-  env.addFilter('tel', telHref);
+  env.addFilter('tel', (number: unknown) => telHref(String(number ?? '')));
   env.addFilter('telLinks', telLinks);
   env.addFilter('midSentence', midSentence);
   return env;
