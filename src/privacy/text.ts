@@ -30,7 +30,7 @@ export function cleanTyped(text: string): string {
  * character that reached the store (older rows, another writer) is shown as its code, never obeyed.
  */
 export function showable(text: string): string {
-  return text.replace(/[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u2028\u2029]/gu, (ch) => `\\u{${ch.codePointAt(0)!.toString(16)}}`);
+  return text.replace(INVISIBLE, (ch) => `\\u{${ch.codePointAt(0)!.toString(16)}}`);
 }
 
 /** A word as the word lists hold it: accents off, lower case, no apostrophes. */
