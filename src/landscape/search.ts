@@ -12,7 +12,7 @@ import { buildVocabulary, stem, tokenize, type Vocabulary } from '../content/voc
 import { Bitset } from '../store/bitset.js';
 import { RecentCache } from '../web/recent-cache.js';
 import { TextIndex, type TextField, type TextMatch as WordsMatch } from './text-index.js';
-import { allNeedAreas, coversNeedArea } from '../content/coverage.js';
+import { coversNeedArea } from '../content/coverage.js';
 
 export const referralRoutes = ['self', 'professional', 'front-door'] as const;
 export type ReferralRoute = (typeof referralRoutes)[number];
@@ -263,11 +263,8 @@ class Index implements ServiceIndex {
       const childIds = area.children.map((c) => c.id);
       this.needSets.set(area.id, Bitset.of(n, [...own, ...childIds.flatMap((c) => tagged.get(c) ?? [])]));
       for (const c of childIds) this.needSets.set(c, Bitset.of(n, [...(tagged.get(c) ?? []), ...own]));
-    }
-
-    for (const area of allNeedAreas(pack)) {
-      const narrower = pack.needAreas.find((a) => a.id === area.id)?.children.map((c) => c.id) ?? [];
-      this.topicSets.set(area.id, Bitset.of(n, positions(services, (s) => coversNeedArea(s, area.id, narrower))));
+      this.topicSets.set(area.id, Bitset.of(n, positions(services, (s) => coversNeedArea(s, area.id, childIds))));
+      for (const c of childIds) this.topicSets.set(c, Bitset.of(n, positions(services, (s) => coversNeedArea(s, c, []))));
     }
     for (const l of pack.levels) this.levelSets.set(l.id, Bitset.of(n, positions(services, (s) => s.levels.includes(l.id))));
     for (let age = AGE_RANGE.min; age <= AGE_RANGE.max; age++) {
