@@ -20,7 +20,7 @@ import type { ContentPack } from '../content/schema.js';
 import { buildVocabulary, midSentence, normalise, stem, tokenize, type Vocabulary } from '../content/vocabulary.js';
 import { buildEntries, expandPlaceholders, serviceAliases, telLink, type ChatLink, type Entry } from './answers.js';
 import { chatContent, type ChatContent, type DangerRule } from './content.js';
-import { needAreaFinder, serviceIndexFor, type ServiceIndex } from '../landscape/search.js';
+import { serviceIndexFor, type ServiceIndex } from '../landscape/search.js';
 import { CONTRACTIONS, NEGATION_TERM, NEGATIONS, NUMBER_WORDS, PhraseIndex, STOPWORDS, TypoIndex } from './text.js';
 
 export type { ChatLink } from './answers.js';
@@ -180,7 +180,6 @@ export class ChatEngine {
   private readonly byQuestion: Map<string, string>;
   /** the directory, searched as "Find services" searches it, when no answer fits */
   private readonly directory: ServiceIndex;
-  private readonly needAreasNamed: (text: string) => string[];
   /** the needs check's worry for a need area (itself, or its broader area), for a link with it chosen */
   private readonly checkWorry: Map<string, string>;
 
@@ -206,11 +205,10 @@ export class ChatEngine {
     this.byId = new Map(this.entries.map((e, i) => [e.id, i]));
     this.byQuestion = new Map(this.entries.map((e) => [normalise(e.question), e.id]));
     this.directory = serviceIndexFor(pack);
-    this.needAreasNamed = needAreaFinder(this.directory.vocabulary);
     const worries = new Set(((pack.sections['needsCheck'] as { areas?: Array<{ id: string }> } | undefined)?.areas ?? []).map((a) => a.id));
     this.checkWorry = new Map(
-      pack.needAreas.flatMap((a) => [a, ...a.children.map((ch) => ({ ...ch, parent: a.id }))]).flatMap((a) => {
-        const worry = worries.has(a.id) ? a.id : 'parent' in a && worries.has(a.parent) ? a.parent : undefined;
+      this.directory.needAreas.flatMap((a) => {
+        const worry = worries.has(a.id) ? a.id : a.parentId && worries.has(a.parentId) ? a.parentId : undefined;
         return worry ? [[a.id, worry] as const] : [];
       }),
     );
@@ -539,7 +537,7 @@ export class ChatEngine {
    * the message names no need area: a list for a question the bot does not understand would be a guess.
    */
   private servicesFor(text: string): { text: string; links: ChatLink[] } | undefined {
-    const areas = this.needAreasNamed(text);
+    const areas = this.directory.needAreasNamed(text);
     const area = areas[0];
     if (!area) return undefined;
     const name = this.needNames.get(area) ?? area;

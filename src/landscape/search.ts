@@ -88,6 +88,8 @@ export interface ServiceIndex {
   /** a service of the pack by its slug */
   service(slug: string): Service | undefined;
   search(query: LandscapeQuery): LandscapeResult;
+  /** the need areas a text names (see needAreaFinder) */
+  needAreasNamed(text: string): string[];
 }
 
 // Words that say nothing about a service; dropping them keeps "help for a family" from matching
@@ -237,7 +239,7 @@ class Index implements ServiceIndex {
   private readonly bySlug: Map<string, Service>;
   /** per need area, the services meant for it (tagged with it or a narrower area): see coversNeedArea */
   private readonly topicSets = new Map<string, Bitset>();
-  private readonly needAreasNamed: (text: string) => string[];
+  readonly needAreasNamed: (text: string) => string[];
 
   constructor(readonly pack: ContentPack) {
     const services = pack.services;
