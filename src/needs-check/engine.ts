@@ -380,7 +380,7 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
     ...(levelSteps?.urgent ? [...levelOwn, ...otherRoutes] : [...otherRoutes, ...(ownResponse ? responseSteps : levelOwn)]),
     ...(disclosure?.steps ?? []).filter(mine),
     ...signSteps,
-    ...(ownResponse ? [] : ownAfter),
+    ...ownAfter,
     ...(other ? somethingElse.steps.filter(mine) : []),
     ...(unsureOnly ? [] : unsureSteps),
   ];
