@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { copyDefaultPack, defaultPack, TEST_TODAY, type TempPack } from '../../test/helpers/pack.js';
+import { copyDefaultPack, defaultPack, problemsAfter, TEST_TODAY, type TempPack } from '../../test/helpers/pack.js';
 import { chatContent } from '../chat/content.js';
 import { allNeedAreas, coverageTable, needAreaCoverage } from './coverage.js';
 import { loadPack } from './load.js';
@@ -12,11 +12,6 @@ afterEach(() => {
   temp = undefined;
 });
 
-function problemsAfter(edit: (p: TempPack) => void): ContentProblem[] {
-  temp = copyDefaultPack();
-  edit(temp);
-  return loadPack(temp.dir, { today: TEST_TODAY }).problems;
-}
 const withSeverity = (problems: ContentProblem[], severity: ContentProblem['severity']) =>
   problems.filter((p) => p.severity === severity).map(({ file, record, field, message }) => ({ file, record, field, message }));
 

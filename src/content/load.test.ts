@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { copyDefaultPack, type TempPack } from '../../test/helpers/pack.js';
+import { copyDefaultPack, problemsAfter, TEST_TODAY, type TempPack } from '../../test/helpers/pack.js';
 import { loadPack } from './load.js';
 import { defaultPackDir } from './pack-dir.js';
 import type { ContentProblem } from './problems.js';
 import '../sections.js';
 
-const TODAY = new Date('2026-11-30T12:00:00Z');
 const FRONT_DOOR = 'services/childrens-front-door-mash.yaml';
 
 let pack: TempPack | undefined;
@@ -15,18 +14,13 @@ afterEach(() => {
   pack = undefined;
 });
 
-function problemsAfter(edit: (p: TempPack) => void): ContentProblem[] {
-  pack = copyDefaultPack();
-  edit(pack);
-  return loadPack(pack.dir, { today: TODAY }).problems;
-}
 
 function errorsOf(problems: ContentProblem[]) {
   return problems.filter((p) => p.severity === 'error').map(({ file, record, field, message }) => ({ file, record, field, message }));
 }
 
 describe('the default content pack', () => {
-  const result = loadPack(defaultPackDir(), { today: TODAY });
+  const result = loadPack(defaultPackDir(), { today: TEST_TODAY });
 
   it('loads with no errors', () => {
     expect(errorsOf(result.problems)).toEqual([]);
@@ -52,7 +46,7 @@ describe('the default content pack', () => {
   });
 
   it('gives the same hash for the same files', () => {
-    expect(loadPack(defaultPackDir(), { today: TODAY }).hash).toBe(result.hash);
+    expect(loadPack(defaultPackDir(), { today: TEST_TODAY }).hash).toBe(result.hash);
   });
 });
 
@@ -169,7 +163,7 @@ describe('bad content gives a precise error (file, record, field)', () => {
   it('returns no pack at all when there is any error (never half a pack)', () => {
     pack = copyDefaultPack();
     pack.editYaml<{ levels: string[] }>(FRONT_DOOR, (s) => void (s.levels = ['nope']));
-    expect(loadPack(pack.dir, { today: TODAY }).pack).toBeUndefined();
+    expect(loadPack(pack.dir, { today: TEST_TODAY }).pack).toBeUndefined();
   });
 });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { loadPack } from '../../src/content/load.js';
 import { defaultPackDir } from '../../src/content/pack-dir.js';
+import type { ContentProblem } from '../../src/content/problems.js';
 import type { ContentPack } from '../../src/content/schema.js';
 import '../../src/sections.js';
 
@@ -42,6 +43,17 @@ export function copyDefaultPack(): TempPack {
 
 /** The date tests judge review dates against, so they do not change with the calendar. */
 export const TEST_TODAY = new Date('2026-11-30T12:00:00Z');
+
+/** The problems loading finds in a copy of the default pack once `edit` has changed it. */
+export function problemsAfter(edit: (p: TempPack) => void): ContentProblem[] {
+  const temp = copyDefaultPack();
+  try {
+    edit(temp);
+    return loadPack(temp.dir, { today: TEST_TODAY }).problems;
+  } finally {
+    temp.cleanup();
+  }
+}
 
 let cached: ContentPack | undefined;
 
