@@ -16,6 +16,19 @@ afterAll(async () => t.close());
 const cookiesOf = (setCookie: string | string[] | undefined) => (Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []);
 const slug = () => t.published.pack.services[0]!.slug;
 
+/** Opens the directory and adds a service to the shortlist with its form, as a user does. */
+async function addToShortlist(app: TestApp['app'], headers: Record<string, string> = {}) {
+  const page = await app.inject('/services');
+  const { token, cookie } = csrfFrom(page.body, page.headers['set-cookie']);
+  const added = await app.inject({
+    method: 'POST',
+    url: '/services/shortlist',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    payload: new URLSearchParams({ _csrf: token, add: slug() }).toString(),
+  });
+  return { page, cookie, added };
+}
+
 describe('Cache-Control: no-store', () => {
   it('on every page with a form token or typed text', async () => {
     for (const url of ['/ask', '/services', '/services?q=jayden', `/services/${slug()}`, `/services/${slug()}/report`, '/services/shortlist']) {
@@ -87,19 +100,12 @@ describe('cookies', () => {
 
   it('in production: Secure, and the CSRF cookie __Host- prefixed (path /, no domain); a form still posts', async () => {
     const prod = await buildTestApp({ secure: true });
-    const page = await prod.app.inject('/services');
+    // the shortlist cookie is Secure because this is production, whatever scheme the request reports
+    const { page, added } = await addToShortlist(prod.app);
     const csrf = cookiesOf(page.headers['set-cookie']).find((c) => c.startsWith('__Host-csrf='));
     expect(csrf).toMatch(/;\s*Secure/i);
     expect(csrf).toMatch(/;\s*Path=\/(;|$)/i);
     expect(csrf).not.toMatch(/Domain=/i);
-    const { token, cookie } = csrfFrom(page.body, page.headers['set-cookie']);
-    // the shortlist cookie is Secure because this is production, whatever scheme the request reports
-    const added = await prod.app.inject({
-      method: 'POST',
-      url: '/services/shortlist',
-      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ _csrf: token, add: slug() }).toString(),
-    });
     expect(added.statusCode).toBe(303);
     expect(cookiesOf(added.headers['set-cookie']).find((c) => c.startsWith('shortlist='))).toMatch(/;\s*Secure/i);
     expect(page.headers['strict-transport-security']).toBeDefined();
@@ -107,14 +113,7 @@ describe('cookies', () => {
   });
 
   it('in development the shortlist cookie is not Secure, whatever a client says the scheme was', async () => {
-    const page = await t.app.inject('/services');
-    const { token, cookie } = csrfFrom(page.body, page.headers['set-cookie']);
-    const added = await t.app.inject({
-      method: 'POST',
-      url: '/services/shortlist',
-      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-proto': 'https' },
-      payload: new URLSearchParams({ _csrf: token, add: slug() }).toString(),
-    });
+    const { added } = await addToShortlist(t.app, { 'x-forwarded-proto': 'https' });
     expect(cookiesOf(added.headers['set-cookie']).find((c) => c.startsWith('shortlist='))).not.toMatch(/Secure/i);
   });
 });
@@ -126,14 +125,7 @@ describe('forwarded headers', () => {
     const pub = await buildTestApp({ publicUrl: 'https://guidance.example.gov.uk' });
     expect((await pub.app.inject({ url: '/api/v1/', headers: forged })).json().openapi_url).toBe('https://guidance.example.gov.uk/api/v1/openapi.json');
     // the shortlist's text to paste links to the cards at the same place
-    const page = await pub.app.inject('/services');
-    const { token, cookie } = csrfFrom(page.body, page.headers['set-cookie']);
-    const added = await pub.app.inject({
-      method: 'POST',
-      url: '/services/shortlist',
-      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ _csrf: token, add: slug() }).toString(),
-    });
+    const { cookie, added } = await addToShortlist(pub.app);
     const withList = [cookie, ...cookiesOf(added.headers['set-cookie']).map((c) => c.split(';')[0])].join('; ');
     const list = await pub.app.inject({ url: '/services/shortlist', headers: { ...forged, cookie: withList } });
     expect(list.body).toContain(`https://guidance.example.gov.uk/services/${slug()}/card`);
