@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ContentPack } from '../content/schema.js';
 import type { ToolDeps } from '../web/tools.js';
+import { landscapeHref } from '../landscape/query.js';
 import { formatDate } from '../web/views.js';
 import { answerParams, describeAnswerError, parseAnswers, toQuery, type AnswerError, type Answers } from './answers.js';
 import type { NeedsCheckContent } from './content.js';
@@ -134,18 +135,12 @@ const stepId = (p: Page) => (p.kind === 'indicators' ? `worry-${p.area}` : p.kin
 
 /** The directory, filtered as the outcome is: the first need area, the level and the child's age. */
 function directoryHref(c: NeedsCheckContent, answers: Answers, levelId: string | undefined): string {
-  const params: Array<[string, string]> = [];
-  const area = answers.areas?.find((id) => id !== c.areasQuestion.somethingElse.id);
-  if (area) params.push(['need', area]);
-  if (levelId) params.push(['level', levelId]);
+  const need = answers.areas?.find((id) => id !== c.areasQuestion.somethingElse.id);
   const band = c.child.age.options.find((o) => o.id === answers.age);
-  if (band) params.push(['age', String(band.min)]);
-  return `/services${params.length ? `?${new URLSearchParams(params).toString()}` : ''}`;
+  return landscapeHref({ need, level: levelId, age: band?.min });
 }
 
 export async function needsCheckRoutes(app: FastifyInstance, { content }: ToolDeps): Promise<void> {
-
-
   const questionPage = (page: Page) => (req: FastifyRequest, reply: FastifyReply) => {
     const pack = content();
     const c = section(pack);
