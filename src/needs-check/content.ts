@@ -215,13 +215,34 @@ export const needsCheckContentSchema = z.strictObject({
     question: text,
     hint: text.optional(),
     /** "something else": a worry none of the areas fits; it leads to a consultation, never a level */
-    somethingElse: z.strictObject({ id: slug, text, hint: text.optional(), title: text, summary: text, steps: z.array(step).min(1) }),
+    somethingElse: z.strictObject({
+      id: slug,
+      text,
+      hint: text.optional(),
+      /**
+       * how the option reads after a special route was chosen: nothing else to add, or a worry none of
+       * the areas fits; the route's own steps then stand for it, so its steps are not added
+       */
+      withRoutes: z.strictObject({ text, hint: text.optional() }).optional(),
+      title: text,
+      summary: text,
+      steps: z.array(step).min(1),
+    }),
   }),
   areas: z.array(area).min(1),
   indicatorAnswers: z.strictObject({ none: text, notSure: text, notSureHint: text.optional() }),
   child: z.strictObject({
     title: text,
-    age: z.strictObject({ question: text, hint: text.optional(), options: z.array(ageBand).min(2) }),
+    age: z.strictObject({
+      question: text,
+      hint: text.optional(),
+      options: z.array(ageBand).min(2),
+      /**
+       * services people only contact themselves (no professional referral), whose records give no ages,
+       * are offered only for age bands from this age: a helpline or online counselling is not for a small child
+       */
+      selfReferralFrom: z.number().int().min(0).max(25).optional(),
+    }),
     disclosure: z.strictObject({ question: text, options: z.array(disclosureAnswer).min(2) }),
     /** the young person's own view (16-17, or a younger child who understands) */
     voice: z.strictObject({ question: text, hint: text.optional(), options: z.array(voiceAnswer).min(2) }),

@@ -185,6 +185,22 @@ describe('matched services', () => {
     }
   });
 
+  it('offers a service people only contact themselves, with no ages in its record, from the pack’s age only', () => {
+    const from = c.child.age.selfReferralFrom!;
+    const selfOnly = (slug: string) => {
+      const s = pack.services.find((x) => x.slug === slug)!;
+      return !s.ages && s.referral.self && !s.referral.professional && !s.referral.viaFrontDoor;
+    };
+    const q = (age: string) => `asker=dsl&danger=no&route=none&area=emotional-wellbeing&ind=ew-low-mood&ind=ew-low-level-self-harm&age=${age}&disclosure=no&voice=not-asked&family=agrees&strength=none`;
+    for (const band of c.child.age.options) {
+      const offered = assess(pack, answersOf(q(band.id))).services.filter((m) => selfOnly(m.slug));
+      if (band.min < from) expect(offered, band.id).toEqual([]);
+    }
+    // the rule leaves such services in for older children
+    const older = c.child.age.options.find((b) => b.min >= from)!;
+    expect(assess(pack, answersOf(q(older.id))).services.some((m) => selfOnly(m.slug))).toBe(true);
+  });
+
   it('ranks within a group by fit, using an invented pack so the order is known', () => {
     const base = pack.services.find((s) => s.coverage === 'local')!;
     const mk = (slug: string, coverage: 'local' | 'national', needAreas: string[], levels: string[]) => ({ ...base, slug, name: slug, coverage, needAreas, levels, ages: undefined });

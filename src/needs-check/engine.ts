@@ -282,7 +282,9 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
     else why.push(`${area.text}: ${lv}, because none of the signs listed fitted.`);
     if (a.notSure && setBy.length > 0) why.push(`You were also not sure about part of this worry, so it is at least ${notSureLevel.label}.`);
   }
-  if (other) why.push(`You chose "${somethingElse.text}": ${somethingElse.summary}`);
+  // after a special route, "nothing else" needs no consultation of its own: the route's steps stand
+  const otherAlone = other && activeRoutes.length === 0;
+  if (otherAlone) why.push(`You chose "${somethingElse.text}": ${somethingElse.summary}`);
 
   const indicated = areas.reduce((m, a) => higher(m, a.level), idx.lowest);
   let overall = indicated;
@@ -381,7 +383,7 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
     ...(disclosure?.steps ?? []).filter(mine),
     ...signSteps,
     ...ownAfter,
-    ...(other ? somethingElse.steps.filter(mine) : []),
+    ...(otherAlone ? somethingElse.steps.filter(mine) : []),
     ...(unsureOnly ? [] : unsureSteps),
   ];
   const referral = Boolean(levelSteps?.referral) && !ownResponse && !replacesReferral && !refused;
@@ -455,6 +457,10 @@ function matchServices(pack: ContentPack, idx: PackIndex, answers: Answers, area
     const onlyWith = idx.exclusive.get(s.slug);
     if (onlyWith && !active.has(onlyWith)) continue;
     if (band && s.ages && (s.ages.max < band.min || s.ages.min > band.max)) continue;
+    // a service people only contact themselves, for ages its record does not give, is not offered
+    // for a younger child (selfReferralFrom)
+    const from = idx.c.child.age.selfReferralFrom;
+    if (band && from !== undefined && !s.ages && s.referral.self && !s.referral.professional && !s.referral.viaFrontDoor && band.min < from) continue;
     let fit = 0;
     const reasons: string[] = [];
     const route = named.get(s.slug);

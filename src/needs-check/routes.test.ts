@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../test/helpers/app.js';
+import { defaultPack } from '../../test/helpers/pack.js';
+import { needsCheckContent } from './content.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -119,6 +121,19 @@ describe('needs check pages', () => {
     expect(o.body).toContain('data-outcome-kind="consult"');
     expect(o.body).not.toContain('data-level=');
     expect(o.body).toContain('data-first-action="front-door-consultation"');
+  });
+
+  it('after a special route, the same option reads "nothing else", and the route’s steps stand without a consultation', async () => {
+    const o = needsCheckContent(defaultPack()).areasQuestion.somethingElse;
+    const areas = await get('/needs-check/worries?asker=dsl&danger=no&route=fgm-known');
+    expect(areas.body).toContain(o.withRoutes!.text);
+    expect(areas.body).not.toContain(`>${o.text}<`);
+    const outcome = await get(`/needs-check/outcome?asker=dsl&danger=no&route=fgm-known&area=something-else&${ctx}`);
+    expect(outcome.body).toContain('data-first-action="fgm-police-report"');
+    expect(outcome.body).not.toContain('data-first-action="front-door-consultation"');
+    for (const step of o.steps) expect(outcome.body).not.toContain(step.text);
+    const check = await get(`/needs-check/check-answers?asker=dsl&danger=no&route=fgm-known&area=something-else&${ctx}`);
+    expect(check.body).toContain(o.withRoutes!.text);
   });
 
   it('change links return to check answers after the change', async () => {

@@ -24,6 +24,12 @@ const rawQuery = (req: FastifyRequest) => {
   const i = req.url.indexOf('?');
   return i < 0 ? '' : req.url.slice(i + 1);
 };
+/** "Something else" as it reads on this journey: after a special route, it can mean "nothing else" */
+function otherOption(c: NeedsCheckContent, a: Answers): { id: string; text: string; hint?: string } {
+  const o = c.areasQuestion.somethingElse;
+  return (a.routes?.length ?? 0) > 0 && o.withRoutes ? { id: o.id, ...o.withRoutes } : o;
+}
+
 const href = (p: Page, a: Answers, extra: Array<[string, string]> = []) => {
   const q = toQuery(a, extra);
   return q ? `${pagePath(p)}?${q}` : pagePath(p);
@@ -59,7 +65,7 @@ function applyAnswer(c: NeedsCheckContent, page: Page, base: Answers, params: UR
       return { ok: true, answers: a };
     }
     case 'areas': {
-      if (values.length === 0) return err(`Select at least one thing you are worried about, or "${c.areasQuestion.somethingElse.text}"`);
+      if (values.length === 0) return err(`Select at least one thing you are worried about, or "${otherOption(c, a).text}"`);
       const order = [...c.areas.map((x) => x.id), c.areasQuestion.somethingElse.id];
       for (const v of values) if (!order.includes(v)) return tampered('answer', v);
       a.areas = order.filter((id) => values.includes(id));
@@ -177,7 +183,7 @@ export async function needsCheckRoutes(app: FastifyInstance, { content }: ToolDe
           chosen: answers.routes === undefined ? [] : answers.routes.length === 0 ? ['none'] : answers.routes,
         });
       case 'areas':
-        return reply.render('needs-check/views/areas.njk', { ...common, title: c.areasQuestion.question, chosen: answers.areas ?? answers.worries ?? [] });
+        return reply.render('needs-check/views/areas.njk', { ...common, title: c.areasQuestion.question, chosen: answers.areas ?? answers.worries ?? [], other: otherOption(c, answers) });
       case 'indicators': {
         const area = c.areas.find((x) => x.id === page.area)!;
         const a = answers.indicators[area.id];
@@ -289,7 +295,7 @@ function checkRows(c: NeedsCheckContent, a: Answers, pages: Page[], change: (p: 
         row('Special routes', a.routes?.length ? a.routes.map((id) => c.routes.find((r) => r.id === id)?.option?.text ?? id) : [c.routesQuestion.none], p);
         break;
       case 'areas':
-        row('What you are worried about', (a.areas ?? []).map((id) => (id === c.areasQuestion.somethingElse.id ? c.areasQuestion.somethingElse.text : (c.areas.find((x) => x.id === id)?.text ?? id))), p);
+        row('What you are worried about', (a.areas ?? []).map((id) => (id === c.areasQuestion.somethingElse.id ? otherOption(c, a).text : (c.areas.find((x) => x.id === id)?.text ?? id))), p);
         break;
       case 'indicators': {
         const area = c.areas.find((x) => x.id === p.area)!;
