@@ -12,7 +12,7 @@
  * Goals: top-1 ≥ 90 %, off-topic rejection ≥ 90 %, danger recall 100 %, top-1 at least 10 points above
  * nlp.js, p99 latency per message < 10 ms (after a warm-up, over many repetitions).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -315,6 +315,26 @@ function printHeldOut(count: number, ours: HeldOutMetrics, theirs: HeldOutMetric
   }
 }
 
+/**
+ * The danger layer on lists written to validate it (test/chat/danger-validation*.yaml): messages about
+ * danger now and look-alikes, by people who had seen neither the rules nor the development lists.
+ * Measured only: their misses are never printed.
+ */
+function printDangerValidation(engine: ChatEngine): void {
+  const dir = join(projectRoot(), 'test', 'chat');
+  const files = readdirSync(dir).filter((f) => /^danger-validation.*\.yaml$/.test(f)).sort();
+  if (files.length === 0) return;
+  console.log('\n## Danger validation lists (never tuned on)\n\n| list | danger recall | false alarms |\n|---|---:|---:|');
+  for (const f of files) {
+    const items = z.array(evalItem.required({ danger: true })).parse(parse(readFileSync(join(dir, f), 'utf8')));
+    const danger = items.filter((i) => i.danger);
+    const calm = items.filter((i) => !i.danger);
+    const caught = danger.filter((i) => engine.respond(i.q).danger).length;
+    const alarms = calm.filter((i) => engine.respond(i.q).danger).length;
+    console.log(`| ${f} | ${caught} / ${danger.length} (${pct(caught / Math.max(1, danger.length))}) | ${alarms} / ${calm.length} (${pct(alarms / Math.max(1, calm.length))}) |`);
+  }
+}
+
 async function main(): Promise<void> {
   const { pack, problems } = loadPack(process.env['CONTENT_PACK'] ?? defaultPackDir());
   if (!pack) {
@@ -379,6 +399,7 @@ async function main(): Promise<void> {
       )
     : undefined;
   printHeldOut(heldOut.length, oursHeld, theirsHeld);
+  printDangerValidation(engine);
   const heldGoals: Array<[string, boolean]> = [
     ['held-out: acceptable ≥ 95 %', oursHeld.share.acceptable >= 0.95],
     ['held-out: confidently wrong ≤ 2 %', oursHeld.share.wrong <= 0.02],

@@ -80,3 +80,13 @@ describe('FAQ validation', () => {
     expect(messages).toContain('the danger reply must give the front door ({phone:frontDoor})');
   });
 });
+
+describe('the danger rules', () => {
+  it('report a rule that uses a list the settings do not have, naming the rule', () => {
+    const dir = packWith('chat.yaml', (t) => t.replace("unless: ['@past', '@policy', '@hyperbole', '@calm']", "unless: ['@past', '@nowhere', '@calm']"));
+    const errors = errorsOf(dir);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors[0]!.message).toContain('"@nowhere" names no list');
+    expect(errors[0]!.file).toBe('chat.yaml');
+  });
+});

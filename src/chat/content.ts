@@ -53,6 +53,8 @@ export const dangerRule = z.strictObject({
   all: z.array(z.array(phrase).min(1)).min(2).optional(),
   /** any one of these cancels the rule ("last week": not happening now) */
   unless: z.array(phrase).optional(),
+  /** any one of these keeps the rule whatever "unless" says ("back tonight" after "last night") */
+  still: z.array(phrase).optional(),
 });
 
 const templates = z.array(z.string().min(3)).min(1);
@@ -60,6 +62,8 @@ export const chatSettings = z.strictObject({
   danger: z.strictObject({
     /** shown at the top of any reply whose question matches a rule; placeholders allowed */
     reply: z.string().min(20),
+    /** named lists of phrases, used in rules as "@name" (so "what happened before" is written once) */
+    lists: z.record(slug, z.array(phrase).min(1)).default({}),
     rules: z.array(dangerRule).min(1),
   }),
   /** shown when the bot does not know; placeholders allowed */
@@ -232,6 +236,10 @@ function checkSettings(value: SectionValue<ChatSettings>, ctx: SectionCheckConte
   });
   value.danger.rules.forEach((r, i) => {
     if (!r.any && !r.all) ctx.error('chat.yaml', r.id, `danger.rules[${i}]`, 'a rule needs "any" or "all" phrases');
+    const used = [...(r.any ?? []), ...(r.all ?? []).flat(), ...(r.unless ?? []), ...(r.still ?? [])];
+    for (const p of used) {
+      if (p.startsWith('@') && !(p.slice(1) in value.danger.lists)) ctx.error('chat.yaml', r.id, `danger.rules[${i}]`, `"${p}" names no list in danger.lists`);
+    }
   });
 }
 

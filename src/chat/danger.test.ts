@@ -1,6 +1,6 @@
 /**
  * The danger layer on messages as staff type them when a child is in danger now, and on messages that
- * look alike but are not 999 cases (test/chat/danger-dev.yaml, a development list the rules are tuned
+ * look alike but are not 999 cases (test/chat/danger-dev*.yaml, development lists the rules are tuned
  * on): every danger message brings the emergency guidance, and few of the others do.
  */
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,9 @@ import { projectRoot } from '../content/pack-dir.js';
 import '../sections.js';
 import { createChatEngine, type ChatEngine } from './engine.js';
 
-const items = parse(readFileSync(join(projectRoot(), 'test', 'chat', 'danger-dev.yaml'), 'utf8')) as Array<{ q: string; danger: boolean }>;
+// the development lists the rules are tuned on (the validation and held-out sets are measured by eval:chat)
+const lists = ['danger-dev.yaml', 'danger-dev-2.yaml', 'danger-dev-3.yaml'];
+const items = lists.flatMap((f) => parse(readFileSync(join(projectRoot(), 'test', 'chat', f), 'utf8')) as Array<{ q: string; danger: boolean }>);
 let engine: ChatEngine;
 beforeAll(() => {
   engine = createChatEngine(defaultPack());
@@ -29,5 +31,17 @@ describe('the danger layer on danger as staff type it', () => {
     const alarms = calm.filter((i) => engine.respond(i.q).danger);
     expect(calm.length).toBeGreaterThan(30);
     expect(alarms.length / calm.length).toBeLessThanOrEqual(0.05);
+  });
+});
+
+describe('how a danger rule reads time', () => {
+  it('harm told as before does not bring the guidance, unless it is still going on', () => {
+    expect(engine.respond('dad punched her last night, she is in maths').danger).toBe(false);
+    expect(engine.respond('dad punched her last night and he is outside the school now').danger).toBe(true);
+  });
+
+  it('"#" in a phrase stands for a number: a count of tablets is an overdose, a count of minutes is not', () => {
+    expect(engine.respond('she took 20 paracetamol').danger).toBe(true);
+    expect(engine.respond('she took 20 minutes to get here').danger).toBe(false);
   });
 });

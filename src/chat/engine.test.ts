@@ -181,8 +181,21 @@ describe('answer first', () => {
     expect(areas).toContain(worry);
   });
 
-  it('when no answer fits but the message names a worry, it gives the services Find services finds for it', () => {
+  it('a statement about a worry that no phrasing matches gets the answer about that worry, its services and the needs check for it', () => {
     const r = engine.respond('any groups for kids whose brother is in jail');
+    const need = pack.needAreas.flatMap((a) => a.children).find((a) => a.synonyms.includes('jail'))!;
+    // answered, with the next different answers offered when there are any
+    expect(['answer', 'clarify']).toContain(r.band);
+    expect(r.reply).toContain(`worry about ${need.name.charAt(0).toLowerCase()}${need.name.slice(1)}`);
+    expect(engine.entry(r.answerId!)?.kind).toBe('faq');
+    expect(r.links.some((l) => l.href === `/services?need=${need.id}`)).toBe(true);
+    expect(r.links.some((l) => l.href.startsWith('/needs-check?worry='))).toBe(true);
+  });
+
+  it('when no answer fits but the message names a worry, it gives the services Find services finds for it', () => {
+    // the need-area reading turned off, so that the directory's fallback answers
+    const plain = createChatEngine(pack, { topicAt: 99, agreeEvidence: 99 });
+    const r = plain.respond('any groups for kids whose brother is in jail');
     expect(r.band).toBe('unsure');
     const need = pack.needAreas.flatMap((a) => a.children).find((a) => a.synonyms.includes('jail'))!;
     expect(r.links.some((l) => l.href === `/services?need=${need.id}`)).toBe(true);

@@ -15,12 +15,24 @@
  * Words are folded by the pack's synonyms and abbreviations, stemmed, and typo-corrected against the
  * index's own words; negations fold into one term. Services named in the message move their answers
  * up. Everything is precomputed per published pack; a message only fills small reused arrays.
+ *
+ * A long statement ("year 9 boy found with four hundred quid and two phones") dilutes every score, so
+ * when nothing scores high enough two weaker readings may still answer, each showing the next
+ * different answers as suggestions:
+ *   - the best match stands well clear of every different answer and shares several words with it;
+ *   - the need area the message speaks of (src/chat/topics.ts, over everything the pack says of each
+ *     area) agrees with the best match's, or leads every other area clearly: the reply names the worry
+ *     and links to its services and to the needs check with it chosen.
+ * The danger rules (chat.yaml) are read on the message as typed and as corrected: harm that cannot
+ * wait, or serious harm with a sign that it is happening now, unless what is told is over, a question
+ * about procedure or a figure of speech, and still when it is going on.
  */
 import type { ContentPack } from '../content/schema.js';
 import { buildVocabulary, midSentence, normalise, stem, tokenize, type Vocabulary } from '../content/vocabulary.js';
 import { buildEntries, expandPlaceholders, serviceAliases, telLink, type ChatLink, type Entry } from './answers.js';
 import { chatContent, type ChatContent, type DangerRule } from './content.js';
 import { serviceIndexFor, type ServiceIndex } from '../landscape/search.js';
+import { TopicIndex, type TopicScore } from './topics.js';
 import { CONTRACTIONS, NEGATION_TERM, NEGATIONS, NUMBER_WORDS, PhraseIndex, STOPWORDS, TypoIndex } from './text.js';
 
 export type { ChatLink } from './answers.js';
@@ -86,13 +98,27 @@ export interface EngineOptions {
    * person: on the dev set, the best match at 0.30 to 0.45 was the right one three times in four
    */
   hintAt?: number;
+  /** a statement's need area counts when its share of the best possible score is at least this */
+  topicAt?: number;
+  /** and its BM25 score (the evidence) is at least this */
+  topicEvidence?: number;
+  /** and it scores at least this many times the best unrelated area */
+  topicLead?: number;
+  /** when the best answer, though weak, is about the same need area: the evidence and share needed */
+  agreeEvidence?: number;
+  agreeAt?: number;
+  /** a best match at or above this score is answered when it scores `lead` times the best different one */
+  leadAt?: number;
+  lead?: number;
+  /** and shares at least this many words with the message (one shared word is how off-topic questions match) */
+  leadTerms?: number;
 }
 
 const DEFAULTS: Required<EngineOptions> = {
   answerAt: 0.5,
   clarifyAt: 0.5,
   hintAt: 0.3,
-  margin: 0.08,
+  margin: 0.12,
   sureAt: 1,
   recallWeight: 4,
   phrasingWeight: 0.3,
@@ -101,6 +127,14 @@ const DEFAULTS: Required<EngineOptions> = {
   pairWeight: 0,
   answerWeight: 0.05,
   serviceBonus: 0.15,
+  topicAt: 0.3,
+  topicEvidence: 6,
+  topicLead: 2,
+  agreeEvidence: 5,
+  agreeAt: 0,
+  leadAt: 0.35,
+  lead: 1.5,
+  leadTerms: 3,
 };
 
 export const MAX_MESSAGE_LENGTH = 2000;
@@ -127,16 +161,23 @@ interface Analysed {
   needs: string[];
 }
 
-/** A danger rule's phrase as a regular expression over normalised text ("hurt*" matches "hurting"). */
-function phraseRegex(phrase: string): RegExp {
-  const words = normalise(phrase.replace(/\*/g, ' STAR ')).split(' ').filter(Boolean);
-  const parts: string[] = [];
-  for (const w of words) {
-    if (w === 'star') {
-      if (parts.length) parts[parts.length - 1] += '\\w*';
-    } else parts.push(w.replace(/[^\p{L}\p{N}]/gu, ''));
-  }
-  return new RegExp(`(?:^| )${parts.join(' ')}(?= |$)`, 'g');
+/**
+ * A danger rule's phrases as one regular expression over normalised text: "hurt*" matches "hurting",
+ * and "#" any number ("at #" matches "at 4").
+ */
+function phrasesRegex(phrases: readonly string[]): RegExp {
+  const alternatives = phrases.map((phrase) => {
+    const words = normalise(phrase.replace(/\*/g, ' STAR ').replace(/#/g, ' ZZNUMBERZZ ')).split(' ').filter(Boolean);
+    const parts: string[] = [];
+    for (const w of words) {
+      if (w === 'zznumberzz') parts.push('\\d+');
+      else if (w === 'star') {
+        if (parts.length) parts[parts.length - 1] += '\\w*';
+      } else parts.push(w.replace(/[^\p{L}\p{N}]/gu, ''));
+    }
+    return parts.join(' ');
+  });
+  return new RegExp(`(?:^| )(?:${alternatives.join('|')})(?= |$)`, 'g');
 }
 
 function addPosting(map: Map<string, number[]>, term: string, id: number): void {
@@ -155,7 +196,7 @@ export class ChatEngine {
   private readonly typos: TypoIndex;
   /** service names staff use, as word sets: "food bank dagenham" names the Dagenham food bank too */
   private readonly aliases: Array<{ words: string[]; slug: string }> = [];
-  private readonly danger: Array<{ id: string; any?: RegExp[]; all?: RegExp[][]; unless?: RegExp[] }>;
+  private readonly danger: Array<{ id: string; any?: RegExp; all?: RegExp[]; unless?: RegExp; still?: RegExp }>;
   private readonly followUps: Array<{ kind: 'refer' | 'phone' | 'about' | 'services'; terms: Set<string> }> = [];
   private readonly needNames: Map<string, string>;
   private readonly serviceNames: Map<string, string>;
@@ -182,6 +223,12 @@ export class ChatEngine {
   private readonly directory: ServiceIndex;
   /** the needs check's worry for a need area (itself, or its broader area), for a link with it chosen */
   private readonly checkWorry: Map<string, string>;
+  /** which need area a statement is about, from everything the pack says of each */
+  private readonly topics: TopicIndex;
+  /** each need area's broader area */
+  private readonly parentOf = new Map<string, string>();
+  /** per need area, its FAQs in the pack's order (the first is its "what to do") */
+  private readonly faqsByNeed = new Map<string, string[]>();
 
   // --- scratch arrays reused by every message (the engine is synchronous, so never shared)
   private readonly matched: Float64Array;
@@ -303,12 +350,103 @@ export class ChatEngine {
       for (const f of this.chat.settings.followUps[kind]) this.followUps.push({ kind, terms: new Set(this.termsOf(tokenize(f)).terms) });
     }
 
+    this.topics = this.buildTopics();
+
+    const lists = this.chat.settings.danger.lists;
+    // "@past" stands for the phrases of the list named past
+    const expand = (phrases: readonly string[], depth = 0): string[] =>
+      phrases.flatMap((p) => (p.startsWith('@') && depth < 3 ? expand(lists[p.slice(1)] ?? [], depth + 1) : [p]));
+    const regex = (phrases: string[] | undefined) => (phrases ? phrasesRegex(expand(phrases)) : undefined);
     this.danger = this.chat.settings.danger.rules.map((r: DangerRule) => ({
       id: r.id,
-      any: r.any?.map(phraseRegex),
-      all: r.all?.map((group) => group.map(phraseRegex)),
-      unless: r.unless?.map(phraseRegex),
+      any: regex(r.any),
+      all: r.all?.map((group) => phrasesRegex(expand(group))),
+      unless: regex(r.unless),
+      still: regex(r.still),
     }));
+  }
+
+  /**
+   * One document per need area: its name and synonyms, its FAQs' questions, phrasings and keywords,
+   * and the needs check's signs for it.
+   */
+  private buildTopics(): TopicIndex {
+    const docs = new Map<string, string[][]>();
+    const add = (area: string, text: string) => {
+      if (!this.needNames.has(area)) return;
+      if (!docs.has(area)) docs.set(area, []);
+      docs.get(area)!.push(this.termsOf(tokenize(text)).terms);
+    };
+    for (const parent of this.pack.needAreas) {
+      for (const a of [parent, ...parent.children]) {
+        if (a !== parent) this.parentOf.set(a.id, parent.id);
+        add(a.id, a.name);
+      }
+    }
+    for (const g of this.vocabulary.groups) if (g.needAreaId) for (const p of g.phrases) add(g.needAreaId, p);
+    for (const f of this.chat.faqs) {
+      f.needAreas.forEach((area, i) => {
+        for (const text of [f.question, ...f.phrasings, ...f.keywords]) add(area, text);
+        if (i === 0) {
+          if (!this.faqsByNeed.has(area)) this.faqsByNeed.set(area, []);
+          this.faqsByNeed.get(area)!.push(f.id);
+        }
+      });
+    }
+    const check = this.pack.sections['needsCheck'] as { areas?: Array<{ indicators: Array<{ text: string; needArea?: string }> }> } | undefined;
+    for (const a of check?.areas ?? []) for (const ind of a.indicators) if (ind.needArea) add(ind.needArea, ind.text);
+    return new TopicIndex(docs);
+  }
+
+  /**
+   * The answer about a need area: the best-ranked FAQ or list about it, or else its first FAQ (its
+   * "what to do"), its broader area's, or its list of services.
+   */
+  private topicAnswer(area: string, ranked: readonly Ranked[]): Entry | undefined {
+    for (const r of ranked) {
+      const e = this.entry(r.id);
+      if (e && (e.kind === 'faq' || e.kind === 'need-services') && e.need && this.related(e.need, area)) return e;
+    }
+    const parent = this.parentOf.get(area);
+    const id = this.faqsByNeed.get(area)?.[0] ?? (parent ? this.faqsByNeed.get(parent)?.[0] : undefined) ?? `need-services:${area}`;
+    return this.entry(id);
+  }
+
+  /** Two answers to one thing: a service's own answers, or a need's FAQ and its list of services. */
+  private sameAnswer(x: string, y: string): boolean {
+    const [ex, ey] = [this.entry(x), this.entry(y)];
+    if (!ex || !ey) return false;
+    if (ex.service && ex.service === ey.service) return true;
+    return !!ex.need && ex.need === ey.need && (ex.kind === 'need-services' || ey.kind === 'need-services');
+  }
+
+  /** How many of the message's terms appear in an entry's question, phrasings or keywords. */
+  private sharedTerms(id: string, terms: readonly string[]): number {
+    const i = this.byId.get(id);
+    if (i === undefined) return 0;
+    return terms.filter((t) => this.coveragePostings.get(t)?.includes(i)).length;
+  }
+
+  /** The same need area, or one is the other's broader area. */
+  private related(x: string, y: string): boolean {
+    return x === y || this.parentOf.get(x) === y || this.parentOf.get(y) === x;
+  }
+
+  /**
+   * The need area a message is plainly about: the best-scoring area when it leads every unrelated
+   * area clearly. Undefined for a message that speaks of no area, or of two about equally.
+   */
+  topicOf(a: Pick<Analysed, 'terms'>, answers: readonly Ranked[] = []): TopicScore | undefined {
+    const ranked = this.topics.classify(a.terms);
+    const top = ranked[0];
+    if (!top) return undefined;
+    // the best answer, though weak, is about the same worry: two signals agree
+    const best = answers[0] && answers[0].score >= this.o.hintAt ? this.entry(answers[0].id) : undefined;
+    if (best?.need && best.kind === 'faq' && this.related(best.need, top.area) && top.raw >= this.o.agreeEvidence && top.score >= this.o.agreeAt) return top;
+    if (top.score < this.o.topicAt || top.raw < this.o.topicEvidence) return undefined;
+    const rival = ranked.find((r) => !this.related(r.area, top.area));
+    if (rival && top.score < rival.score * this.o.topicLead) return undefined;
+    return top;
   }
 
   /**
@@ -373,20 +511,25 @@ export class ChatEngine {
     return { terms, weights, total, pairs, stems: this.stems(words), asksForServices, corrected, services: [...services], needs: [...needs] };
   }
 
-  private dangerMatch(text: string): string | undefined {
+  /**
+   * The first danger rule the message matches, as typed or as typo-corrected: a phrase counts when
+   * either form has it, so a correction can neither hide "last week" nor invent it.
+   */
+  private dangerMatch(texts: readonly string[]): string | undefined {
     // "no plan", "not in danger": a phrase right after a negation does not count
-    const hit = (re: RegExp) => {
-      re.lastIndex = 0;
-      for (const m of text.matchAll(re)) {
-        const before = text.slice(0, m.index).trim().split(' ').pop() ?? '';
-        if (!DANGER_NEGATIONS.has(before)) return true;
-      }
-      return false;
-    };
+    const hit = (re: RegExp) =>
+      texts.some((text) => {
+        re.lastIndex = 0;
+        for (const m of text.matchAll(re)) {
+          const before = text.slice(0, m.index).trim().split(' ').pop() ?? '';
+          if (!DANGER_NEGATIONS.has(before)) return true;
+        }
+        return false;
+      });
     for (const r of this.danger) {
-      if (r.unless?.some(hit)) continue;
-      if (r.any?.some(hit)) return r.id;
-      if (r.all?.every((group) => group.some(hit))) return r.id;
+      if (r.unless && hit(r.unless) && !(r.still && hit(r.still))) continue;
+      if (r.any && hit(r.any)) return r.id;
+      if (r.all?.every(hit)) return r.id;
     }
     return undefined;
   }
@@ -581,7 +724,7 @@ export class ChatEngine {
       };
     }
     const a = this.analyse(text);
-    const dangerRule = this.dangerMatch(normalised) ?? this.dangerMatch(a.corrected);
+    const dangerRule = this.dangerMatch([normalised, a.corrected]);
     const danger = dangerRule ? this.dangerBlock() : undefined;
 
     const follow = Object.keys(context).length > 0 ? this.followUp(a, context) : undefined;
@@ -622,7 +765,15 @@ export class ChatEngine {
     const o = this.o;
     const exactOnly = !!top?.exact && !second?.exact;
     if (top && top.score >= o.answerAt && (top.score - (second?.score ?? 0) >= o.margin || top.score >= o.sureAt || exactOnly)) band = 'answer';
-    else if (top && top.score >= o.clarifyAt) band = 'clarify';
+    // a weaker best match that stands well clear of every different answer (a long message dilutes
+    // every score, but not the gap between the right answer and the rest)
+    // Being less sure of it, the reply offers the next different answers too, when there are any.
+    let weak = false;
+    if (band === 'unsure' && top && top.score >= o.leadAt && top.score >= (second?.score ?? 0) * o.lead && this.sharedTerms(top.id, a.terms) >= o.leadTerms) {
+      band = 'clarify';
+      weak = true;
+    }
+    else if (band === 'unsure' && top && top.score >= o.clarifyAt) band = 'clarify';
     // a one-word question ("consent") could mean several things: offer them rather than guess
     const words = a.terms.filter((t) => !t.startsWith('~')).length;
     if (band === 'answer' && !follow && !exactOnly && words === 1 && a.services.length === 0 && top!.score < 0.97 && (second?.score ?? 0) >= o.clarifyAt) band = 'clarify';
@@ -633,7 +784,7 @@ export class ChatEngine {
     });
 
     // a question back only when two or more different answers fit about equally, and never with one option
-    const others = band === 'clarify' ? ranked.filter((r) => differs(r) && r.score >= o.clarifyAt).slice(0, 2) : [];
+    const others = band === 'clarify' ? ranked.filter((r) => differs(r) && r.score >= (weak ? o.hintAt : o.clarifyAt)).slice(0, 2) : [];
     if (band === 'clarify' && others.length === 0) band = 'answer';
 
     if (band === 'answer' || band === 'clarify') {
@@ -653,6 +804,26 @@ export class ChatEngine {
         suggestions: others.map((r) => this.entry(r.id)!.question),
         context: next,
         answerId: e.id,
+        ranked,
+      };
+    }
+    // a statement about a worry that no single answer matches well: the answer about that worry
+    const topic = follow ? undefined : this.topicOf(a, ranked);
+    const about = topic ? this.topicAnswer(topic.area, ranked) : undefined;
+    if (topic && about) {
+      const name = midSentence(this.needNames.get(topic.area)!);
+      const links = [...about.links];
+      if (!links.some((l) => l.href.startsWith('/services?need='))) links.push({ text: `Services for ${name}`, href: `/services?need=${topic.area}` });
+      links.push(...this.checkLinkFor(topic.area, links));
+      // read from the worry rather than matched, so the next different answers are offered too
+      const alternatives = ranked.filter((r) => r.id !== about.id && r.score >= o.hintAt && !this.sameAnswer(about.id, r.id)).slice(0, 2);
+      return {
+        band: alternatives.length > 0 ? 'clarify' : 'answer',
+        danger: !!danger,
+        ...withDanger(`This sounds like a worry about ${name}.\n\n${about.answer}${alternatives.length > 0 ? '\n\nIf that is not what you meant, choose one of the questions below, or ask in other words.' : ''}`, links),
+        suggestions: alternatives.length > 0 ? alternatives.map((r) => this.entry(r.id)!.question) : this.suggestionsFor(about),
+        context: { need: topic.area },
+        answerId: about.id,
         ranked,
       };
     }
