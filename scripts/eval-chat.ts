@@ -9,8 +9,10 @@
  * question (same words, in any order). Prints the dev table, then the eval table, then the goals, and
  * exits non-zero when danger recall is below 100 % on either set or any goal is missed, so CI fails.
  *
- * Goals: top-1 ≥ 90 %, off-topic rejection ≥ 90 %, danger recall 100 %, top-1 at least 10 points above
- * nlp.js, p99 latency per message < 10 ms (after a warm-up, over many repetitions).
+ * Goals: top-1 ≥ 90 %, off-topic rejection ≥ 90 %, danger recall 100 %, p99 latency per message
+ * < 10 ms (after a warm-up, over many repetitions), and on the held-out set what users get at least
+ * 10 points more often acceptable than from nlp.js. The held-out set's own goals (acceptable ≥ 95 %,
+ * confidently wrong ≤ 2 %, ...) are reported, and gate only with --held-out-goals.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -283,7 +285,7 @@ function printTable(title: string, count: number, ours: Metrics, theirs: Metrics
   console.log('| measure | this bot | nlp.js | goal |');
   console.log('|---|---:|---:|---|');
   const row = (name: string, a: string, b: string, goal = '') => console.log(`| ${name} | ${a} | ${b} | ${goal} |`);
-  row('top-1 accuracy', pct(ours.top1), theirs ? pct(theirs.top1) : '–', '≥ 90 %, ≥ nlp.js + 10 points');
+  row('top-1 accuracy', pct(ours.top1), theirs ? pct(theirs.top1) : '–', '≥ 90 %');
   row('MRR (top 10)', ours.mrr.toFixed(3), theirs ? theirs.mrr.toFixed(3) : '–');
   row('answered and right', pct(ours.answeredCorrect), theirs ? pct(theirs.answeredCorrect) : '–');
   row('answered and wrong (confident mistakes)', pct(ours.wrongConfident), theirs ? pct(theirs.wrongConfident) : '–', 'as low as possible');
@@ -368,8 +370,6 @@ async function main(): Promise<void> {
     ['danger recall 100 % (dev)', oursDev.dangerRecall === 1],
     ['p99 < 10 ms', (ours.p99 ?? Infinity) < 10],
   ];
-  if (theirs) goals.push(['top-1 ≥ nlp.js + 10 points', ours.top1 - theirs.top1 >= 0.1]);
-  else goals.push(['top-1 ≥ nlp.js + 10 points (not measured: --no-nlpjs)', false]);
 
   console.log(`\n${engine.entries.length} answers; nlp.js ${nlp ? `trained on the same ${nlp.documents} phrasings in this run` : 'skipped'}.`);
   printTable('Development set (tuned on)', dev.length, oursDev, theirsDev);
@@ -398,6 +398,10 @@ async function main(): Promise<void> {
         questionOf,
       )
     : undefined;
+  // beside the same content in an off-the-shelf matcher, judged by what users get (the top-1 rank
+  // comparison on the eval set is printed above, but a rank is not what a user sees)
+  if (theirsHeld) goals.push(['held-out acceptable ≥ nlp.js + 10 points', oursHeld.share.acceptable - theirsHeld.share.acceptable >= 0.1]);
+  else goals.push(['held-out acceptable ≥ nlp.js + 10 points (not measured: --no-nlpjs)', false]);
   printHeldOut(heldOut.length, oursHeld, theirsHeld);
   printDangerValidation(engine);
   const heldGoals: Array<[string, boolean]> = [
