@@ -112,6 +112,9 @@ export interface EngineOptions {
   lead?: number;
   /** and shares at least this many words with the message (one shared word is how off-topic questions match) */
   leadTerms?: number;
+  /** an answer below this score, with a different answer at `doubtRatio` of its score, offers that one too */
+  doubtBelow?: number;
+  doubtRatio?: number;
 }
 
 const DEFAULTS: Required<EngineOptions> = {
@@ -135,6 +138,8 @@ const DEFAULTS: Required<EngineOptions> = {
   leadAt: 0.35,
   lead: 1.5,
   leadTerms: 3,
+  doubtBelow: 0.8,
+  doubtRatio: 0.7,
 };
 
 export const MAX_MESSAGE_LENGTH = 2000;
@@ -774,6 +779,11 @@ export class ChatEngine {
       weak = true;
     }
     else if (band === 'unsure' && top && top.score >= o.clarifyAt) band = 'clarify';
+    // an answer that is not sure of itself, with a different one close behind: offer that one too
+    else if (band === 'answer' && top && !exactOnly && top.score < o.doubtBelow && (second?.score ?? 0) >= top.score * o.doubtRatio) {
+      band = 'clarify';
+      weak = true;
+    }
     // a one-word question ("consent") could mean several things: offer them rather than guess
     const words = a.terms.filter((t) => !t.startsWith('~')).length;
     if (band === 'answer' && !follow && !exactOnly && words === 1 && a.services.length === 0 && top!.score < 0.97 && (second?.score ?? 0) >= o.clarifyAt) band = 'clarify';
