@@ -52,8 +52,10 @@ export const route = z.strictObject({
   /** services shown first with this route */
   services: z.array(slug).default([]),
   steps: z.array(step).min(1),
-  /** overrides the usual "tell the family" advice */
+  /** overrides the usual consent advice; unless `familyTold`, it also means the family is not told first */
   consentNote: text.optional(),
+  /** the family is told (a notification the law requires whatever they think), so steps that tell them stay */
+  familyTold: z.boolean().default(false),
   /** the route's steps come before anything else, even before telling the DSL (a duty on the person who knows) */
   actsFirst: z.boolean().default(false),
   /** services shown only when this route applies (999, the allocated social worker...) */
@@ -496,6 +498,7 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
     'highest-area',
     'danger-not-sure',
     'something-else',
+    ...(c.areasQuestion.somethingElse.withRoutes ? ['route-only'] : []),
     ...(c.rules.weighing ? ['strengths-lower', 'harm-not-lowered', 'help-refused', ...c.rules.weighing.raise.map((r) => `weighing-raise:${r.id}`)] : []),
     ...c.areas.filter((a) => a.response).map((a) => `own-response:${a.id}`),
     ...c.areas.flatMap((a) => a.indicators.filter((i) => i.response).map((i) => `own-response:${i.id}`)),

@@ -219,8 +219,11 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
     contact: contactRef(pack, { contact: r.contact })!,
     reason: routeReasons.get(r.id)!,
   }));
+  // a special route with nothing else chosen, and no level of its own, is shown as the route only:
+  // a level of "no additional needs" beside a Prevent referral would contradict it
+  const routeOnly = areaIds.length === 0 && activeRoutes.length > 0 && !activeRoutes.some((r) => r.minimumLevel);
   const kind: Outcome['kind'] =
-    answers.danger === 'yes' ? 'emergency' : activeRoutes.some((r) => r.effect === 'instead') ? 'route' : areaIds.length === 0 && other && activeRoutes.length === 0 ? 'consult' : 'level';
+    answers.danger === 'yes' ? 'emergency' : activeRoutes.some((r) => r.effect === 'instead') || routeOnly ? 'route' : areaIds.length === 0 && other && activeRoutes.length === 0 ? 'consult' : 'level';
 
   for (const r of routes) {
     if (r.reason === 'danger') why.push(`You said the child is in danger now, in a way that cannot wait: ${r.title}.`);
@@ -237,7 +240,7 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
 
   const familyAnswer = c.family.view.options.find((o) => o.id === answers.family);
   // the family is not to be told: by the user's answer, or by a route's own consent note
-  const doNotTell = routeConsentNotes.length > 0 || Boolean(familyAnswer?.doNotTell);
+  const doNotTell = activeRoutes.some((r) => r.consentNote && !r.familyTold) || Boolean(familyAnswer?.doNotTell);
   const finish = (partial: Omit<Outcome, 'steps' | 'why' | 'context' | 'kind' | 'routes' | 'firstAction' | 'dangerNotSure'>, ordered: Step[]): Outcome => {
     const seen = new Set<string>();
     const kinds = new Set<string>();
