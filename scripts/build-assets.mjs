@@ -2,10 +2,10 @@
 // is /public/app.css), writes a brotli (.br) and a gzip (.gz) copy beside each text asset (CSS, JS, SVG,
 // source maps, JSON), and records each asset's content hash in dist/asset-hashes.json. Pages link to
 // `<url>?v=<hash>`, which the server caches as immutable. Runs after build-client.mjs (it takes app.js
-// from dist/public/).
+// from dist/public/, and site.css from build-styles.mjs).
 //
-// govuk-frontend's stylesheet names its fonts and images by URL; those URLs get their hash here too,
-// so the stylesheet's own hash changes whenever one of them does.
+// A stylesheet that names a font or image by URL gets that URL's hash too, so the stylesheet's own
+// hash changes whenever one of them does.
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -13,13 +13,13 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..');
 const out = join(root, 'dist', 'static');
-const govuk = join(root, 'node_modules', 'govuk-frontend', 'dist', 'govuk');
 
 /** URL folder → where its files come from (a folder, or single files) */
 const sources = [
-  { url: '/assets/', dir: join(govuk, 'assets') },
-  { url: '/govuk/', files: ['govuk-frontend.min.css', 'govuk-frontend.min.css.map', 'govuk-frontend.min.js', 'govuk-frontend.min.js.map'].map((f) => join(govuk, f)) },
   { url: '/public/', dir: join(root, 'src', 'web', 'public') },
+  // govuk-frontend compiled with the site's own additions (build-styles.mjs); none of GOV.UK's own
+  // fonts, icons or images are served
+  { url: '/public/', files: [join(root, 'dist', 'public', 'site.css')] },
   { url: '/public/js/', files: ['app.js', 'app.js.map'].map((f) => join(root, 'dist', 'public', f)) },
   { url: '/public/cards/', dir: join(root, 'src', 'cards', 'public') },
   { url: '/public/landscape/', dir: join(root, 'src', 'landscape', 'public') },

@@ -8,9 +8,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { contrast, logoProblem, MIN_CONTRAST } from './brand.js';
 import { levelCoverage, needAreaCoverage } from './coverage.js';
 import { ProblemList, type ContentProblem } from './problems.js';
-import { glossaryTerm, level, needArea, packManifest, service, type ContentPack, type Service } from './schema.js';
+import { glossaryTerm, level, needArea, packManifest, service, type Brand, type ContentPack, type Service } from './schema.js';
 import { listRecordOf, packSections, type PackSection, type SectionCheckContext } from './sections.js';
 
 export interface LoadOptions {
@@ -114,6 +115,7 @@ export function loadPack(packDir: string, options: LoadOptions = {}): LoadResult
     checkReviewed('pack.yaml', 'escalationPolicy', 'reviewed', manifest.escalationPolicy.reviewed);
     if (manifest.contacts.emergency.phones.length === 0) problems.error('pack.yaml', 'contacts.emergency', 'phones', 'the emergency contact needs a phone number');
     if (manifest.contacts.frontDoor.phones.length === 0) problems.error('pack.yaml', 'contacts.frontDoor', 'phones', 'the front door needs a phone number');
+    checkBrand(packDir, manifest.brand, problems);
   }
 
   const levelIds = new Set<string>();
@@ -222,4 +224,25 @@ export function loadPack(packDir: string, options: LoadOptions = {}): LoadResult
   const digest = hash.digest('hex');
   if (problems.errors.length > 0 || !core) return { problems: problems.items, hash: digest };
   return { pack: { ...core, sections }, problems: problems.items, hash: digest };
+}
+
+/** The brand's colours keep text readable, and its logo is read into the pack (or reported). */
+function checkBrand(packDir: string, brand: Brand, problems: ProblemList): void {
+  const white = '#ffffff';
+  if (brand.colour && contrast(brand.colour, white) < MIN_CONTRAST) {
+    problems.error('pack.yaml', 'brand', 'colour', `white text on ${brand.colour} has a contrast of ${contrast(brand.colour, white).toFixed(2)}:1; it needs at least ${MIN_CONTRAST}:1`);
+  }
+  if (brand.linkColour && contrast(brand.linkColour, white) < MIN_CONTRAST) {
+    problems.error('pack.yaml', 'brand', 'linkColour', `links in ${brand.linkColour} on white have a contrast of ${contrast(brand.linkColour, white).toFixed(2)}:1; they need at least ${MIN_CONTRAST}:1`);
+  }
+  if (!brand.logo) return;
+  const full = join(packDir, brand.logo.file);
+  if (!existsSync(full) || !statSync(full).isFile()) {
+    problems.error('pack.yaml', 'brand', 'logo.file', `there is no file ${brand.logo.file} in the pack folder`);
+    return;
+  }
+  const bytes = readFileSync(full);
+  const problem = logoProblem(brand.logo.file, bytes);
+  if (problem) problems.error('pack.yaml', 'brand', 'logo.file', problem);
+  else brand.logo.data = bytes.toString('base64');
 }

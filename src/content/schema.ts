@@ -80,6 +80,35 @@ export const contactPoint = z.strictObject({
 export const contactRoles = ['emergency', 'frontDoor', 'outOfHours', 'lado', 'prevent', 'earlyHelp'] as const;
 export type ContactRole = (typeof contactRoles)[number];
 
+/** a colour as #rrggbb */
+const hexColour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour written as #rrggbb, e.g. #00703c');
+
+/**
+ * The council's own look. Colours set govuk-frontend's custom properties; the font stack the site's;
+ * the logo is a file in the pack folder, read into the pack when it is loaded.
+ */
+export const brand = z.strictObject({
+  /** the header and panels, with white text on it (it needs a contrast of at least 4.5:1 with white) */
+  colour: hexColour.optional(),
+  /** links, on white (at least 4.5:1) */
+  linkColour: hexColour.optional(),
+  /** a CSS font stack of installed fonts, e.g. "Arial, sans-serif"; system fonts when not set */
+  fontFamily: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9 ,"'-]+$/, 'must be a font stack: names of fonts separated by commas, e.g. "Arial, sans-serif"')
+    .optional(),
+  logo: z
+    .strictObject({
+      /** an SVG or PNG file in the pack folder, shown in the header beside the council's name */
+      file: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]*\.(svg|png)$/, 'must be the name of an .svg or .png file in the pack folder'),
+      /** filled in by the loader: the file's bytes, base64 */
+      data: z.string().optional(),
+    })
+    .optional(),
+});
+export type Brand = z.infer<typeof brand>;
+
 export const packManifest = z.strictObject({
   /** stable id of the pack, e.g. the borough's slug */
   id: slug,
@@ -106,6 +135,8 @@ export const packManifest = z.strictObject({
   feedbackEmail: email.optional(),
   /** who runs the service, for the privacy and accessibility pages */
   operator: z.string().min(1),
+  /** the council's own colours, font and logo; govuk-frontend's defaults and system fonts without it */
+  brand: brand.default({}),
   thresholdDocument: z.strictObject({ title: z.string().min(1), url: httpUrl.optional(), note: z.string().min(1).optional() }),
   /**
    * What the pack promises to cover, checked by content:check as errors: a pack that sets these cannot

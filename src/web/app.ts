@@ -11,6 +11,7 @@ import { DEFAULT_RETENTION_DAYS, redactStoredAgain, setUpRetention } from '../pr
 import { openSqliteStore, type Store } from '../store/store.js';
 import '../sections.js';
 import { readAssetHashes, setUpStaticAssets } from './assets.js';
+import { brandRoutes } from './brand.js';
 import { frameworkErrorHandler, setUpErrorHandling, type FrameworkErrorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
 import { pageRoutes } from './pages.js';
@@ -115,6 +116,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const retentionDays = opts.retentionDays ?? DEFAULT_RETENTION_DAYS;
   setUpRetention(app, store, retentionDays);
   await healthRoutes(app, store);
+  await brandRoutes(app, content);
   await app.register(pageRoutes, { retentionDays });
   const deps = {
     store,

@@ -74,7 +74,7 @@ describe('compression', () => {
 
 describe('static assets', () => {
   it('are sent from the build’s precompressed copies', async () => {
-    for (const url of ['/govuk/govuk-frontend.min.css', '/public/js/app.js', '/assets/images/govuk-crest.svg', '/public/app.css']) {
+    for (const url of ['/public/site.css', '/public/js/app.js', '/public/icon.svg', '/needs-check/needs-check.css']) {
       const original = built(url);
       const br = await get(url, 'br, gzip');
       expect(br.headers['content-encoding'], url).toBe('br');
@@ -89,15 +89,9 @@ describe('static assets', () => {
     }
   });
 
-  it('are not compressed again when already compressed (fonts)', async () => {
-    const r = await get('/assets/fonts/bold-b542beb274-v2.woff2', 'br, gzip');
-    expect(r.statusCode).toBe(200);
-    expect(r.headers['content-encoding']).toBeUndefined();
-  });
-
   it('serve no compressed copy by its own name, and nothing outside what the build gathered', async () => {
-    expect((await get('/public/app.css.br')).statusCode).toBe(404);
-    expect((await get('/assets/../package.json')).statusCode).toBe(404);
+    expect((await get('/public/site.css.br')).statusCode).toBe(404);
+    expect((await get('/public/../package.json')).statusCode).toBe(404);
   });
 });
 
@@ -114,7 +108,7 @@ describe('asset caching', () => {
   });
 
   it('caches a fingerprinted address for a year, immutable', async () => {
-    for (const url of ['/govuk/govuk-frontend.min.css', '/public/js/app.js', '/needs-check/needs-check.css', '/assets/fonts/bold-b542beb274-v2.woff2']) {
+    for (const url of ['/public/site.css', '/public/js/app.js', '/needs-check/needs-check.css', '/public/icon.svg']) {
       const r = await get(`${url}?v=${hashes.get(url)!}`, 'br');
       expect(r.statusCode, url).toBe(200);
       expect(r.headers['cache-control'], url).toBe(IMMUTABLE);
@@ -122,14 +116,28 @@ describe('asset caching', () => {
   });
 
   it('caches an asset for a day without its current hash', async () => {
-    expect((await get('/public/app.css')).headers['cache-control']).toBe(ASSET_MAX_AGE);
-    expect((await get('/public/app.css?v=000000000000')).headers['cache-control']).toBe(ASSET_MAX_AGE);
+    expect((await get('/public/site.css')).headers['cache-control']).toBe(ASSET_MAX_AGE);
+    expect((await get('/public/site.css?v=000000000000')).headers['cache-control']).toBe(ASSET_MAX_AGE);
   });
 
-  it('names fonts and images inside govuk-frontend’s stylesheet by their fingerprinted addresses', async () => {
-    const css = decode((await get('/govuk/govuk-frontend.min.css')).rawPayload, undefined);
-    const refs = [...css.matchAll(/url\((\/assets\/[^)]+)\)/g)].map((m) => m[1]!);
-    expect(refs.length).toBeGreaterThan(0);
-    for (const ref of refs) expect(ref).toMatch(/\?v=[0-9a-f]{12}$/);
+});
+
+describe('the council’s own look, with nothing that only GOV.UK may use', () => {
+  it('compiles govuk-frontend with the font stack of a custom property (system fonts by default), and no font or image of GOV.UK’s', async () => {
+    const css = decode((await get('/public/site.css')).rawPayload, undefined);
+    expect(css).toContain('font-family:var(--app-font-family, system-ui');
+    expect(css).not.toMatch(/GDS Transport|@font-face|govuk-crest|url\(/);
+    // the components the pages use are in it
+    for (const c of ['govuk-button', 'govuk-radios', 'govuk-error-summary', 'govuk-service-navigation', 'govuk-footer', 'app-emergency']) expect(css, c).toContain(`.${c}`);
+  });
+
+  it('links no GOV.UK icon, crown, manifest or font from any page', async () => {
+    const gone = ['/assets/images/favicon.ico', '/assets/manifest.json', '/assets/fonts/bold-b542beb274-v2.woff2', '/assets/images/govuk-crest.svg', '/govuk/govuk-frontend.min.css'];
+    for (const url of gone) expect((await get(url)).statusCode, url).toBe(404);
+    for (const url of ['/', '/needs-check', '/services', '/ask', '/privacy', '/no-such-page']) {
+      const html = (await get(url)).body;
+      expect(html, url).not.toMatch(/\/assets\/|govuk-icon|govuk-crest|manifest\.json|GDS Transport|govuk-header__crown|govuk-logo/);
+      expect(html, url).toMatch(/<link rel="icon" href="\/public\/icon\.svg\?v=[0-9a-f]{12}"/);
+    }
   });
 });

@@ -8,6 +8,7 @@ import nunjucks from 'nunjucks';
 import { projectRoot } from '../content/pack-dir.js';
 import type { ContentPack, Level } from '../content/schema.js';
 import type { Tool } from './tools.js';
+import { brandOf } from './brand.js';
 import { splitPhoneNumbers, telHref } from '../content/phones.js';
 import { midSentence } from '../content/vocabulary.js';
 import { escapeHtml } from '../landscape/page-cache.js';
@@ -89,6 +90,7 @@ export function setUpViews(app: FastifyInstance, globals: ViewGlobals): RenderPa
     const pack = globals.content();
     return env.render(template, {
       pack: pack.manifest,
+      brand: brandOf(pack),
       contacts: pack.manifest.contacts,
       levels: pack.levels,
       levelsById: levelsByIdOf(pack),
