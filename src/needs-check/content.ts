@@ -135,6 +135,19 @@ export const weighing = z.strictObject({
   capWhen: z.array(slug).min(1),
   notWhen: z.array(slug).default([]),
   description: text,
+  /**
+   * a single need without harm, already lowered to `capAt`, goes lower still (to `to`) when every
+   * `when` strength is chosen: help from everyday services is already in place and the family manages
+   */
+  lowerFurther: z
+    .strictObject({
+      to: slug,
+      when: z.array(slug).min(1),
+      /** at most this many areas of worry (several needs together are not met by everyday help alone) */
+      maxAreas: z.number().int().min(1).default(1),
+      description: text,
+    })
+    .optional(),
   raise: z
     .array(
       z.strictObject({
@@ -439,7 +452,8 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
   const w = c.rules.weighing;
   if (w) {
     checkLevel('rules.weighing', 'capAt', w.capAt);
-    [...w.capWhen, ...w.notWhen].forEach((id) => {
+    if (w.lowerFurther) checkLevel('rules.weighing.lowerFurther', 'to', w.lowerFurther.to);
+    [...w.capWhen, ...w.notWhen, ...(w.lowerFurther?.when ?? [])].forEach((id) => {
       if (!strengthIds.has(id)) ctx.error(F, 'rules.weighing', 'capWhen', `unknown strengths answer "${id}"`);
     });
     w.raise.forEach((r) => {
@@ -500,6 +514,7 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
     'something-else',
     ...(c.areasQuestion.somethingElse.withRoutes ? ['route-only'] : []),
     ...(c.rules.weighing ? ['strengths-lower', 'harm-not-lowered', 'help-refused', ...c.rules.weighing.raise.map((r) => `weighing-raise:${r.id}`)] : []),
+    ...(c.rules.weighing?.lowerFurther ? ['strengths-lower-further'] : []),
     ...c.areas.filter((a) => a.response).map((a) => `own-response:${a.id}`),
     ...c.areas.flatMap((a) => a.indicators.filter((i) => i.response).map((i) => `own-response:${i.id}`)),
     ...(c.levelSteps.some((ls) => ls.ifRefused) ? ['help-refused-steps'] : []),

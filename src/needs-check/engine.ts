@@ -312,6 +312,19 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
       why.push(`Not lowered: you said "${familyAnswer.text}", so the family's strengths cannot lower the level.`);
     }
     if (fixedAreas.size > 0 && canLower) why.push('Not lowered: signs of harm, and needs only the council can meet, set the level on their own, whatever the family\u2019s strengths.');
+    // one need, with everyday help already in place and a family that manages: lower still
+    const further = w.lowerFurther;
+    if (further && canLower && fixedAreas.size === 0 && areas.length > 0 && areas.length <= further.maxAreas && further.when.every((id) => strengths.includes(id))) {
+      const to = level(further.to);
+      const more = areas.filter((a) => a.level.rank > to.rank);
+      if (more.length > 0) {
+        for (const a of more) a.level = to;
+        overall = areas.reduce((m, a) => higher(m, a.level), idx.lowest);
+        const names = further.when.map((id) => c.family.strengths.options.find((o) => o.id === id)?.text ?? id);
+        loweredBy = { strengths: further.when, areas: [...new Set([...(loweredBy?.areas ?? []), ...more.map((a) => a.id)])], to };
+        why.push(`Lowered: ${names.map((n) => `"${n}"`).join(' and ')}. ${further.description} ${more.map((a) => a.text).join('; ')}: ${to.label} (${to.name}).`);
+      }
+    }
     for (const r of w.raise) {
       const at = level(r.atLevel);
       const to = level(r.raiseTo);
