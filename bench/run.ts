@@ -19,6 +19,7 @@ const sections: Array<{ name: string; load: () => Promise<{ run: () => Promise<B
   { name: 'directory', load: () => import('./directory.js') },
   { name: 'chat', load: () => import('./chat.js') },
   { name: 'weight', load: () => import('./weight.js') },
+  { name: 'lighthouse', load: () => import('./lighthouse.js') },
 ];
 
 const only = process.argv[2];
