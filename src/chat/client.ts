@@ -43,17 +43,16 @@ export function withPhoneLinks<E extends HTMLElement>(e: E, text: string): E {
 }
 
 export function initChatPanel(): void {
-  if (window.location.pathname === '/ask' || document.querySelector('.app-chat-launcher')) return;
+  if (window.location.pathname === '/ask' || document.getElementById('app-chat-panel')) return;
   if (typeof window.fetch !== 'function') return;
+  // The navigation's link to the chat page opens the panel instead: nothing floats over the page, so
+  // nothing is ever covered. Without it (or without JavaScript) the link leads to the chat page.
+  const launcher = document.querySelector<HTMLAnchorElement>('.govuk-service-navigation a[href="/ask"]');
+  if (!launcher) return;
   const host = document.querySelector('main') ?? document.body;
-
-  const launcher = el('button', 'govuk-button app-chat-launcher', 'Ask a question');
-  launcher.type = 'button';
   launcher.setAttribute('aria-expanded', 'false');
   launcher.setAttribute('aria-controls', 'app-chat-panel');
   launcher.dataset['qa'] = 'chat-launcher';
-  // the launcher floats over the page: keep what has focus, and the end of the page, clear of it
-  document.documentElement.classList.add('app-has-chat-launcher');
 
   const panel = el('section', 'app-chat-panel');
   panel.id = 'app-chat-panel';
@@ -99,7 +98,7 @@ export function initChatPanel(): void {
   more.append(full);
 
   panel.append(header, privacy, log, form, more);
-  host.append(launcher, panel);
+  host.append(panel);
 
   let context: Record<string, unknown> = {};
   let busy = false;
@@ -114,7 +113,13 @@ export function initChatPanel(): void {
     launcher.setAttribute('aria-expanded', 'false');
     launcher.focus();
   };
-  launcher.addEventListener('click', () => (panel.hidden ? open() : shut()));
+  launcher.addEventListener('click', (e) => {
+    // a new tab or window still opens the chat page
+    if (e.ctrlKey || e.metaKey || e.shiftKey || e.altKey || e.button !== 0) return;
+    e.preventDefault();
+    if (panel.hidden) open();
+    else shut();
+  });
   close.addEventListener('click', shut);
   panel.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') {
@@ -153,7 +158,7 @@ export function initChatPanel(): void {
     return box;
   };
 
-  const showReply = (r: ApiReply) => {
+  const showReply = (r: ApiReply, question: HTMLElement) => {
     const turn = el('div', `app-chat-panel__reply${r.danger ? ' app-chat-panel__reply--danger' : ''}`);
     turn.dataset['qa'] = 'chat-reply';
     for (const para of r.reply.split(/\n\n+/)) turn.append(withPhoneLinks(el('p', 'govuk-body-s'), para));
@@ -181,7 +186,8 @@ export function initChatPanel(): void {
     }
     if (r.answerId) turn.append(feedback(r.answerId));
     log.append(turn);
-    log.scrollTop = log.scrollHeight;
+    // the start of the answer, with the question above it, not its end
+    log.scrollTop = question.offsetTop - log.offsetTop;
   };
 
   async function ask(message: string): Promise<void> {
@@ -189,7 +195,8 @@ export function initChatPanel(): void {
     if (!message.trim()) return showError('Enter your question');
     showError(undefined);
     busy = true;
-    log.append(el('p', 'govuk-body-s app-chat-panel__question', `You asked: ${message}`));
+    const asked = el('p', 'govuk-body-s app-chat-panel__question', `You asked: ${message}`);
+    log.append(asked);
     input.value = '';
     try {
       const res = await fetch('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ message, context }) });
@@ -198,7 +205,7 @@ export function initChatPanel(): void {
         showError(body.message ?? 'Your question could not be sent. Try again.');
       } else {
         context = body.context ?? {};
-        showReply(body);
+        showReply(body, asked);
       }
     } catch {
       showError('Your question could not be sent. Check your connection and try again.');
