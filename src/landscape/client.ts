@@ -12,7 +12,10 @@ const RESULTS_ID = 'landscape-results';
 
 export function initLandscape(doc: Document = document): void {
   const form = doc.querySelector<HTMLFormElement>('form[data-module="app-landscape-filters"]');
-  if (form) enhanceFilters(doc, form);
+  if (form) {
+    enhanceFilters(doc, form);
+    collapseFiltersOnPhones(doc, form);
+  }
   enhanceShortlist(doc);
   for (const button of doc.querySelectorAll<HTMLButtonElement>('[data-print]')) {
     button.hidden = false;
@@ -113,6 +116,83 @@ function enhanceFilters(doc: Document, form: HTMLFormElement): void {
     lastTyped = false;
     if (window.location.pathname === '/services') void load(window.location.pathname + window.location.search, 'pop');
   });
+}
+
+/** On a phone the filter form would come three screens before the first result: it sits behind a
+ * "Filter" button instead, with what is applied listed above it and a button to remove each (the
+ * Ministry of Justice filter pattern). Wider screens, and pages without JavaScript, show it all. */
+function collapseFiltersOnPhones(doc: Document, form: HTMLFormElement): void {
+  const panel = doc.getElementById('landscape-filter-panel');
+  const summary = doc.getElementById('landscape-filter-summary');
+  if (!panel || !summary || typeof window.matchMedia !== 'function') return;
+  const phone = window.matchMedia('(max-width: 40.0525em)');
+
+  const toggle = doc.createElement('button');
+  toggle.type = 'button';
+  toggle.className = 'govuk-button govuk-button--secondary app-filter-toggle';
+  toggle.setAttribute('aria-controls', panel.id);
+  toggle.dataset['qa'] = 'filter-toggle';
+  const applied = doc.createElement('ul');
+  applied.className = 'govuk-list app-filter-summary__list';
+  summary.append(toggle, applied);
+
+  /** what is applied: a label, and how to take it off */
+  const appliedFilters = (): Array<{ text: string; remove: () => void }> => {
+    const out: Array<{ text: string; remove: () => void }> = [];
+    for (const select of form.querySelectorAll<HTMLSelectElement>('select[data-facet-select]')) {
+      const option = select.selectedOptions[0];
+      if (select.value && option) out.push({ text: option.text.replace(/\s*\(\d+\)$/, ''), remove: () => (select.value = '') });
+    }
+    const age = form.querySelector<HTMLInputElement>('#age');
+    if (age?.value.trim()) out.push({ text: `Age ${age.value.trim()}`, remove: () => (age.value = '') });
+    for (const box of form.querySelectorAll<HTMLInputElement>('input[type="checkbox"]:checked')) {
+      const label = form.querySelector(`label[for="${box.id}"]`)?.firstChild?.textContent?.trim() ?? box.value;
+      out.push({ text: label, remove: () => (box.checked = false) });
+    }
+    return out;
+  };
+
+  let open = false;
+  const render = () => {
+    const filters = appliedFilters();
+    toggle.textContent = `${open ? 'Hide filters' : 'Filter'}${filters.length ? ` (${filters.length} applied)` : ''}`;
+    toggle.setAttribute('aria-expanded', String(open));
+    applied.replaceChildren(
+      ...filters.map((f) => {
+        const li = doc.createElement('li');
+        const remove = doc.createElement('button');
+        remove.type = 'button';
+        remove.className = 'govuk-button govuk-button--secondary app-filter-summary__remove';
+        remove.textContent = f.text;
+        const hidden = doc.createElement('span');
+        hidden.className = 'govuk-visually-hidden';
+        hidden.textContent = 'Remove filter: ';
+        remove.prepend(hidden);
+        remove.append(' \u2715');
+        remove.addEventListener('click', () => {
+          f.remove();
+          // the live filters load the new results, as the form's own button would
+          form.requestSubmit();
+          render();
+        });
+        li.append(remove);
+        return li;
+      }),
+    );
+  };
+  const layout = () => {
+    summary.hidden = !phone.matches;
+    panel.hidden = phone.matches && !open;
+    render();
+  };
+  toggle.addEventListener('click', () => {
+    open = !open;
+    layout();
+    if (open) panel.querySelector<HTMLElement>('select, input')?.focus();
+  });
+  form.addEventListener('change', render);
+  phone.addEventListener('change', layout);
+  layout();
 }
 
 /** Copies the facet counts ("(12)") and the option texts of the need and level lists from the new page. */

@@ -32,9 +32,9 @@ export async function launchBrowser(): Promise<Browser> {
 
 const scriptlessContexts = new WeakSet<BrowserContext>();
 
-/** A fresh context (no cookies, no storage) with JavaScript on or off. */
-export async function newContext(browser: Browser, javaScriptEnabled: boolean): Promise<BrowserContext> {
-  const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1024, height: 800 } });
+/** A fresh context (no cookies, no storage) with JavaScript on or off, at a laptop's size unless given. */
+export async function newContext(browser: Browser, javaScriptEnabled: boolean, viewport = { width: 1024, height: 800 }): Promise<BrowserContext> {
+  const context = await browser.newContext({ javaScriptEnabled, viewport });
   if (!javaScriptEnabled) scriptlessContexts.add(context);
   return context;
 }
