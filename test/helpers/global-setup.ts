@@ -4,5 +4,6 @@ import { execFileSync } from 'node:child_process';
 
 export default function setup(): void {
   execFileSync(process.execPath, ['scripts/build-client.mjs'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['scripts/build-styles.mjs'], { stdio: 'inherit' });
   execFileSync(process.execPath, ['scripts/build-assets.mjs'], { stdio: 'inherit' });
 }

@@ -139,12 +139,12 @@ describe('security headers', () => {
     expect(res.headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
   });
 
-  it('serves govuk-frontend assets locally, not from a CDN', async () => {
+  it('serves its stylesheet (govuk-frontend compiled with the site\u2019s own), script and icon locally, not from a CDN', async () => {
     const res = await get('/');
-    expect(res.body).toMatch(/href="\/govuk\/govuk-frontend\.min\.css\?v=[0-9a-f]{12}"/);
+    expect(res.body).toMatch(/href="\/public\/site\.css\?v=[0-9a-f]{12}"/);
     expect(res.body).not.toMatch(/(src|href)="https?:\/\/[^"]*\.(js|css)"/);
-    expect((await get('/govuk/govuk-frontend.min.css')).statusCode).toBe(200);
-    expect((await get('/assets/images/favicon.svg')).statusCode).toBe(200);
+    expect((await get('/public/site.css')).statusCode).toBe(200);
+    expect((await get('/public/icon.svg')).statusCode).toBe(200);
     expect((await get('/public/js/app.js')).statusCode).toBe(200);
   });
 });
