@@ -15,6 +15,7 @@ import { termId } from '../src/api/taxonomies.js';
 import '../src/sections.js';
 import { browserCookies, loadUrl, startServerProcess, type BenchRow } from './lib.js';
 import type { BenchSection } from './run.js';
+import { publishLoadedPack } from '../src/publishing.js';
 
 const SERVICE_COUNT = Number(process.env['BENCH_SERVICES'] ?? 20_000);
 
@@ -154,7 +155,7 @@ export async function run(): Promise<BenchSection> {
     // the real import path; with the default pack's hash, the app then serves this directory as published
     const store = await openSqliteStore(databaseFile);
     t0 = performance.now();
-    await store.content.importPack({ ...pack, services }, hash);
+    await publishLoadedPack(store, { ...pack, services }, hash);
     const importMs = performance.now() - t0;
     await store.close();
 

@@ -211,19 +211,18 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, si
     return reply.redirect(onList ? `${back}#result-${change.slug}` : back, 303);
   });
 
-  // Service pages, rendered once with marks for the nonce and CSRF token. Keyed by the stored record
-  // itself (the store can change under a running pack), the day (records fall due for review) and
-  // whether the service is on the shortlist; per pack, as the page shows the pack's names.
+  // Service pages, rendered once with marks for the nonce and CSRF token. Keyed by the published pack
+  // (a new content version starts afresh), the day (records fall due for review) and whether the
+  // service is on the shortlist.
   const servicePages = new WeakMap<ContentPack, RecentCache<CachedPage>>();
   app.get<{ Params: { slug: string } }>('/services/:slug', async (request, reply) => {
-    const stored = SLUG_PATTERN.test(request.params.slug) ? await store.content.getService(request.params.slug) : undefined;
-    if (!stored) return notFound(reply);
     const pack = content();
-    const s = stored.service;
     const index = serviceIndexFor(pack);
+    const s = SLUG_PATTERN.test(request.params.slug) ? index.service(request.params.slug) : undefined;
+    if (!s) return notFound(reply);
     const inShortlist = readShortlist(request, index).includes(s.slug);
     const today = new Date();
-    const key = `${today.toISOString().slice(0, 10)} ${inShortlist ? '+' : '-'} ${JSON.stringify(s)}`;
+    const key = `${today.toISOString().slice(0, 10)} ${inShortlist ? '+' : '-'} ${s.slug}`;
     let pages = servicePages.get(pack);
     if (!pages) servicePages.set(pack, (pages = new RecentCache<CachedPage>(300)));
     const cached = pages.get(key);
@@ -257,7 +256,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, si
     });
 
   const findService = async (request: FastifyRequest<{ Params: { slug: string } }>) =>
-    SLUG_PATTERN.test(request.params.slug) ? (await store.content.getService(request.params.slug))?.service : undefined;
+    SLUG_PATTERN.test(request.params.slug) ? serviceIndexFor(content()).service(request.params.slug) : undefined;
 
   app.get<{ Params: { slug: string } }>('/services/:slug/report', async (request, reply) => {
     const service = await findService(request);

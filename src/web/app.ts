@@ -1,25 +1,38 @@
 /**
- * Builds the application from named concerns: reading the list of calls tells you everything the app
- * does to a request. `buildApp` is used by the server and by every test (through `inject()` or a
- * real port), so tests run the production app.
+ * Makes the application: `createApp({ config, store, content })` sets up the named concerns, then
+ * the tools in the order they appear on the start page and in the navigation, then the routes that
+ * are not tools. Reading it tells you everything the app does to a request. `buildApp` opens the
+ * store and publishes the pack first: the server and every test use it, so tests run the
+ * production app.
  */
 import compress from '@fastify/compress';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { publishPack, type PublishedContent } from '../content/publish.js';
+import { openDataApi } from '../api/register.js';
+import { expectationCardsTool } from '../cards/tool.js';
+import { askTool } from '../chat/tool.js';
+import type { PublishResult } from '../content/publish.js';
+import { PublishedContent } from '../content/published.js';
+import { findServicesTool } from '../landscape/tool.js';
+import { needsCheckTool } from '../needs-check/tool.js';
 import { redactorFor } from '../privacy/redact.js';
 import { DEFAULT_RETENTION_DAYS, redactStoredAgain, setUpRetention } from '../privacy/retention.js';
-import { openSqliteStore, type Store } from '../store/store.js';
-import '../sections.js';
+import { publishOnStart } from '../publishing.js';
+import { openStore, type Store } from '../store/store.js';
+import type { PostgresOptions } from '../store/postgres.js';
 import { readAssetHashes, setUpStaticAssets } from './assets.js';
 import { frameworkErrorHandler, setUpErrorHandling, type FrameworkErrorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
 import { pageRoutes } from './pages.js';
 import type { TrustProxy } from './config.js';
-import { resolveSessionSecret, setUpWebSecurity } from './security.js';
+import { resolveSessionSecret, setUpWebSecurity, sharedSessionSecret } from './security.js';
 import { createSite } from './site.js';
-import { tools, footerLinks, plugins } from './tools.js';
+import type { RoutePlugin, Tool } from './tools.js';
 import { setUpViews } from './views.js';
-import './tool-registry.js';
+
+/** The tools, in their order on the start page and in the navigation. */
+export const tools: readonly Tool[] = [needsCheckTool, findServicesTool, expectationCardsTool, askTool];
+/** Routes that are not tools, registered after them. */
+export const routePlugins: readonly RoutePlugin[] = [openDataApi];
 
 /**
  * What a log line keeps of a request: method, path and route only. Query strings (a search box's
@@ -42,11 +55,10 @@ async function setUpCompression(app: FastifyInstance): Promise<void> {
   await app.register(compress, { encodings: ['br', 'gzip'] });
 }
 
-export interface AppOptions {
-  packDir: string;
-  databaseFile: string;
+/** What the app is told by its configuration (src/web/config.ts). */
+export interface AppConfig {
+  sessionSecret: string;
   logLevel?: string;
-  sessionSecret?: string;
   frameAncestors?: string[];
   phase?: string;
   /** production: Secure cookies (the form token's with the __Host- prefix) and HSTS (behind HTTPS) */
@@ -61,29 +73,10 @@ export interface AppOptions {
   chatWritesPerDay?: number;
   /** where logs go (tests); standard output by default */
   logStream?: NodeJS.WritableStream;
-  /** the date content review dates are judged against (tests) */
-  today?: Date;
 }
 
-export interface App {
-  app: FastifyInstance;
-  store: Store;
-  published: PublishedContent;
-}
-
-export async function buildApp(opts: AppOptions): Promise<App> {
-  const store = await openSqliteStore(opts.databaseFile);
-  let published: PublishedContent;
-  try {
-    published = await publishPack(store, opts.packDir, opts.today);
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
-  const content = () => published.pack;
-  // what an older redaction stored is redacted again with the current one, before anyone reads it
-  await redactStoredAgain(store, redactorFor(published.pack));
-
+export async function createApp({ config, store, content }: { config: AppConfig; store: Store; content: PublishedContent }): Promise<FastifyInstance> {
+  const pack = () => content.pack();
   // a request Fastify refuses before routing gets the site's own page: set once the views exist
   const refused: { handler?: FrameworkErrorHandler } = {};
   const frameworkErrors: FrameworkErrorHandler = (error, request, reply) => {
@@ -91,38 +84,95 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     void reply.code(400).send({ error: 'Bad Request', message: 'This address could not be read.', statusCode: 400 });
   };
   const app = Fastify({
-    logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel ?? 'info', serializers: { req: requestForLog }, ...(opts.logStream ? { stream: opts.logStream } : {}) },
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel ?? 'info', serializers: { req: requestForLog }, ...(config.logStream ? { stream: config.logStream } : {}) },
     bodyLimit: 256 * 1024,
     // off unless configured: otherwise anyone could choose their address (and so escape the rate limits)
-    trustProxy: typeof opts.trustProxy === 'number' ? trustHops(opts.trustProxy) : (opts.trustProxy ?? false),
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : (config.trustProxy ?? false),
     routerOptions: { maxParamLength: 200 },
     frameworkErrors,
   });
-  app.addHook('onClose', async () => store.close());
+  // a version this process has just published is served from the next request on
+  app.addHook('onRequest', async () => content.settled());
 
   const securityHeaders = await setUpWebSecurity(app, {
-    sessionSecret: resolveSessionSecret(opts.sessionSecret, opts.databaseFile),
-    frameAncestors: opts.frameAncestors ?? ["'self'"],
-    secureCookies: opts.secure ?? false,
+    sessionSecret: config.sessionSecret,
+    frameAncestors: config.frameAncestors ?? ["'self'"],
+    secureCookies: config.secure ?? false,
   });
   await setUpCompression(app);
   const assets = readAssetHashes();
   await setUpStaticAssets(app, assets);
-  const renderPage = setUpViews(app, { content, tools, footerLinks, phase: opts.phase ?? 'Beta', assets });
+  const footerLinks = routePlugins.flatMap((p) => (p.footerLink ? [p.footerLink] : []));
+  const renderPage = setUpViews(app, { content: pack, tools: [...tools], footerLinks, phase: config.phase ?? 'Beta', assets });
   // before the routes: each plugin scope takes the error handler its parent has when it is registered
   setUpErrorHandling(app);
   refused.handler = frameworkErrorHandler(securityHeaders, renderPage);
-  const retentionDays = opts.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  const retentionDays = config.retentionDays ?? DEFAULT_RETENTION_DAYS;
   setUpRetention(app, store, retentionDays);
   await healthRoutes(app, store);
   await app.register(pageRoutes, { retentionDays });
   const deps = {
     store,
-    content,
-    site: createSite({ secure: opts.secure ?? false, publicUrl: opts.publicUrl }),
-    limits: { chatWritesPerDay: opts.chatWritesPerDay },
+    content: pack,
+    published: content,
+    site: createSite({ secure: config.secure ?? false, publicUrl: config.publicUrl }),
+    limits: { chatWritesPerDay: config.chatWritesPerDay },
   };
   for (const tool of tools) await app.register(async (scope) => tool.routes(scope, deps));
-  for (const plugin of plugins) await app.register(async (scope) => plugin.routes(scope, deps));
-  return { app, store, published };
+  for (const plugin of routePlugins) await app.register(async (scope) => plugin.routes(scope, deps));
+  return app;
+}
+
+export interface AppOptions extends Omit<AppConfig, 'sessionSecret'> {
+  packDir: string;
+  databaseFile: string;
+  /** postgres://... (DATABASE_URL) for PostgreSQL; the SQLite file otherwise */
+  databaseUrl?: string;
+  /** PostgreSQL only: a schema of its own (tests) and the pool's size */
+  postgres?: PostgresOptions;
+  sessionSecret?: string;
+  /** the date content review dates are judged against (tests) */
+  today?: Date;
+}
+
+export interface App {
+  app: FastifyInstance;
+  store: Store;
+  /** the current published content (follows new versions) */
+  content: PublishedContent;
+  /** what the start-up publish found and did */
+  published: PublishResult;
+}
+
+/**
+ * Opens the store the options choose, imports the pack on a new database (or a changed one the app
+ * imported itself), reads the published content and makes the app. Closing the app closes the store.
+ */
+export async function buildApp(opts: AppOptions): Promise<App> {
+  const store = await openStore({ databaseUrl: opts.databaseUrl, databaseFile: opts.databaseFile, postgres: opts.postgres });
+  let published: PublishResult;
+  let content: PublishedContent;
+  try {
+    published = await publishOnStart(store, opts.packDir, opts.today);
+    content = await PublishedContent.open(store);
+    // what an older redaction stored is redacted again with the current one, before anyone reads it
+    await redactStoredAgain(store, redactorFor(content.pack()));
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const sessionSecret = opts.sessionSecret ?? (store.dialect === 'postgres' ? await sharedSessionSecret(store) : resolveSessionSecret(undefined, opts.databaseFile));
+  let app: FastifyInstance;
+  try {
+    app = await createApp({ config: { ...opts, sessionSecret }, store, content });
+  } catch (err) {
+    content.close();
+    await store.close();
+    throw err;
+  }
+  app.addHook('onClose', async () => {
+    content.close();
+    await store.close();
+  });
+  return { app, store, content, published };
 }

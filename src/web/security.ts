@@ -3,6 +3,7 @@
  * headers and a Permissions-Policy, cookies, CSRF protection for every form that changes state, and
  * no caching of any page that carries a form token (those are the pages with typed text too).
  */
+import type { Store } from '../store/store.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -159,4 +160,18 @@ export function resolveSessionSecret(configured: string | undefined, databaseFil
   const s = randomBytes(32).toString('hex');
   writeFileSync(file, s, { mode: 0o600 });
   return s;
+}
+
+/**
+ * With PostgreSQL and no SESSION_SECRET: one random secret for every instance, made by the first and
+ * kept in the database, so a form from one instance is accepted by another.
+ */
+export async function sharedSessionSecret(store: Store): Promise<string> {
+  await store.db
+    .insertInto('app_setting')
+    .values({ name: 'session_secret', value: randomBytes(32).toString('hex') })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+  const row = await store.db.selectFrom('app_setting').select('value').where('name', '=', 'session_secret').executeTakeFirstOrThrow();
+  return row.value;
 }

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPackDir } from '../../src/content/pack-dir.js';
-import { buildApp } from '../../src/web/app.js';
-import { tools } from '../../src/web/tools.js';
+import { buildApp, tools } from '../../src/web/app.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
