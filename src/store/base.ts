@@ -9,10 +9,11 @@ import type { Database } from './database.js';
 import { migrations, type DialectColumns } from './migrations/index.js';
 import type { Store, StoreDialect } from './store.js';
 
-export async function migrateToLatest(db: Kysely<Database>, columns: DialectColumns): Promise<void> {
+/** `schema`: where the migrations' own bookkeeping tables are, when not the default one */
+export async function migrateToLatest(db: Kysely<Database>, columns: DialectColumns, schema?: string): Promise<void> {
   const all = migrations(columns);
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve(all) };
-  const migrator = new Migrator({ db, provider });
+  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

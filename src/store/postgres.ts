@@ -48,7 +48,9 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    await migrateToLatest(db, postgresColumns);
+    // the migrations' bookkeeping goes in the schema the connection works in (search_path)
+    const current = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+    await migrateToLatest(db, postgresColumns, current.rows[0]?.schema ?? schema);
   } catch (err) {
     await db.destroy();
     throw err;

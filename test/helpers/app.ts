@@ -15,6 +15,8 @@ export interface TestApp extends App {
   dir: string;
   /** where the app's database is: open another store on it as another process would */
   database: StoreConfig;
+  /** the environment that points a command (npm run editor:report...) at the same database */
+  env: Record<string, string>;
   openStore(): Promise<Store>;
   close(): Promise<void>;
 }
@@ -29,9 +31,21 @@ export function testDatabase(dir: string): StoreConfig & { drop(): Promise<void>
   return { databaseFile, databaseUrl: url, postgres: { schema, max: 4 }, drop: () => dropSchema(url, schema) };
 }
 
+/** The environment a command reads its database from (README "Configuration"). */
+export function databaseEnv(database: StoreConfig): Record<string, string> {
+  if (!database.databaseUrl) return { DATABASE_FILE: database.databaseFile };
+  const schema = database.postgres?.schema;
+  const options = schema ? `${database.databaseUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}` : '';
+  return { DATABASE_URL: `${database.databaseUrl}${options}` };
+}
+
 export async function buildTestApp(overrides: Partial<AppOptions> = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'isg-test-'));
-  const { drop, ...database } = testDatabase(dir);
+  const { drop: dropFresh, ...fresh } = testDatabase(dir);
+  // a test may open an app on another app's database (a restart): that one's owner drops it
+  const given = overrides.databaseFile !== undefined || overrides.databaseUrl !== undefined;
+  const database: StoreConfig = given ? { databaseFile: overrides.databaseFile ?? fresh.databaseFile, databaseUrl: overrides.databaseUrl, postgres: overrides.postgres } : fresh;
+  const drop = given ? async () => {} : dropFresh;
   const built = await buildApp({
     packDir: defaultPackDir(),
     ...database,
@@ -43,6 +57,7 @@ export async function buildTestApp(overrides: Partial<AppOptions> = {}): Promise
     ...built,
     dir,
     database,
+    env: databaseEnv(database),
     openStore: () => openStore(database),
     async close() {
       await built.app.close();
