@@ -11,6 +11,7 @@ const ci = Boolean(process.env['CI']);
 const ON_BOTH_DATABASES = [
   'src/store/store.test.ts',
   'src/content/publish.test.ts',
+  'src/content/publish-cli.test.ts',
   'src/**/routes.test.ts',
   'src/api/*.test.ts',
   'src/admin/*.test.ts',
