@@ -32,6 +32,8 @@ describe('npm run content:publish', () => {
     drop = database.drop;
     pack = copyDefaultPack();
     const env = databaseEnv(database);
+    // the database exists before the command runs, as it does when instances are serving it
+    await (await openStore(database)).close();
 
     const first = await run(pack.dir, env);
     expect(first.code, first.err).toBe(0);

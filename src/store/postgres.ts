@@ -49,8 +49,9 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     // the migrations' bookkeeping goes in the schema the connection works in (search_path)
-    const current = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-    await migrateToLatest(db, postgresColumns, current.rows[0]?.schema ?? schema);
+    const current = (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
+    if (!current) throw new Error('The PostgreSQL connection has no schema to work in: its search_path names no schema that exists');
+    await migrateToLatest(db, postgresColumns, current);
   } catch (err) {
     await db.destroy();
     throw err;
