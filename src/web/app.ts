@@ -48,8 +48,7 @@ const trustHops = (hops: number) => (_address: string, hop: number) => hop < hop
 /**
  * Pages, the API's JSON and anything else sent as a body are compressed, brotli or gzip as the browser
  * accepts (brotli at a quality cheap enough to run per response); static assets come compressed from
- * the build. Pages with a form token are compressed too: the token changes every few dozen responses
- * (CSRF_TOKEN_USES), too few for a BREACH attack to recover it.
+ * the build. A page's form token is new on every response, so compression cannot reveal it (BREACH).
  */
 async function setUpCompression(app: FastifyInstance): Promise<void> {
   await app.register(compress, { encodings: ['br', 'gzip'] });

@@ -3,7 +3,6 @@
  * headers and a Permissions-Policy, cookies, CSRF protection for every form that changes state, and
  * no caching of any page that carries a form token (those are the pages with typed text too).
  */
-import type { Store } from '../store/store.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -13,7 +12,7 @@ import formbody from '@fastify/formbody';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import helmet from 'helmet';
-import { RecentCache } from './recent-cache.js';
+import type { Store } from '../store/store.js';
 
 export interface SecurityOptions {
   sessionSecret: string;
@@ -25,7 +24,7 @@ declare module 'fastify' {
   interface FastifyReply {
     /** this response's nonce for its inline script (the CSP allows no other inline script); null only before onRequest */
     cspNonce: { script: string } | null;
-    /** a CSRF token for this browser's forms (see `CSRF_TOKEN_USES`); use it rather than generateCsrf */
+    /** a new CSRF token for this browser's forms, and no-store for the page that carries it */
     csrfToken(): string;
   }
 }
@@ -43,17 +42,6 @@ export const PERMISSIONS_POLICY = [
   'magnetometer=()', 'microphone=()', 'midi=()', 'payment=()', 'picture-in-picture=()', 'publickey-credentials-get=()', 'screen-wake-lock=()',
   'sync-xhr=()', 'usb=()', 'xr-spatial-tracking=()',
 ].join(', ');
-/**
- * How many responses may carry the same CSRF token. Making a token means checking the secret
- * cookie's signature and hashing a fresh salt with it, a tenth of the cost of a search page; so a
- * browser's token is kept for its next pages. Not for ever: the app compresses its pages, and where
- * a compressed page also echoes what was typed, many responses with one token could leak it byte by
- * byte (BREACH); a few dozen responses are far too few for that. A new token does not end the old one: each stays valid
- * for as long as the browser's secret.
- */
-export const CSRF_TOKEN_USES = 32;
-const CSRF_TOKENS_KEPT = 10_000;
-
 /** The Content-Security-Policy for one response: everything from this origin, inline script only with the nonce. */
 export function contentSecurityPolicy(frameAncestors: readonly string[]): (nonce: string) => string {
   const before = "default-src 'self';script-src 'self' 'nonce-";
@@ -71,20 +59,9 @@ export function contentSecurityPolicy(frameAncestors: readonly string[]): (nonce
   return (nonce) => before + nonce + after;
 }
 
-const NONCE_BYTES = 16;
-let noncePool = Buffer.alloc(0);
-let nonceAt = 0;
-/**
- * A CSP nonce: 16 bytes from the system's secure random source, as hex, never used twice. The bytes
- * are drawn 4 KiB at a time: one call to the random source per 256 responses, not one per response.
- */
+/** A CSP nonce: 16 bytes from the system's secure random source, as hex. */
 export function nextNonce(): string {
-  if (nonceAt + NONCE_BYTES > noncePool.length) {
-    noncePool = randomBytes(4096);
-    nonceAt = 0;
-  }
-  nonceAt += NONCE_BYTES;
-  return noncePool.toString('hex', nonceAt - NONCE_BYTES, nonceAt);
+  return randomBytes(16).toString('hex');
 }
 
 /**
@@ -125,24 +102,13 @@ export async function setUpWebSecurity(app: FastifyInstance, opts: SecurityOptio
     cookieKey: csrfCookie,
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies, signed: true },
   });
-  // tokens by the signed secret cookie they were made for: only a cookie whose signature was checked
-  // is kept, so a forged or stale cookie always goes through generateCsrf, which replaces it
-  const tokens = new RecentCache<{ token: string; uses: number }>(CSRF_TOKENS_KEPT);
+  // a new token on every page (a fresh salt each time, so compression cannot reveal it, BREACH);
+  // a forged or stale secret cookie is replaced by generateCsrf, never trusted
   app.decorateReply('csrfToken', function csrfToken(this: FastifyReply): string {
     // a page with a form token may also show what was typed: a shared school computer's cache
     // must not keep it for the next person
     void this.header('cache-control', 'no-store');
-    const cookie = this.request.cookies[csrfCookie];
-    if (cookie) {
-      const kept = tokens.get(cookie);
-      if (kept && kept.uses < CSRF_TOKEN_USES) {
-        kept.uses++;
-        return kept.token;
-      }
-    }
-    const token = this.generateCsrf();
-    if (cookie && this.unsignCookie(cookie).valid) tokens.set(cookie, { token, uses: 1 });
-    return token;
+    return this.generateCsrf();
   });
   return securityHeaders;
 }
