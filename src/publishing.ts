@@ -20,12 +20,12 @@ export function publishContent(store: Store, packDir: string, today?: Date): Pro
  * On start: the configured pack is imported into a new database, and again when it changed since
  * the app last imported it, unless content was published since with `content:publish` (that content
  * stays: another instance's start must not undo a publish). Derived indexes an older version of the
- * app left stale are written again. Returns the content the database now holds.
+ * app left stale are written again. The app then reads the published content itself.
  */
-export async function publishOnStart(store: Store, packDir: string, today?: Date): Promise<PublishResult> {
+export async function publishOnStart(store: Store, packDir: string, today?: Date): Promise<Omit<PublishResult, 'pack'>> {
   const latest = await store.content.latestImport();
   const importable = !latest || (await store.content.latestPackPublishKind()) !== 'pack';
-  const result = await publishPack(store, packDir, { today, steps: publishSteps, kind: 'start', validateOnly: !importable });
+  const result = await publishPack(store, packDir, { today, steps: publishSteps, kind: 'start', validateOnly: !importable, readBack: false });
   await ensurePackApiIndex(store);
   return result;
 }

@@ -31,6 +31,8 @@ export interface PublishOptions {
   always?: boolean;
   /** validate the pack, but leave the store's content as it is */
   validateOnly?: boolean;
+  /** read the published pack back from the store (true unless false): the app reads it itself */
+  readBack?: boolean;
   /** 'start' for the app's own import on start; 'pack' (the default) for a publish */
   kind?: 'start' | 'pack';
 }
@@ -39,7 +41,9 @@ export interface PublishOptions {
  * Validates the pack at `packDir` (throwing InvalidContentError with every problem) and publishes it
  * when the store holds no pack yet, another pack, or another version of this one.
  */
-export async function publishPack(store: Store, packDir: string, opts: PublishOptions = {}): Promise<PublishResult> {
+export async function publishPack(store: Store, packDir: string, opts: PublishOptions & { readBack: false }): Promise<Omit<PublishResult, 'pack'>>;
+export async function publishPack(store: Store, packDir: string, opts?: PublishOptions): Promise<PublishResult>;
+export async function publishPack(store: Store, packDir: string, opts: PublishOptions = {}): Promise<Omit<PublishResult, 'pack'> & { pack?: ContentPack }> {
   const { pack, problems, hash } = loadPack(packDir, { today: opts.today });
   if (!pack) throw new InvalidContentError(packDir, problems);
   const same = (latest: { contentHash: string; packId: string } | undefined) => latest !== undefined && latest.contentHash === hash && latest.packId === pack.manifest.id;
@@ -53,7 +57,9 @@ export async function publishPack(store: Store, packDir: string, opts: PublishOp
       imported = true;
     });
   }
+  const warnings = problems.filter((p) => p.severity === 'warning');
+  if (opts.readBack === false) return { hash, imported, version: await store.contentVersion(), warnings };
   const { published, version } = await store.snapshot(async (trx) => ({ published: await store.content.loadPack(trx), version: await store.content.version(trx) }));
   if (!published) throw new Error('The content pack was imported but could not be read back from the database');
-  return { pack: published, hash, imported, version, warnings: problems.filter((p) => p.severity === 'warning') };
+  return { pack: published, hash, imported, version, warnings };
 }

@@ -139,7 +139,7 @@ export interface App {
   store: Store;
   /** the current published content (follows new versions) */
   content: PublishedContent;
-  /** what the start-up publish found and did */
+  /** what the start-up publish found and did, and the pack then published */
   published: PublishResult;
 }
 
@@ -149,13 +149,14 @@ export interface App {
  */
 export async function buildApp(opts: AppOptions): Promise<App> {
   const store = await openStore({ databaseUrl: opts.databaseUrl, databaseFile: opts.databaseFile, postgres: opts.postgres });
-  let published: PublishResult;
+  let published: App['published'];
   let content: PublishedContent;
   try {
-    published = await publishOnStart(store, opts.packDir, opts.today);
+    const result = await publishOnStart(store, opts.packDir, opts.today);
     content = await PublishedContent.open(store);
+    published = { ...result, pack: content.pack() };
     // what an older redaction stored is redacted again with the current one, before anyone reads it
-    await redactStoredAgain(store, redactorFor(content.pack()));
+    await redactStoredAgain(store, () => redactorFor(content.pack()));
   } catch (err) {
     await store.close();
     throw err;
