@@ -108,7 +108,7 @@ export async function createApp({ config, store, content }: { config: AppConfig;
   refused.handler = frameworkErrorHandler(securityHeaders, renderPage);
   const retentionDays = config.retentionDays ?? DEFAULT_RETENTION_DAYS;
   setUpRetention(app, store, retentionDays);
-  await healthRoutes(app, store);
+  await healthRoutes(app, store, content);
   await app.register(pageRoutes, { retentionDays });
   const deps = {
     store,

@@ -115,6 +115,9 @@ describe('health check', () => {
     const res = await get('/healthz');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'ok', database: 'ok', content: { pack: t.published.pack.manifest.id, services: t.published.pack.services.length } });
+    // the content version this instance serves is the one published
+    expect(res.json()).toMatchObject({ version: { served: t.content.version(), published: t.content.version() } });
+    expect(t.content.version()).toBeGreaterThan(0);
     expect(res.headers['cache-control']).toBe('no-store');
   });
 });
