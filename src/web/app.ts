@@ -25,6 +25,7 @@ import { healthRoutes } from './health.js';
 import { pageRoutes } from './pages.js';
 import type { TrustProxy } from './config.js';
 import { resolveSessionSecret, setUpWebSecurity, sharedSessionSecret } from './security.js';
+import { setUpPageCaching } from './page-caching.js';
 import { createSite } from './site.js';
 import type { RoutePlugin, Tool } from './tools.js';
 import { setUpViews } from './views.js';
@@ -98,6 +99,7 @@ export async function createApp({ config, store, content }: { config: AppConfig;
     frameAncestors: config.frameAncestors ?? ["'self'"],
     secureCookies: config.secure ?? false,
   });
+  setUpPageCaching(app);
   await setUpCompression(app);
   const assets = readAssetHashes();
   await setUpStaticAssets(app, assets);

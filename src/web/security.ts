@@ -1,17 +1,20 @@
 /**
- * Web security: strict CSP with a per-request nonce (no inline script otherwise), the usual helmet
- * headers and a Permissions-Policy, cookies, CSRF protection for every form that changes state, and
- * no caching of any page that carries a form token (those are the pages with typed text too).
+ * Web security: strict CSP that allows govuk-frontend's one inline script by its hash (no other
+ * inline script), the usual helmet headers and a Permissions-Policy, cookies, CSRF protection for
+ * every form that changes state, and no caching of any page that carries a form token (those are the
+ * pages with typed text too). Pages without a form token are the same for everyone, so a CDN may keep
+ * them.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import helmet from 'helmet';
+import { projectRoot } from '../content/pack-dir.js';
 import type { Store } from '../store/store.js';
 
 export interface SecurityOptions {
@@ -22,8 +25,6 @@ export interface SecurityOptions {
 
 declare module 'fastify' {
   interface FastifyReply {
-    /** this response's nonce for its inline script (the CSP allows no other inline script); null only before onRequest */
-    cspNonce: { script: string } | null;
     /** a new CSRF token for this browser's forms, and no-store for the page that carries it */
     csrfToken(): string;
   }
@@ -42,11 +43,23 @@ export const PERMISSIONS_POLICY = [
   'magnetometer=()', 'microphone=()', 'midi=()', 'payment=()', 'picture-in-picture=()', 'publickey-credentials-get=()', 'screen-wake-lock=()',
   'sync-xhr=()', 'usb=()', 'xr-spatial-tracking=()',
 ].join(', ');
-/** The Content-Security-Policy for one response: everything from this origin, inline script only with the nonce. */
-export function contentSecurityPolicy(frameAncestors: readonly string[]): (nonce: string) => string {
-  const before = "default-src 'self';script-src 'self' 'nonce-";
-  const after = [
-    "'",
+/**
+ * The CSP source for govuk-frontend's one inline script (in its page template: it marks the body as
+ * having JavaScript), by the hash of its text, read from the installed govuk-frontend so that an
+ * upgrade that changes the script changes the hash.
+ */
+export function inlineScriptHash(): string {
+  const template = readFileSync(join(projectRoot(), 'node_modules', 'govuk-frontend', 'dist', 'govuk', 'template.njk'), 'utf8');
+  const scripts = [...template.matchAll(/<script\b[^>]*>([^<]*)<\/script>/g)].map((m) => m[1]!).filter((text) => text.trim() !== '');
+  if (scripts.length !== 1) throw new Error(`govuk-frontend's page template has ${scripts.length} inline scripts; the CSP expects one`);
+  return `'sha256-${createHash('sha256').update(scripts[0]!).digest('base64')}'`;
+}
+
+/** The Content-Security-Policy: everything from this origin, and govuk-frontend's inline script by its hash. */
+export function contentSecurityPolicy(frameAncestors: readonly string[], scriptHash = inlineScriptHash()): string {
+  return [
+    `default-src 'self'`,
+    `script-src 'self' ${scriptHash}`,
     "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
@@ -56,23 +69,17 @@ export function contentSecurityPolicy(frameAncestors: readonly string[]): (nonce
     "base-uri 'none'",
     "object-src 'none'",
   ].join(';');
-  return (nonce) => before + nonce + after;
-}
-
-/** A CSP nonce: 16 bytes from the system's secure random source, as hex. */
-export function nextNonce(): string {
-  return randomBytes(16).toString('hex');
 }
 
 /**
- * Sets the security headers of one response and returns its CSP nonce. Used on every request, and
- * by the answer to a request Fastify refuses before any hook runs (a malformed address).
+ * Sets the security headers of one response. Used on every request, and by the answer to a request
+ * Fastify refuses before any hook runs (a malformed address).
  */
-export type SecurityHeaders = (req: IncomingMessage, res: ServerResponse, done: (err: Error | undefined, nonce: string) => void) => void;
+export type SecurityHeaders = (req: IncomingMessage, res: ServerResponse, done: (err: Error | undefined) => void) => void;
 
 export async function setUpWebSecurity(app: FastifyInstance, opts: SecurityOptions): Promise<SecurityHeaders> {
   // helmet's other headers, its middleware built once (@fastify/helmet rebuilt it, options parsed
-  // again, on every request); the CSP is ours, as it carries a new nonce each time
+  // again, on every request); the CSP is ours
   const otherHeaders = helmet({
     contentSecurityPolicy: false,
     // the guidance may be framed by the council website: frame-ancestors governs that, not X-Frame-Options
@@ -83,17 +90,12 @@ export async function setUpWebSecurity(app: FastifyInstance, opts: SecurityOptio
   });
   const policy = contentSecurityPolicy(opts.frameAncestors);
   const securityHeaders: SecurityHeaders = (req, res, done) => {
-    const nonce = nextNonce();
-    res.setHeader('content-security-policy', policy(nonce));
+    res.setHeader('content-security-policy', policy);
     res.setHeader('permissions-policy', PERMISSIONS_POLICY);
-    otherHeaders(req, res, (err) => done(err as Error | undefined, nonce));
+    otherHeaders(req, res, (err) => done(err as Error | undefined));
   };
-  app.decorateReply('cspNonce', null);
   app.addHook('onRequest', (request, reply, done) => {
-    securityHeaders(request.raw, reply.raw, (err, nonce) => {
-      reply.cspNonce = { script: nonce };
-      done(err);
-    });
+    securityHeaders(request.raw, reply.raw, (err) => done(err));
   });
   await app.register(cookie, { secret: opts.sessionSecret });
   await app.register(formbody, { bodyLimit: 64 * 1024 });
