@@ -9,7 +9,7 @@
  * `listServiceAtLocations`), which stay as the reference the tests compare against.
  */
 import type { Json } from './oruk-service.js';
-import { Bitset } from '../store/bitset.js';
+import { Bitset } from '../collections/bitset.js';
 import { Ordered } from './positions.js';
 import { serviceAtLocationListItem, type ApiDb, type Page, type ServiceFilters } from './repository.js';
 

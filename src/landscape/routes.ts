@@ -6,7 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SLUG_PATTERN, type ContentPack, type Service } from '../content/schema.js';
 import { redactorFor } from '../privacy/redact.js';
-import { RecentCache } from '../web/recent-cache.js';
+import { RecentCache } from '../collections/recent-cache.js';
 import type { ToolDeps } from '../web/tools.js';
 import { deliveryLabels, isDueForReview, providerLabels } from './labels.js';
 import { countsOf, landscapeForm, landscapeView, namesFor, summariseService, type CountText, type FacetCounts } from './landscape-page.js';
