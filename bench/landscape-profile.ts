@@ -19,6 +19,7 @@ import { openSqliteStore } from '../src/store/store.js';
 import { buildApp } from '../src/web/app.js';
 import '../src/sections.js';
 import { generateServices, variedSearchPaths } from './directory.js';
+import { publishLoadedPack } from '../src/publishing.js';
 
 const COUNT = Number(process.env['BENCH_SERVICES'] ?? 20_000);
 
@@ -61,7 +62,7 @@ const dir = mkdtempSync(join(tmpdir(), 'isg-landscape-profile-'));
 try {
   const databaseFile = join(dir, 'directory.sqlite');
   const store = await openSqliteStore(databaseFile);
-  await store.content.importPack({ ...basePack, services }, hash);
+  await publishLoadedPack(store, { ...basePack, services }, hash);
   await store.close();
   const t0 = performance.now();
   const { app } = await buildApp({ packDir: defaultPackDir(), databaseFile, logLevel: 'silent', sessionSecret: 'bench-secret-bench-secret-bench-secret' });

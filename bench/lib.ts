@@ -77,12 +77,18 @@ function clockTicks(): number {
  * database, and waits until it listens. Loading it from this process then measures the server, not
  * a shared event loop.
  */
-export async function startServerProcess(packDir: string, databaseFile: string, timeoutMs = 180_000): Promise<BenchServer> {
+/** PostgreSQL for a bench server, instead of its SQLite file: the URL and a schema of the bench's own */
+export interface BenchPostgres {
+  url: string;
+  schema: string;
+}
+
+export async function startServerProcess(packDir: string, databaseFile: string, timeoutMs = 180_000, postgres?: BenchPostgres): Promise<BenchServer> {
   // the Node flags `npm start` gives the server, then BENCH_NODE_ARGS: more flags for the server's
   // Node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its time goes
   const nodeArgs = [...startFlags(), ...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...nodeArgs, 'bench/serve.mjs'], {
-    env: { ...process.env, BENCH_PACK: packDir, BENCH_DB: databaseFile },
+    env: { ...process.env, BENCH_PACK: packDir, BENCH_DB: databaseFile, BENCH_DATABASE_URL: postgres?.url ?? '', BENCH_DATABASE_SCHEMA: postgres?.schema ?? '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const baseUrl = await new Promise<string>((resolve, reject) => {

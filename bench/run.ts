@@ -18,6 +18,7 @@ const sections: Array<{ name: string; load: () => Promise<{ run: () => Promise<B
   { name: 'needs-check', load: () => import('./needs-check.js') },
   { name: 'directory', load: () => import('./directory.js') },
   { name: 'chat', load: () => import('./chat.js') },
+  { name: 'instances', load: () => import('./instances.js') },
   { name: 'weight', load: () => import('./weight.js') },
   { name: 'lighthouse', load: () => import('./lighthouse.js') },
 ];

@@ -15,9 +15,12 @@ const { buildApp } = await import(built.href);
 const packDir = process.env['BENCH_PACK'];
 const databaseFile = process.env['BENCH_DB'];
 if (!packDir || !databaseFile) throw new Error('BENCH_PACK and BENCH_DB must be set');
+// PostgreSQL instead of the SQLite file: its URL and the bench's own schema
+const databaseUrl = process.env['BENCH_DATABASE_URL'] || undefined;
+const schema = process.env['BENCH_DATABASE_SCHEMA'] || undefined;
 // the load generator stands in for one proxy in front of many staff: the chat bench gives each request
 // its own X-Forwarded-For, which the app believes only from a proxy it is told to trust
-const { app } = await buildApp({ packDir, databaseFile, logLevel: 'silent', sessionSecret: 'bench-secret-bench-secret-bench-secret', trustProxy: 1 });
+const { app } = await buildApp({ packDir, databaseFile, databaseUrl, postgres: schema ? { schema } : undefined, logLevel: 'silent', sessionSecret: 'bench-secret-bench-secret-bench-secret', trustProxy: 1 });
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(`listening ${url}\n`);
 process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));

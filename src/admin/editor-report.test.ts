@@ -16,8 +16,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const runCli = (script: string, databaseFile: string, ...args: string[]) =>
-  promisify(execFile)(process.execPath, ['--import', 'tsx', join(projectRoot(), 'src', 'admin', script), ...args], { env: { ...process.env, DATABASE_FILE: databaseFile } }).then(
+const runCli = (script: string, database: Record<string, string>, ...args: string[]) =>
+  promisify(execFile)(process.execPath, ['--import', 'tsx', join(projectRoot(), 'src', 'admin', script), ...args], { env: { ...process.env, ...database } }).then(
     (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
   );
@@ -80,38 +80,39 @@ describe('retention', () => {
     // rows as the redaction before this one left them
     await first.store.db.withTables<{ chat_unanswered: { question: string; asked_on: string; redaction: number } }>().insertInto('chat_unanswered').values({ question: 'does [name] jayden need grace help', asked_on: '2026-11-20', redaction: 0 }).execute();
     await sql`insert into landscape_report (service_slug, reason, details, created_at, redaction) values ('childline', 'other', ${'ask jayden on 07700.900.123'}, ${new Date().toISOString()}, 0)`.execute(first.store.db);
-    const file = join(first.dir, 'test.sqlite');
     await first.app.close();
-    const again = await buildTestApp({ databaseFile: file });
+    // the same database, opened again
+    const again = await buildTestApp(first.database);
     expect((await new ChatRepository(again.store).unanswered()).map((q) => q.question)).toContain('does […] need […] help');
     expect((await new ReportRepository(again.store.db).list()).map((r) => r.details)).toContain('ask […] on [phone]');
     await again.close();
+    await first.close();
   });
 
   it('`npm run editor:report` deletes what has expired and prints the rest; `npm run editor:delete` deletes everything sent', async () => {
     const app = await buildTestApp();
-    const file = join(app.dir, 'test.sqlite');
+    const database = app.env;
     await new ReportRepository(app.store.db).add('childline', 'closed', 'long ago', new Date(Date.now() - 200 * 24 * 3600 * 1000));
     await new ReportRepository(app.store.db).add('childline', 'closed', 'this week');
     await new ChatRepository(app.store).recordUnanswered('what about trampolines');
     await new ChatRepository(app.store).recordFeedback('consent-early-help', true);
     await app.app.close();
 
-    const printed = await runCli('report-cli.ts', file);
+    const printed = await runCli('report-cli.ts', database);
     expect(printed.code).toBe(0);
     expect(printed.out).toContain('this week');
     expect(printed.out).not.toContain('long ago');
     expect(printed.out).toContain('what about trampolines');
 
-    const deleted = await runCli('delete-cli.ts', file);
+    const deleted = await runCli('delete-cli.ts', database);
     expect(deleted.code).toBe(0);
     expect(deleted.out).toContain('Deleted 1 report(s) and 1 unanswered question(s).');
-    const after = await runCli('report-cli.ts', file);
+    const after = await runCli('report-cli.ts', database);
     expect(after.out).toContain('Reports of something wrong with a service (0)');
     expect(after.out).toContain('Chat questions the bot could not answer (0)');
     expect(after.out).toContain('- consent-early-help: 1 helpful, 0 not helpful');
-    expect((await runCli('delete-cli.ts', file, '--ratings')).out).toContain('the ratings of 1 answer(s)');
-    expect((await runCli('delete-cli.ts', file, '--everything')).code).toBe(2);
+    expect((await runCli('delete-cli.ts', database, '--ratings')).out).toContain('the ratings of 1 answer(s)');
+    expect((await runCli('delete-cli.ts', database, '--everything')).code).toBe(2);
     await app.close();
   }, 60_000);
 });

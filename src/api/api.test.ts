@@ -14,6 +14,7 @@ import { copyDefaultPack, type TempPack } from '../../test/helpers/pack.js';
 import { importOrukFeed } from './import.js';
 import { orukAjv } from './schema.js';
 import { ORUK_DIR } from '../../test/helpers/oruk.js';
+import { publishLoadedPack } from '../publishing.js';
 
 const ORUK = ORUK_DIR;
 const readJson = (...p: string[]) => JSON.parse(readFileSync(join(ORUK, ...p), 'utf8')) as Record<string, unknown>;
@@ -427,12 +428,12 @@ describe('Open Referral UK API', () => {
     const before = (await get('/api/v1/services')).json()['total_items'] as number;
     const current = t.published.pack;
     const dropped = current.services.find((s) => s.slug === FIXTURE)!;
-    await t.store.content.importPack({ ...current, services: current.services.filter((s) => s !== dropped) }, 'test-hash');
+    await publishLoadedPack(t.store, { ...current, services: current.services.filter((s) => s !== dropped) }, 'test-hash');
     try {
       expect((await get('/api/v1/services')).json()['total_items']).toBe(before - 1);
       expect((await get(`/api/v1/services/${serviceOrukId(current.manifest.id, FIXTURE)}`)).status).toBe(404);
     } finally {
-      await t.store.content.importPack(current, 'test-hash-2');
+      await publishLoadedPack(t.store, current, 'test-hash-2');
     }
     expect((await get('/api/v1/services')).json()['total_items']).toBe(before);
   });

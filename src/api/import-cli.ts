@@ -1,10 +1,10 @@
 /**
  * `npm run import:oruk -- <file or URL>`: imports another directory's Open Referral UK feed into the
- * database the app uses (DATABASE_FILE), reporting problems per record. Exit code 1 when nothing was
+ * database the app uses (DATABASE_URL, or the SQLite file in DATABASE_FILE), reporting problems per record. Exit code 1 when nothing was
  * imported.
  */
 import { readConfig } from '../web/config.js';
-import { openSqliteStore } from '../store/store.js';
+import { openStore } from '../store/store.js';
 import { importOrukFeed } from './import.js';
 
 const source = process.argv[2];
@@ -13,7 +13,7 @@ if (!source || process.argv.length > 3) {
   process.exit(2);
 }
 
-const store = await openSqliteStore(readConfig().databaseFile);
+const store = await openStore(readConfig());
 try {
   const result = await importOrukFeed(store, source);
   if (!result.ok) {

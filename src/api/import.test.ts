@@ -17,6 +17,7 @@ import { buildTestApp, type TestApp } from '../../test/helpers/app.js';
 import { importOrukFeed, readFeed } from './import.js';
 import { apiDb } from './repository.js';
 import { ORUK_EXAMPLES } from '../../test/helpers/oruk.js';
+import { publishLoadedPack } from '../publishing.js';
 
 const EXAMPLES = ORUK_EXAMPLES;
 type Json = Record<string, unknown>;
@@ -166,7 +167,7 @@ describe('import:oruk', () => {
 
   it('keeps imported services when the content pack is imported again', async () => {
     await importOrukFeed(t.store, file('keep.json', [service(1)]));
-    await t.store.content.importPack(t.published.pack, 'another-hash');
+    await publishLoadedPack(t.store, t.published.pack, 'another-hash');
     expect((await t.app.inject(`/api/v1/services/${uuid(1)}`)).statusCode).toBe(200);
     expect(await importedCount()).toBe(1);
   });

@@ -12,7 +12,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Store } from '../store/store.js';
 import { indexImportedService, type Json } from './oruk-service.js';
-import { apiDb, bumpFeedGeneration, clearIndex, writeIndex } from './repository.js';
+import { clearIndex, writeIndex } from './repository.js';
+import type { ApiTables } from './tables.js';
 import { describeError, serviceValidator } from './schema.js';
 
 export interface ImportProblem {
@@ -223,11 +224,11 @@ class ImportConflict extends Error {
 
 /** Writes validated records as the feed `source`, all in one transaction. */
 export async function writeFeed(store: Store, source: string, records: Json[], now = new Date()): Promise<ImportResult> {
-  const db = apiDb(store.db);
   const importedAt = now.toISOString();
   const base: ImportResult = { ok: false, source, read: records.length, created: 0, updated: 0, unchanged: 0, removed: 0, problems: [] };
   try {
-    return await db.transaction().execute(async (trx) => {
+    const published = await store.publish('feed', async (tx) => {
+      const trx = tx.withTables<ApiTables>();
       let feed = await trx.selectFrom('oruk_feed').select('id').where('source', '=', source).executeTakeFirst();
       feed ??= await trx
         .insertInto('oruk_feed')
@@ -281,9 +282,9 @@ export async function writeFeed(store: Store, source: string, records: Json[], n
         records.map((r, i) => indexImportedService(r, rows[i]!.modified_at)),
       );
       await trx.updateTable('oruk_feed').set({ imported_at: importedAt, service_count: rows.length }).where('id', '=', feedId).execute();
-      await bumpFeedGeneration(trx);
       return result;
     });
+    return published.result;
   } catch (err) {
     if (err instanceof ImportConflict) return { ...base, problems: err.problems };
     throw err;

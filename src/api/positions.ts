@@ -1,4 +1,4 @@
-import { Bitset } from '../store/bitset.js';
+import { Bitset } from '../collections/bitset.js';
 
 /**
  * Services ordered by one value (an age, a modification time), for "at least" and "at most" filters.

@@ -1,9 +1,9 @@
-/**
- * The Open Referral UK API is not a start-page tool: it registers as a plugin (routes only) and adds
- * its footer link. Imported by src/web/tool-registry.ts.
- */
-import { footerLinks, plugins } from '../web/tools.js';
+/** The Open Referral UK API is not a start-page tool: routes and a footer link only. */
+import type { RoutePlugin } from '../web/tools.js';
 import { apiRoutes } from './routes.js';
 
-plugins.push({ id: 'oruk-api', routes: apiRoutes });
-footerLinks.push({ href: '/api/v1/', text: 'Open data (Open Referral UK API)' });
+export const openDataApi: RoutePlugin = {
+  id: 'oruk-api',
+  routes: apiRoutes,
+  footerLink: { href: '/api/v1/', text: 'Open data (Open Referral UK API)' },
+};

@@ -3,17 +3,16 @@
  * tables (service-index.ts); the SQL list queries here are the reference it is tested against. List
  * items are stored as JSON ready to send.
  *
- * The pack's part of the index is rebuilt whenever a new content import is seen (the pack import
- * replaces the `service` table; it knows nothing of the API). Imported feeds write their part of the
- * index in their own transaction (import.ts).
+ * The pack's part of the index is written in the pack's publish transaction (`writePackApiIndex`,
+ * a publish step); imported feeds write their part in their own publish (import.ts).
  */
-import { sql, type ExpressionBuilder, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { type ExpressionBuilder, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import type { Database } from '../store/database.js';
-import type { Level, NeedArea, PackManifest, Service } from '../content/schema.js';
+import type { ContentPack, Service } from '../content/schema.js';
+import type { Store } from '../store/store.js';
 import { packServiceMapper, type IndexEntry, type Json, type PackMapper } from './oruk-service.js';
 import { buildTaxonomies, type PackTaxonomies } from './taxonomies.js';
 import type { ApiTables } from './tables.js';
-import type { IndexGeneration } from './service-index.js';
 
 export type ApiDb = Kysely<Database & ApiTables>;
 type ApiTrx = Transaction<Database & ApiTables>;
@@ -88,89 +87,70 @@ export async function writeIndex(trx: ApiTrx, owner: string, entries: IndexEntry
   for (const part of chunks(sals)) await trx.insertInto('api_service_at_location').values(part).execute();
 }
 
-/**
- * Which imports the database holds now (the latest content import, the feed imports' counter). One
- * small query, compiled once: the routes run it before each request to see a new import.
- */
-export function generationReader(db: ApiDb): () => Promise<IndexGeneration> {
-  const query = db
-    .selectNoFrom((eb) => [
-      eb.selectFrom('content_import').select((e) => e.fn.max('id').as('n')).as('pack'),
-      eb.selectFrom('api_index_state').select('value').where('name', '=', 'feed_generation').as('feeds'),
-    ])
-    .compile();
-  return async () => {
-    const r = (await db.executeQuery(query)).rows[0];
-    return { packImportId: Number(r?.pack ?? 0), feedGeneration: Number(r?.feeds ?? 0) };
-  };
-}
-
-/** A feed import changed the index: every app process rebuilds its in-memory index on its next request. */
-export async function bumpFeedGeneration(trx: ApiTrx): Promise<void> {
-  const row = await trx.selectFrom('api_index_state').select('value').where('name', '=', 'feed_generation').executeTakeFirst();
-  const value = String(Number(row?.value ?? 0) + 1);
-  await trx
-    .insertInto('api_index_state')
-    .values({ name: 'feed_generation', value })
-    .onConflict((oc) => oc.column('name').doUpdateSet({ value }))
-    .execute();
-}
-
 export interface PackIndexState {
-  importId: number;
   taxonomies: PackTaxonomies;
   mapper: PackMapper;
 }
 
-/**
- * Brings the pack's part of the index up to date with the latest content import, and returns the
- * pack's taxonomies. Cheap when nothing changed (two small reads).
- */
-export async function syncPackIndex(db: ApiDb, known?: PackIndexState): Promise<PackIndexState | undefined> {
-  const latest = await db.selectFrom('content_import').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
-  if (!latest) return undefined;
-  if (known && known.importId === latest.id) return known;
+const packStates = new WeakMap<ContentPack, PackIndexState>();
 
-  const docs = await db.selectFrom('content_document').select('json').where('name', '=', 'manifest').executeTakeFirst();
-  if (!docs) return undefined;
-  const manifest = JSON.parse(docs.json) as PackManifest;
-  const levels = (await db.selectFrom('level').select('json').orderBy('rank').execute()).map((r) => JSON.parse(r.json) as Level);
-  const needAreas = (await db.selectFrom('need_area').select('json').where('parent_id', 'is', null).orderBy('position').execute()).map((r) => JSON.parse(r.json) as NeedArea);
-  const taxonomies = buildTaxonomies(manifest, levels, needAreas);
-  const mapper = packServiceMapper({ manifest, needAreas, taxonomies });
-
-  const state = await db.selectFrom('api_index_state').select('value').where('name', '=', 'pack_import_id').executeTakeFirst();
-  if (state?.value !== String(latest.id)) {
-    await db.transaction().execute(async (trx) => {
-      const rows = await trx.selectFrom('service').select(['oruk_id', 'modified_at', 'json']).execute();
-      const entries = rows.map((r) => mapper.index(JSON.parse(r.json) as Service, r.oruk_id, r.modified_at));
-      await clearIndex(trx, 'pack');
-      // the pack wins an id clash with an imported feed (the import refuses such ids; this covers a
-      // feed imported before the pack that now holds the id)
-      const packIds = trx.selectFrom('service').select('oruk_id');
-      await trx.deleteFrom('api_service_term').where('service_id', 'in', packIds).execute();
-      await trx.deleteFrom('api_service_schedule').where('service_id', 'in', packIds).execute();
-      await trx.deleteFrom('api_service_at_location').where('service_id', 'in', packIds).execute();
-      await trx.deleteFrom('api_service').where('id', 'in', packIds).execute();
-      await writeIndex(trx, 'pack', entries);
-      await trx
-        .insertInto('api_index_state')
-        .values({ name: 'pack_import_id', value: String(latest.id) })
-        .onConflict((oc) => oc.column('name').doUpdateSet({ value: String(latest.id) }))
-        .execute();
-    });
+/** The pack's taxonomies and its mapping to the profile's records, built once per published pack. */
+export function packIndexState(pack: ContentPack): PackIndexState {
+  let state = packStates.get(pack);
+  if (!state) {
+    const taxonomies = buildTaxonomies(pack.manifest, pack.levels, pack.needAreas);
+    state = { taxonomies, mapper: packServiceMapper({ manifest: pack.manifest, needAreas: pack.needAreas, taxonomies }) };
+    packStates.set(pack, state);
   }
-  return { importId: latest.id, taxonomies, mapper };
+  return state;
 }
 
 /**
- * The filters as one condition. `inNameOrder`: for a page, `+id` keeps SQLite walking the name index
- * and stopping after the page, instead of fetching every match by id and sorting them all (100x
- * slower for a common term at 20,000 services); for the count, the plain form is the faster.
+ * Writes the pack's part of the index, in the pack's publish transaction (a PublishStep): the API
+ * never writes while answering a request.
  */
-function serviceFilter(eb: ExpressionBuilder<Database & ApiTables, 'api_service'>, f: ServiceFilters, inNameOrder = false): Expression<SqlBool> {
+export async function writePackApiIndex(tx: Transaction<Database>, pack: ContentPack, importId: number): Promise<void> {
+  const trx = tx.withTables<ApiTables>();
+  const { mapper } = packIndexState(pack);
+  const rows = await trx.selectFrom('service').select(['oruk_id', 'modified_at', 'json']).execute();
+  const entries = rows.map((r) => mapper.index(JSON.parse(r.json) as Service, r.oruk_id, r.modified_at));
+  await clearIndex(trx, 'pack');
+  // the pack wins an id clash with an imported feed (the import refuses such ids; this covers a
+  // feed imported before the pack that now holds the id)
+  const packIds = trx.selectFrom('service').select('oruk_id');
+  await trx.deleteFrom('api_service_term').where('service_id', 'in', packIds).execute();
+  await trx.deleteFrom('api_service_schedule').where('service_id', 'in', packIds).execute();
+  await trx.deleteFrom('api_service_at_location').where('service_id', 'in', packIds).execute();
+  await trx.deleteFrom('api_service').where('id', 'in', packIds).execute();
+  await writeIndex(trx, 'pack', entries);
+  await trx
+    .insertInto('api_index_state')
+    .values({ name: 'pack_import_id', value: String(importId) })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value: String(importId) }))
+    .execute();
+}
+
+/**
+ * On start: a database whose pack index was written for an older import (by an older version of
+ * the app) gets it written again, as a publish. Nothing is written when it is current.
+ */
+export async function ensurePackApiIndex(store: Store): Promise<boolean> {
+  const db = apiDb(store.db);
+  const latest = await store.content.latestImport();
+  if (!latest) return false;
+  const state = await db.selectFrom('api_index_state').select('value').where('name', '=', 'pack_import_id').executeTakeFirst();
+  if (state?.value === String(latest.id)) return false;
+  await store.publish('pack', async (trx) => {
+    const pack = await store.content.loadPack(trx);
+    if (pack) await writePackApiIndex(trx, pack, latest.id);
+  });
+  return true;
+}
+
+/** The filters as one condition. */
+function serviceFilter(eb: ExpressionBuilder<Database & ApiTables, 'api_service'>, f: ServiceFilters): Expression<SqlBool> {
   const c: Array<Expression<SqlBool>> = [];
-  const id = inNameOrder ? sql<string>`+${sql.ref('api_service.id')}` : sql<string>`${sql.ref('api_service.id')}`;
+  const id = eb.ref('api_service.id');
   // search words are normalised to letters and digits, so they hold no LIKE wildcards
   for (const w of f.searchWords ?? []) c.push(eb('api_service.search_text', 'like', `%${w}%`));
   const orEveryPackService = (every: boolean | undefined, e: Expression<SqlBool>) => (every ? eb.or([eb('api_service.owner', '=', 'pack'), e]) : e);
@@ -207,7 +187,7 @@ export async function listServices(db: ApiDb, f: ServiceFilters, page: number, p
   const listed = (offset: number) =>
     db
       .selectFrom('api_service')
-      .where((eb) => serviceFilter(eb, f, true))
+      .where((eb) => serviceFilter(eb, f))
       .select('list_json')
       .orderBy('sort_name')
       .orderBy('id')

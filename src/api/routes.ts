@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { projectRoot } from '../content/pack-dir.js';
 import type { ToolDeps } from '../web/tools.js';
 import { BadParameter, checkAllowed, pageParams, readPaging, readServiceFilters, refuseLocationSearch, serviceAtLocationParams, serviceParams, type Paging } from './params.js';
-import { apiDb, generationReader, getService, getServiceAtLocation, syncPackIndex, type PackIndexState } from './repository.js';
+import { apiDb, getService, getServiceAtLocation, packIndexState } from './repository.js';
 import { loadServiceIndex, pageOfServiceAtLocations, pageOfServices, type ServiceIndex } from './service-index.js';
 import { taxonomyJson } from './taxonomies.js';
 
@@ -60,9 +60,9 @@ function notFound(reply: FastifyReply, what: string): FastifyReply {
 
 type Query = Record<string, unknown>;
 
-/** The index's validator: it changes with every content or feed import. */
+/** The index's validator: it changes with every publish (a content pack or a feed import). */
 function entityTag(index: ServiceIndex): string {
-  return `"oruk-${index.generation.packImportId}-${index.generation.feedGeneration}"`;
+  return `"oruk-${index.version}"`;
 }
 
 /**
@@ -84,36 +84,25 @@ function notModified(req: FastifyRequest, reply: FastifyReply, index: ServiceInd
   return fresh;
 }
 
-export async function apiRoutes(app: FastifyInstance, { store, site }: ToolDeps): Promise<void> {
+export async function apiRoutes(app: FastifyInstance, { store, published: content, site }: ToolDeps): Promise<void> {
   const db = apiDb(store.db);
   const openApi = readOpenApi();
-  const readGeneration = generationReader(db);
-  let state: PackIndexState | undefined = await syncPackIndex(db);
   let index: ServiceIndex = await loadServiceIndex(db);
   let refreshing: Promise<ServiceIndex> | undefined;
 
-  // a republished pack or a new feed import is picked up on the next request: when the store says
-  // something was written, one small query tells whether it was the pack or a feed; concurrent
-  // requests share one rebuild
-  let seenVersion: string | undefined;
-  const refresh = async (): Promise<ServiceIndex> => {
-    // read before the query: a write after it changes the version again, so the next request looks again
-    const version = store.dataVersion();
-    const latest = await readGeneration();
-    if (latest.packImportId !== index.generation.packImportId || latest.feedGeneration !== index.generation.feedGeneration) {
-      state = await syncPackIndex(db, state);
-      index = await loadServiceIndex(db);
-    }
-    seenVersion = version;
-    return index;
-  };
+  // the index follows the published content's version (a pack or a feed publish): a new version is
+  // read once, concurrent requests sharing the read; no request writes
   const current = async (): Promise<ServiceIndex> => {
-    if (refreshing === undefined && store.dataVersion() === seenVersion) return index;
-    refreshing ??= refresh().finally(() => {
-      refreshing = undefined;
-    });
+    await content.settled();
+    if (refreshing === undefined && index.version >= content.version()) return index;
+    refreshing ??= loadServiceIndex(db)
+      .then((loaded) => (index = loaded))
+      .finally(() => {
+        refreshing = undefined;
+      });
     return refreshing;
   };
+  const state = () => packIndexState(content.pack());
 
   app.addHook('onRequest', async (_req, reply) => {
     reply.header('access-control-allow-origin', '*');
@@ -148,7 +137,7 @@ export async function apiRoutes(app: FastifyInstance, { store, site }: ToolDeps)
     checkAllowed(query, serviceParams);
     const paging = readPaging(query);
     const ix = await current();
-    const filters = readServiceFilters(query, state?.taxonomies);
+    const filters = readServiceFilters(query, state().taxonomies);
     if (notModified(req, reply, ix)) return reply;
     const page = pageOfServices(ix, filters, paging.page, paging.perPage);
     return sendJson(reply, pageJson(page.total, paging, page.rows));
@@ -157,7 +146,7 @@ export async function apiRoutes(app: FastifyInstance, { store, site }: ToolDeps)
   app.get<{ Params: { id: string } }>(`${API_PREFIX}/services/:id`, async (req, reply) => {
     checkAllowed(req.query as Query, []);
     const ix = await current();
-    const json = await getService(db, state, req.params.id.toLowerCase());
+    const json = await getService(db, state(), req.params.id.toLowerCase());
     if (!json) return notFound(reply, 'service');
     return notModified(req, reply, ix) ? reply : sendJson(reply, json);
   });
@@ -168,7 +157,7 @@ export async function apiRoutes(app: FastifyInstance, { store, site }: ToolDeps)
     refuseLocationSearch(query);
     const paging = readPaging(query);
     const ix = await current();
-    const filters = readServiceFilters(query, state?.taxonomies);
+    const filters = readServiceFilters(query, state().taxonomies);
     if (notModified(req, reply, ix)) return reply;
     const page = pageOfServiceAtLocations(ix, filters, paging.page, paging.perPage);
     return sendJson(reply, pageJson(page.total, paging, page.rows));
@@ -177,7 +166,7 @@ export async function apiRoutes(app: FastifyInstance, { store, site }: ToolDeps)
   app.get<{ Params: { id: string } }>(`${API_PREFIX}/service_at_locations/:id`, async (req, reply) => {
     checkAllowed(req.query as Query, []);
     const ix = await current();
-    const sal = await getServiceAtLocation(db, state, req.params.id.toLowerCase());
+    const sal = await getServiceAtLocation(db, state(), req.params.id.toLowerCase());
     if (!sal) return notFound(reply, 'service at location');
     return notModified(req, reply, ix) ? reply : reply.send(sal);
   });
@@ -188,7 +177,7 @@ export async function apiRoutes(app: FastifyInstance, { store, site }: ToolDeps)
     const paging = readPaging(query);
     const ix = await current();
     if (notModified(req, reply, ix)) return reply;
-    const all = state?.taxonomies.taxonomies ?? [];
+    const all = state().taxonomies.taxonomies ?? [];
     const items = all.slice((paging.page - 1) * paging.perPage, paging.page * paging.perPage).map((t) => Buffer.from(JSON.stringify(taxonomyJson(t, false)), 'utf8'));
     return sendJson(reply, pageJson(all.length, paging, items));
   });
@@ -196,7 +185,7 @@ export async function apiRoutes(app: FastifyInstance, { store, site }: ToolDeps)
   app.get<{ Params: { id: string } }>(`${API_PREFIX}/taxonomies/:id`, async (req, reply) => {
     checkAllowed(req.query as Query, []);
     const ix = await current();
-    const t = state?.taxonomies.taxonomyById.get(req.params.id.toLowerCase());
+    const t = state().taxonomies.taxonomyById.get(req.params.id.toLowerCase());
     if (!t) return notFound(reply, 'taxonomy');
     return notModified(req, reply, ix) ? reply : reply.send(taxonomyJson(t, true));
   });
@@ -207,7 +196,7 @@ export async function apiRoutes(app: FastifyInstance, { store, site }: ToolDeps)
     const paging = readPaging(query);
     const ix = await current();
     if (notModified(req, reply, ix)) return reply;
-    const all = [...(state?.taxonomies.termById.values() ?? [])];
+    const all = [...(state().taxonomies.termById.values() ?? [])];
     const items = all.slice((paging.page - 1) * paging.perPage, paging.page * paging.perPage).map((t) => Buffer.from(JSON.stringify(t), 'utf8'));
     return sendJson(reply, pageJson(all.length, paging, items));
   });
@@ -215,7 +204,7 @@ export async function apiRoutes(app: FastifyInstance, { store, site }: ToolDeps)
   app.get<{ Params: { id: string } }>(`${API_PREFIX}/taxonomy_terms/:id`, async (req, reply) => {
     checkAllowed(req.query as Query, []);
     const ix = await current();
-    const t = state?.taxonomies.termById.get(req.params.id.toLowerCase());
+    const t = state().taxonomies.termById.get(req.params.id.toLowerCase());
     if (!t) return notFound(reply, 'taxonomy term');
     return notModified(req, reply, ix) ? reply : reply.send(t);
   });

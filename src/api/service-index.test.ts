@@ -12,7 +12,7 @@ import { buildTestApp, type TestApp } from '../../test/helpers/app.js';
 import { importOrukFeed } from './import.js';
 import { BadParameter, readServiceFilters } from './params.js';
 import { Ordered } from './positions.js';
-import { apiDb, listServiceAtLocations, listServices, syncPackIndex, type ApiDb, type PackIndexState, type ServiceFilters } from './repository.js';
+import { apiDb, listServiceAtLocations, listServices, packIndexState, type ApiDb, type PackIndexState, type ServiceFilters } from './repository.js';
 import { loadServiceIndex, pageOfServiceAtLocations, pageOfServices, type ServiceIndex } from './service-index.js';
 import { ORUK_EXAMPLES } from '../../test/helpers/oruk.js';
 
@@ -47,7 +47,7 @@ describe('the API’s in-memory index', () => {
   beforeAll(async () => {
     t = await buildTestApp();
     db = apiDb(t.store.db);
-    state = (await syncPackIndex(db))!;
+    state = packIndexState(t.content.pack());
     const packTerms = [...state.taxonomies.termById.values()].filter((term) => term.taxonomy_id !== state.taxonomies.cardTaxonomyId);
     // a feed whose services share the pack's terms and vary in ages, schedules and modification times
     const feed = Array.from({ length: 60 }, (_, n): Json => {

@@ -9,17 +9,9 @@
  * `listServiceAtLocations`), which stay as the reference the tests compare against.
  */
 import type { Json } from './oruk-service.js';
-import { Bitset } from '../store/bitset.js';
+import { Bitset } from '../collections/bitset.js';
 import { Ordered } from './positions.js';
 import { serviceAtLocationListItem, type ApiDb, type Page, type ServiceFilters } from './repository.js';
-
-/** Which imports an index was built from: a new content import or feed import changes it. */
-export interface IndexGeneration {
-  /** the latest content import's id (0 when there is none) */
-  packImportId: number;
-  /** bumped by every feed import (import.ts) */
-  feedGeneration: number;
-}
 
 interface Schedule {
   position: number;
@@ -28,7 +20,8 @@ interface Schedule {
 }
 
 export interface ServiceIndex {
-  generation: IndexGeneration;
+  /** the content version the index was read at: every publish (pack or feed) changes it */
+  version: number;
   /** when the newest import behind this index ran: the lists' Last-Modified */
   lastModified: Date;
   size: number;
@@ -72,10 +65,15 @@ function bySchedule(a: Schedule, b: Schedule): number {
 /** Reads the index tables into memory. About half a second at 20,000 services; once per import. */
 export async function loadServiceIndex(db: ApiDb): Promise<ServiceIndex> {
   // one read transaction: an import committing meanwhile cannot give a half-old, half-new index
-  return db.transaction().execute(async (trx) => {
-    // what the index tables hold (the pack's part can lag the latest content import until synced)
-    const state = new Map((await trx.selectFrom('api_index_state').select(['name', 'value']).execute()).map((r) => [r.name, r.value]));
-    const generation: IndexGeneration = { packImportId: Number(state.get('pack_import_id') ?? 0), feedGeneration: Number(state.get('feed_generation') ?? 0) };
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+    const versionRow = await trx
+      .selectFrom('content_version')
+      .select((eb) => eb.fn.max('id').as('n'))
+      .executeTakeFirst();
+    const version = Number(versionRow?.n ?? 0);
     const rows = await trx
       .selectFrom('api_service')
       .select(['id', 'owner', 'search_text', 'min_age', 'max_age', 'modified_at', 'list_json'])
@@ -148,7 +146,7 @@ export async function loadServiceIndex(db: ApiDb): Promise<ServiceIndex> {
       serviceAtLocations.push({ position: p, json: Buffer.from(JSON.stringify(item), 'utf8') });
     }
 
-    const packTime = await trx.selectFrom('content_import').select('imported_at').where('id', '=', generation.packImportId).executeTakeFirst();
+    const packTime = await trx.selectFrom('content_import').select('imported_at').orderBy('id', 'desc').limit(1).executeTakeFirst();
     const feedTime = await trx.selectFrom('oruk_feed').select((eb) => eb.fn.max('imported_at').as('t')).executeTakeFirst();
     const times = [packTime?.imported_at, feedTime?.t].filter((t): t is string => typeof t === 'string').map((t) => Date.parse(t)).filter((t) => Number.isFinite(t));
     // HTTP dates have whole seconds: round down, so an If-Modified-Since echoed back compares equal
@@ -157,7 +155,7 @@ export async function loadServiceIndex(db: ApiDb): Promise<ServiceIndex> {
     // a list of n positions takes 4n bytes, a set size/8
     const vocabulary = [...words].map(([word, positions]) => ({ word, positions: positions.length * 32 > size ? Bitset.of(size, positions) : Uint32Array.from(positions) }));
     return {
-      generation,
+      version,
       lastModified,
       size,
       listJson,

@@ -18,7 +18,7 @@ import { normalise, tokenize } from '../content/vocabulary.js';
 import type { ToolDeps } from '../web/tools.js';
 import { createChatEngine, MAX_MESSAGE_LENGTH, type ChatContext, type ChatEngine, type ChatReply } from './engine.js';
 import { redactorFor } from '../privacy/redact.js';
-import { RecentCache } from '../web/recent-cache.js';
+import { RecentCache } from '../collections/recent-cache.js';
 import { ChatRepository } from './repository.js';
 
 /** How many earlier questions the page carries; older ones drop off. */

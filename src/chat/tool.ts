@@ -1,11 +1,11 @@
-/** Registers the chat bot as a tool: on the start page, in the navigation, with its routes. */
-import { tools } from '../web/tools.js';
+/** The chat bot as a tool: on the start page, in the navigation, with its routes. */
+import type { Tool } from '../web/tools.js';
 import { chatRoutes } from './routes.js';
 
-tools.push({
+export const askTool: Tool = {
   id: 'ask',
   name: 'Ask a question',
   href: '/ask',
   description: 'Ask in your own words about referrals, consent, levels of need or a service, and get a short answer with links to take you further.',
   routes: chatRoutes,
-});
+};

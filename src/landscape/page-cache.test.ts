@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { BODY_MARK, compilePage, compileTemplate, CSRF_MARK, escapeHtml, NONCE_MARK, numberBytes, PageWriter, personalise, slotMark, TITLE_MARK, type Mark } from './page-cache.js';
+import { BODY_MARK, compilePage, compileTemplate, CSRF_MARK, escapeHtml, numberBytes, PageWriter, personalise, slotMark, TITLE_MARK, type Mark } from './page-cache.js';
 
 const text = (b: Buffer) => b.toString('utf8');
 
 describe('landscape page pieces', () => {
-  it('puts the escaped title words and the content into the frame, then each response its nonce and token', () => {
-    const frame = compileTemplate(`<title>Find: ${TITLE_MARK}</title>\n    <script nonce="${NONCE_MARK}"></script><main>${BODY_MARK}</main>`);
+  it('puts the escaped title words and the content into the frame, then each response its token', () => {
+    const frame = compileTemplate(`<title>Find: ${TITLE_MARK}</title>\n    <script></script><main>${BODY_MARK}</main>`);
     const body = compileTemplate(`<form>\n      <input name="_csrf" value="${CSRF_MARK}"></form><p>${CSRF_MARK}</p>`);
     const writer = new PageWriter().write({ template: frame, fill: (m: Mark | number) => (m === 'title' ? escapeHtml(`<b>"food" & 'bank'</b>`) : { template: body, fill: () => '' }) });
-    const expected = `<title>Find: &lt;b&gt;&quot;food&quot; &amp; &#39;bank&#39;&lt;/b&gt;</title>\n<script nonce="N1"></script><main><form>\n<input name="_csrf" value="T1"></form><p>T1</p></main>`;
-    expect(text(writer.toBuffer('N1', 'T1'))).toBe(expected);
+    const expected = `<title>Find: &lt;b&gt;&quot;food&quot; &amp; &#39;bank&#39;&lt;/b&gt;</title>\n<script></script><main><form>\n<input name="_csrf" value="T1"></form><p>T1</p></main>`;
+    expect(text(writer.toBuffer('T1'))).toBe(expected);
     const page = writer.finish();
-    expect(text(personalise(page, 'N1', 'T1'))).toBe(expected);
+    expect(text(personalise(page, 'T1'))).toBe(expected);
     // the same page serves the next response with its own values
-    expect(text(personalise(page, 'N2', 'T2'))).toContain('value="T2"');
-    expect(page.marks).toEqual(['nonce', 'csrf', 'csrf']);
+    expect(text(personalise(page, 'T2'))).toContain('value="T2"');
+    expect(page.marks).toEqual(['csrf', 'csrf']);
   });
 
   it('fills each numbered slot, as often as it appears, with text, bytes or another piece', () => {
@@ -23,18 +23,18 @@ describe('landscape page pieces', () => {
     const back = Buffer.from('/services?q=a&amp;b', 'utf8');
     const fill = (m: Mark | number) => (m === 12 ? [{ template: item, fill: () => back }, Buffer.from('<li>2</li>')] : m === 0 ? 'words' : '42');
     const page = new PageWriter().write({ template: form, fill }).finish();
-    expect(text(new PageWriter().write({ template: form, fill }).toBuffer('n', 'T'))).toBe(text(personalise(page, 'n', 'T')));
-    expect(text(personalise(page, 'n', 'T'))).toBe(`<p>42</p>\n<input value="words" name="T">42<ul><li><a href="/services?q=a&amp;b">é</a></li><li>2</li></ul>`);
+    expect(text(new PageWriter().write({ template: form, fill }).toBuffer('T'))).toBe(text(personalise(page, 'T')));
+    expect(text(personalise(page, 'T'))).toBe(`<p>42</p>\n<input value="words" name="T">42<ul><li><a href="/services?q=a&amp;b">é</a></li><li>2</li></ul>`);
   });
 
   it('keeps multi-byte text whole across the marks', () => {
-    const page = compilePage(`“quotes” ${NONCE_MARK}—dash ${CSRF_MARK}£`);
-    expect(text(personalise(page, 'ñ', '€'))).toBe('“quotes” ñ—dash €£');
+    const page = compilePage(`“quotes” ${CSRF_MARK}—dash ${CSRF_MARK}£`);
+    expect(text(personalise(page, 'ñ€'))).toBe('“quotes” ñ€—dash ñ€£');
   });
 
   it('refuses a finished page that still has a per-search mark, and an unknown mark', () => {
     expect(() => compilePage(`<title>${TITLE_MARK}</title>`)).toThrow(/title/);
-    expect(() => compileTemplate(`${NONCE_MARK.slice(0, -1)}z`)).toThrow(/unknown page mark/);
+    expect(() => compileTemplate(`${CSRF_MARK.slice(0, -1)}z`)).toThrow(/unknown page mark/);
   });
 
   it('writes counts as their digits', () => {

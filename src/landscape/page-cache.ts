@@ -8,8 +8,8 @@
  * collection busy when pages were put together as text.
  *
  * Finished pages are cached by address too (staff repeat the same searches, and links from the chat
- * bot and the council website name the same few), with marks left only for the two values each
- * response has of its own: the CSP nonce and the CSRF token.
+ * bot and the council website name the same few), with marks left only for the value each response
+ * has of its own: the CSRF token.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -17,16 +17,15 @@ import { randomUUID } from 'node:crypto';
 // is split by searching for the base alone. The base is only letters, digits and dashes, so the
 // templates' escaping leaves it as it is, in text and in attributes alike.
 const MARK_BASE = `m${randomUUID()}`;
-export const NONCE_MARK = `${MARK_BASE}n`;
 export const CSRF_MARK = `${MARK_BASE}c`;
 export const TITLE_MARK = `${MARK_BASE}t`;
 export const BODY_MARK = `${MARK_BASE}b`;
 /** numbered slots: the parts of a piece that change with the search (counts, words, results) */
 export const slotMark = (n: number): string => `${MARK_BASE}s${n}.`;
 
-/** per response: `nonce`, `csrf`; per search: the rest */
-export type Mark = 'nonce' | 'csrf' | 'title' | 'body';
-const MARK_NAMES: Record<string, Mark> = { n: 'nonce', c: 'csrf', t: 'title', b: 'body' };
+/** per response: `csrf`; per search: the rest */
+export type Mark = 'csrf' | 'title' | 'body';
+const MARK_NAMES: Record<string, Mark> = { c: 'csrf', t: 'title', b: 'body' };
 
 /** Rendered HTML, encoded, split at its marks: `parts[i]`, then what `marks[i]` names, then `parts[i + 1]`. */
 export interface Template {
@@ -35,9 +34,9 @@ export interface Template {
   marks: Array<Mark | number>;
 }
 
-/** A finished page: marks for the nonce and CSRF token only. */
+/** A finished page: marks for the CSRF token only. */
 export interface CachedPage extends Template {
-  marks: Array<'nonce' | 'csrf'>;
+  marks: Array<'csrf'>;
 }
 
 /** Indentation dropped: the landscape pages have no <pre> or <textarea>. */
@@ -128,10 +127,10 @@ export function viewShape(view: unknown, firstSlot: number): ViewShape {
   return { marked: walk(view), fills, key };
 }
 
-/** A template whose only marks are the nonce and CSRF token, ready to cache and personalise. */
+/** A template whose only marks are the CSRF token's, ready to cache and personalise. */
 export function compilePage(html: string): CachedPage {
   const page = compileTemplate(html);
-  for (const m of page.marks) if (m !== 'nonce' && m !== 'csrf') throw new Error(`a finished page still has a "${m}" mark`);
+  for (const m of page.marks) if (m !== 'csrf') throw new Error(`a finished page still has a "${m}" mark`);
   return page as CachedPage;
 }
 
@@ -142,7 +141,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&"'<>\\]/g, (c) => ESCAPES[c]!);
 }
 
-/** A template and what goes into each of its marks (the nonce and token aside) */
+/** A template and what goes into each of its marks (the token aside) */
 export interface Piece {
   template: Template;
   fill(mark: Mark | number): Fill;
@@ -153,20 +152,15 @@ export type Fill = string | Buffer | Piece | readonly Fill[];
 // Array.isArray does not narrow a readonly array
 const isList = (value: Fill): value is readonly Fill[] => Array.isArray(value);
 
-/** What a response puts at its nonce and CSRF marks. */
-function markValues(nonce: string | undefined, csrfToken: string): Record<'nonce' | 'csrf', Buffer> {
-  return { nonce: Buffer.from(nonce ?? '', 'utf8'), csrf: Buffer.from(csrfToken, 'utf8') };
-}
-
 /**
  * Puts a page together from templates: the bytes of each piece in order and each slot's value,
- * with marks kept for each response's nonce and CSRF token. The result is a response's bytes
+ * with marks kept for each response's CSRF token. The result is a response's bytes
  * (`toBuffer`, one copy) or a page to cache (`finish`).
  */
 export class PageWriter {
   private readonly chunks: Buffer[] = [];
   /** the response marks, by the index in `chunks` they come before */
-  private readonly marks: Array<{ at: number; mark: 'nonce' | 'csrf' }> = [];
+  private readonly marks: Array<{ at: number; mark: 'csrf' }> = [];
 
   write(value: Fill): this {
     if (typeof value === 'string') {
@@ -181,7 +175,7 @@ export class PageWriter {
       for (let i = 0; i < marks.length; i++) {
         this.chunks.push(parts[i]!);
         const mark = marks[i]!;
-        if (mark === 'nonce' || mark === 'csrf') this.marks.push({ at: this.chunks.length, mark });
+        if (mark === 'csrf') this.marks.push({ at: this.chunks.length, mark });
         else this.write(fill(mark));
       }
       this.chunks.push(parts[parts.length - 1]!);
@@ -189,21 +183,21 @@ export class PageWriter {
     return this;
   }
 
-  /** The response: the page with this response's nonce and token, copied once. */
-  toBuffer(nonce: string | undefined, csrfToken: string): Buffer {
-    const values = markValues(nonce, csrfToken);
+  /** The response: the page with this response's token, copied once. */
+  toBuffer(csrfToken: string): Buffer {
+    const token = Buffer.from(csrfToken, 'utf8');
     const out: Buffer[] = [];
     let from = 0;
-    for (const { at, mark } of this.marks) {
+    for (const { at } of this.marks) {
       for (let i = from; i < at; i++) out.push(this.chunks[i]!);
-      out.push(values[mark]);
+      out.push(token);
       from = at;
     }
     for (let i = from; i < this.chunks.length; i++) out.push(this.chunks[i]!);
     return Buffer.concat(out);
   }
 
-  /** The page to keep: its bytes copied once, each part a view of them between the nonce and token marks. */
+  /** The page to keep: its bytes copied once, each part a view of them between the token marks. */
   finish(): CachedPage {
     const bytes = Buffer.concat(this.chunks);
     const parts: Buffer[] = [];
@@ -227,10 +221,10 @@ export function numberBytes(n: number): Buffer {
   return (numbers[n] ??= Buffer.from(String(n), 'latin1'));
 }
 
-/** The page for one response, with its CSP nonce and CSRF token: one copy of the page's bytes. */
-export function personalise(page: CachedPage, nonce: string | undefined, csrfToken: string): Buffer {
-  const values = markValues(nonce, csrfToken);
+/** The page for one response, with its CSRF token: one copy of the page's bytes. */
+export function personalise(page: CachedPage, csrfToken: string): Buffer {
+  const token = Buffer.from(csrfToken, 'utf8');
   const chunks: Buffer[] = [page.parts[0]!];
-  for (let i = 0; i < page.marks.length; i++) chunks.push(values[page.marks[i]!], page.parts[i + 1]!);
+  for (let i = 0; i < page.marks.length; i++) chunks.push(token, page.parts[i + 1]!);
   return Buffer.concat(chunks);
 }

@@ -6,11 +6,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createViewEnvironment } from '../web/views.js';
-import { compileTemplate, CSRF_MARK, NONCE_MARK, PageWriter, slotMark, stripIndentation, viewShape, type Mark } from './page-cache.js';
+import { compileTemplate, CSRF_MARK, PageWriter, slotMark, stripIndentation, viewShape, type Mark } from './page-cache.js';
 
 const env = createViewEnvironment();
 const contacts = { frontDoor: { name: 'front door', phones: [] } };
-const render = (view: object, nonce: string, token: string) => env.render('landscape/views/results.njk', { ...view, contacts, cspNonce: nonce, csrfToken: token });
+const render = (view: object, token: string) => env.render('landscape/views/results.njk', { ...view, contacts, csrfToken: token });
 
 // any text, often with what HTML escapes, and with astral characters and lone surrogates; "" only
 // where a view may leave text out
@@ -61,15 +61,15 @@ describe('results rendered once per shape', () => {
     fc.assert(
       fc.property(resultsView, fc.array(text, { minLength: 1, maxLength: 8 }), (first, texts) => {
         const shape = viewShape(first, 1);
-        const template = compileTemplate(render(shape.marked as object, NONCE_MARK, CSRF_MARK));
+        const template = compileTemplate(render(shape.marked as object, CSRF_MARK));
         const second = sameShape(shape.marked, texts) as object;
         const secondShape = viewShape(second, 1);
         expect(secondShape.key).toBe(shape.key);
         const fill = (slot: Mark | number) => (slot === 0 ? slotMark(0) : secondShape.fills[(slot as number) - 1]!);
-        const put = new PageWriter().write({ template, fill }).toBuffer('N0nce', 'T0ken');
+        const put = new PageWriter().write({ template, fill }).toBuffer('T0ken');
         // indentation is stripped from the template, not from the text put in it (words typed with a
         // new line and spaces stay as typed), so both sides are compared without it
-        expect(stripIndentation(put.toString('utf8'))).toBe(stripIndentation(Buffer.from(render(second, 'N0nce', 'T0ken'), 'utf8').toString('utf8')));
+        expect(stripIndentation(put.toString('utf8'))).toBe(stripIndentation(Buffer.from(render(second, 'T0ken'), 'utf8').toString('utf8')));
       }),
       { numRuns: 300 },
     );
@@ -78,8 +78,8 @@ describe('results rendered once per shape', () => {
   it('keep text with a new line and indentation as it was typed', () => {
     const view = { results: { noResults: false, many: false, heading: 'a\n  b', status: 's', range: '', q: '', alsoSearchedFor: [], loosened: false, items: [], itemsMark: slotMark(0), active: [], pagination: { pages: [] }, returnTo: '/' }, form: { sortOptions: [] } };
     const shape = viewShape(view, 1);
-    const template = compileTemplate(render(shape.marked as object, NONCE_MARK, CSRF_MARK));
-    const put = new PageWriter().write({ template, fill: (slot: Mark | number) => (slot === 0 ? '' : shape.fills[(slot as number) - 1]!) }).toBuffer('n', 't');
+    const template = compileTemplate(render(shape.marked as object, CSRF_MARK));
+    const put = new PageWriter().write({ template, fill: (slot: Mark | number) => (slot === 0 ? '' : shape.fills[(slot as number) - 1]!) }).toBuffer('t');
     expect(put.toString('utf8')).toContain('>a\n  b</h2>');
   });
 

@@ -6,7 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SLUG_PATTERN, type ContentPack, type Service } from '../content/schema.js';
 import { redactorFor } from '../privacy/redact.js';
-import { RecentCache } from '../web/recent-cache.js';
+import { RecentCache } from '../collections/recent-cache.js';
 import type { ToolDeps } from '../web/tools.js';
 import { deliveryLabels, isDueForReview, providerLabels } from './labels.js';
 import { countsOf, landscapeForm, landscapeView, namesFor, summariseService, type CountText, type FacetCounts } from './landscape-page.js';
@@ -16,7 +16,6 @@ import {
   compileTemplate,
   CSRF_MARK,
   escapeHtml,
-  NONCE_MARK,
   numberBytes,
   PageWriter,
   personalise,
@@ -47,8 +46,8 @@ export interface LandscapeOptions {
 }
 
 const HTML = 'text/html; charset=utf-8';
-/** A kept page, with this response's nonce and CSRF token put in. */
-const sendPage = (reply: FastifyReply, page: CachedPage) => reply.type(HTML).send(personalise(page, reply.cspNonce?.script, reply.csrfToken()));
+/** A kept page, with this response's CSRF token put in. */
+const sendPage = (reply: FastifyReply, page: CachedPage) => reply.type(HTML).send(personalise(page, reply.csrfToken()));
 
 export async function landscapeRoutes(app: FastifyInstance, { store, content, site }: ToolDeps, opts: LandscapeOptions = {}): Promise<void> {
   const reports = new ReportRepository(store.db);
@@ -126,7 +125,6 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, si
         notices: view.notices,
         results: { clearHref: slotMark(2) },
         resultsMark: slotMark(3),
-        cspNonce: NONCE_MARK,
         csrfToken: CSRF_MARK,
       });
       cache.forms.set(formKey, (form = { template: compileTemplate(body), counts }));
@@ -135,7 +133,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, si
     // search's text in its slots and the kept results in slot 0
     const shape = viewShape({ results: view.results, form: { sortOptions: view.form.sortOptions } }, 1);
     let results = cache.results.get(shape.key);
-    if (!results) cache.results.set(shape.key, (results = compileTemplate(reply.renderToString('landscape/views/results.njk', { ...(shape.marked as object), cspNonce: NONCE_MARK, csrfToken: CSRF_MARK }))));
+    if (!results) cache.results.set(shape.key, (results = compileTemplate(reply.renderToString('landscape/views/results.njk', { ...(shape.marked as object), csrfToken: CSRF_MARK }))));
     const count = countsOf(result.facets);
     const formCounts = form.counts;
     const words = escapeHtml(query.q);
@@ -150,7 +148,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, si
     const withWords = query.q !== '';
     let frame = cache.frames.get(withWords);
     if (!frame) {
-      const frameView = { form: { q: withWords ? TITLE_MARK : '' }, bodyMark: BODY_MARK, cspNonce: NONCE_MARK, csrfToken: CSRF_MARK };
+      const frameView = { form: { q: withWords ? TITLE_MARK : '' }, bodyMark: BODY_MARK, csrfToken: CSRF_MARK };
       cache.frames.set(withWords, (frame = compileTemplate(reply.renderToString('landscape/views/landscape.njk', frameView))));
     }
     const page = new PageWriter()
@@ -169,7 +167,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, si
       }
       cache.seen.set(key, true);
     }
-    return reply.type(HTML).send(page.toBuffer(reply.cspNonce?.script, reply.csrfToken()));
+    return reply.type(HTML).send(page.toBuffer(reply.csrfToken()));
   });
 
   app.get('/services/shortlist', (request, reply) => {
@@ -211,19 +209,18 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, si
     return reply.redirect(onList ? `${back}#result-${change.slug}` : back, 303);
   });
 
-  // Service pages, rendered once with marks for the nonce and CSRF token. Keyed by the stored record
-  // itself (the store can change under a running pack), the day (records fall due for review) and
-  // whether the service is on the shortlist; per pack, as the page shows the pack's names.
+  // Service pages, rendered once with marks for the CSRF token. Keyed by the published pack
+  // (a new content version starts afresh), the day (records fall due for review) and whether the
+  // service is on the shortlist.
   const servicePages = new WeakMap<ContentPack, RecentCache<CachedPage>>();
   app.get<{ Params: { slug: string } }>('/services/:slug', async (request, reply) => {
-    const stored = SLUG_PATTERN.test(request.params.slug) ? await store.content.getService(request.params.slug) : undefined;
-    if (!stored) return notFound(reply);
     const pack = content();
-    const s = stored.service;
     const index = serviceIndexFor(pack);
+    const s = SLUG_PATTERN.test(request.params.slug) ? index.service(request.params.slug) : undefined;
+    if (!s) return notFound(reply);
     const inShortlist = readShortlist(request, index).includes(s.slug);
     const today = new Date();
-    const key = `${today.toISOString().slice(0, 10)} ${inShortlist ? '+' : '-'} ${JSON.stringify(s)}`;
+    const key = `${today.toISOString().slice(0, 10)} ${inShortlist ? '+' : '-'} ${s.slug}`;
     let pages = servicePages.get(pack);
     if (!pages) servicePages.set(pack, (pages = new RecentCache<CachedPage>(300)));
     const cached = pages.get(key);
@@ -237,7 +234,6 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, si
       inShortlist,
       reportReasons: reportReasons.map((r) => ({ value: r, text: reportReasonLabels[r] })),
       maxDetails: REPORT_DETAILS_MAX,
-      cspNonce: NONCE_MARK,
       csrfToken: CSRF_MARK,
     });
     const page = compilePage(html);
@@ -257,7 +253,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, si
     });
 
   const findService = async (request: FastifyRequest<{ Params: { slug: string } }>) =>
-    SLUG_PATTERN.test(request.params.slug) ? (await store.content.getService(request.params.slug))?.service : undefined;
+    SLUG_PATTERN.test(request.params.slug) ? serviceIndexFor(content()).service(request.params.slug) : undefined;
 
   app.get<{ Params: { slug: string } }>('/services/:slug/report', async (request, reply) => {
     const service = await findService(request);

@@ -9,8 +9,8 @@
  */
 import { deliveryModes, providerTypes, type ContentPack, type DeliveryMode, type ProviderType, type Service } from '../content/schema.js';
 import { buildVocabulary, stem, tokenize, type Vocabulary } from '../content/vocabulary.js';
-import { Bitset } from '../store/bitset.js';
-import { RecentCache } from '../web/recent-cache.js';
+import { Bitset } from '../collections/bitset.js';
+import { RecentCache } from '../collections/recent-cache.js';
 import { TextIndex, type TextField, type TextMatch as WordsMatch } from './text-index.js';
 import { coversNeedArea } from '../content/coverage.js';
 

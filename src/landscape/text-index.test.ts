@@ -5,7 +5,7 @@ import { loadPack } from '../content/load.js';
 import { defaultPackDir } from '../content/pack-dir.js';
 import type { ContentPack, Service } from '../content/schema.js';
 import { tokenize } from '../content/vocabulary.js';
-import { Bitset } from '../store/bitset.js';
+import { Bitset } from '../collections/bitset.js';
 import { buildVocabulary } from '../content/vocabulary.js';
 import { coversNeedArea } from '../content/coverage.js';
 import { indexTerms, needAreaFinder, queryTerm, SEARCH_FIELDS, searchFieldTexts, searchServices, TOPIC_BOOST } from './search.js';

@@ -13,8 +13,8 @@
  * number of query words it matched), so results rank as they did.
  */
 import { tokenize } from '../content/vocabulary.js';
-import { Bitset } from '../store/bitset.js';
-import { RecentCache } from '../web/recent-cache.js';
+import { Bitset } from '../collections/bitset.js';
+import { RecentCache } from '../collections/recent-cache.js';
 
 export interface TextField {
   name: string;

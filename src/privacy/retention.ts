@@ -32,20 +32,20 @@ export async function deleteAllSent(store: Store): Promise<Deleted> {
   return deleteExpired(store, 0, new Date(Date.now() + DAY_MS));
 }
 
-/** Redacts again what an older redaction stored; how many rows changed. */
-export async function redactStoredAgain(store: Store, redactor: Redactor): Promise<number> {
+/**
+ * Redacts again what an older redaction stored; how many rows changed. The redactor is made only
+ * when there is something to redact (on a large pack, making it takes a moment).
+ */
+export async function redactStoredAgain(store: Store, redactorOf: () => Redactor): Promise<number> {
   const chat = new ChatRepository(store);
   const reports = new ReportRepository(store.db);
-  let changed = 0;
-  for (const q of await chat.toRedactAgain()) {
-    await chat.replaceQuestion(q.id, redactor.question(q.question));
-    changed++;
-  }
-  for (const r of await reports.toRedactAgain()) {
-    await reports.replaceDetails(r.id, r.details ? redactor.note(r.details) : '');
-    changed++;
-  }
-  return changed;
+  const questions = await chat.toRedactAgain();
+  const notes = await reports.toRedactAgain();
+  if (questions.length === 0 && notes.length === 0) return 0;
+  const redactor = redactorOf();
+  for (const q of questions) await chat.replaceQuestion(q.id, redactor.question(q.question));
+  for (const r of notes) await reports.replaceDetails(r.id, r.details ? redactor.note(r.details) : '');
+  return questions.length + notes.length;
 }
 
 /** Deletes expired rows when the app is ready and every six hours until it closes. */

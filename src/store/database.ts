@@ -62,7 +62,21 @@ export interface ServiceLevelTable {
   level_id: string;
 }
 
+/** one row per publish; its id is the published content's version */
+export interface ContentVersionTable {
+  id: Generated<number>;
+  kind: string;
+  published_at: string;
+}
+
+export interface AppSettingTable {
+  name: string;
+  value: string;
+}
+
 export interface Database {
+  content_version: ContentVersionTable;
+  app_setting: AppSettingTable;
   content_import: ContentImportTable;
   content_document: ContentDocumentTable;
   level: LevelTable;

@@ -1,72 +1,58 @@
 /**
- * The store: the database behind the product. Routes and engines see only this interface, so a
- * PostgreSQL implementation can be added beside SQLite (same Kysely queries, same migrations).
+ * The store: the database behind the product. Routes and engines see only this interface; the same
+ * Kysely queries and migrations run on SQLite (sqlite.ts, the default) and PostgreSQL (postgres.ts).
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql, type MigrationProvider } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import type { ContentRepository } from './content-repository.js';
 import type { Database } from './database.js';
-import { migrations } from './migrations/index.js';
-import { ContentRepository } from './content-repository.js';
+import { openPostgresStore, type PostgresOptions } from './postgres.js';
+import { openSqliteStore } from './sqlite.js';
+
+export type StoreDialect = 'sqlite' | 'postgres';
+
+/**
+ * What a publish changed: the content pack, imported by the app on start ('start') or published with
+ * `npm run content:publish` ('pack'); or the services imported from another directory's feed.
+ */
+export type PublishKind = 'start' | 'pack' | 'feed';
 
 export interface Store {
+  readonly dialect: StoreDialect;
   /** the query layer, for the repositories of tools that keep their own tables */
   readonly db: Kysely<Database>;
   readonly content: ContentRepository;
   /** true when the database answers a trivial query */
   ping(): Promise<boolean>;
+  /** the latest published content version: one small indexed read */
+  contentVersion(): Promise<number>;
   /**
-   * A value that changes whenever data may have changed, committed by this process or another: a
-   * cheap look (no query through the query layer) that lets an in-memory index skip its freshness
-   * query while nothing was written. Writes of any table change it, so a change is a hint, not proof.
+   * Runs `work` as a publish: one transaction, one publisher at a time, ending with a new content
+   * version row; other instances are told when it commits. All or nothing.
    */
-  dataVersion(): string;
+  publish<T>(kind: PublishKind, work: (trx: Transaction<Database>) => Promise<T>): Promise<{ result: T; version: number }>;
+  /** reads in one consistent snapshot (a publish committing meanwhile is wholly in or wholly out) */
+  snapshot<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Calls `listener` whenever published content may have changed (told by another instance, or on a
+   * timer): the listener reads `contentVersion()` to see. Returns a function that stops the calls.
+   */
+  watchContent(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
-const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
-
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) {
-    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
-  }
+export interface StoreConfig {
+  /** postgres://... chooses PostgreSQL; otherwise `databaseFile` (SQLite) */
+  databaseUrl?: string;
+  databaseFile: string;
+  postgres?: PostgresOptions;
 }
 
-/**
- * Opens (creating if needed) an SQLite database file, or ':memory:' for a throwaway one, and brings
- * its schema up to date.
- */
-export async function openSqliteStore(file: string): Promise<Store> {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new SQLite(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  await migrateToLatest(db);
-  // data_version changes when another connection commits; total_changes() counts this connection's writes
-  const otherConnections = sqlite.prepare('PRAGMA data_version').pluck();
-  const thisConnection = sqlite.prepare('SELECT total_changes()').pluck();
-  return {
-    db,
-    content: new ContentRepository(db),
-    async ping() {
-      try {
-        const r = await sql<{ ok: number }>`select 1 as ok`.execute(db);
-        return r.rows[0]?.ok === 1;
-      } catch {
-        return false;
-      }
-    },
-    dataVersion() {
-      return `${String(otherConnections.get())}.${String(thisConnection.get())}`;
-    },
-    async close() {
-      await db.destroy();
-    },
-  };
+export function isPostgresUrl(url: string | undefined): url is string {
+  return url !== undefined && /^postgres(?:ql)?:\/\//i.test(url);
 }
+
+export async function openStore(config: StoreConfig): Promise<Store> {
+  return isPostgresUrl(config.databaseUrl) ? openPostgresStore(config.databaseUrl, config.postgres) : openSqliteStore(config.databaseFile);
+}
+
+export { openPostgresStore, openSqliteStore };

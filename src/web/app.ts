@@ -1,26 +1,40 @@
 /**
- * Builds the application from named concerns: reading the list of calls tells you everything the app
- * does to a request. `buildApp` is used by the server and by every test (through `inject()` or a
- * real port), so tests run the production app.
+ * Makes the application: `createApp({ config, store, content })` sets up the named concerns, then
+ * the tools in the order they appear on the start page and in the navigation, then the routes that
+ * are not tools. Reading it tells you everything the app does to a request. `buildApp` opens the
+ * store and publishes the pack first: the server and every test use it, so tests run the
+ * production app.
  */
 import compress from '@fastify/compress';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { publishPack, type PublishedContent } from '../content/publish.js';
+import { openDataApi } from '../api/register.js';
+import { expectationCardsTool } from '../cards/tool.js';
+import { askTool } from '../chat/tool.js';
+import type { PublishResult } from '../content/publish.js';
+import { PublishedContent } from '../content/published.js';
+import { findServicesTool } from '../landscape/tool.js';
+import { needsCheckTool } from '../needs-check/tool.js';
 import { redactorFor } from '../privacy/redact.js';
 import { DEFAULT_RETENTION_DAYS, redactStoredAgain, setUpRetention } from '../privacy/retention.js';
-import { openSqliteStore, type Store } from '../store/store.js';
-import '../sections.js';
+import { publishOnStart } from '../publishing.js';
+import { openStore, type Store } from '../store/store.js';
+import type { PostgresOptions } from '../store/postgres.js';
 import { readAssetHashes, setUpStaticAssets } from './assets.js';
 import { brandRoutes } from './brand.js';
 import { frameworkErrorHandler, setUpErrorHandling, type FrameworkErrorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
 import { pageRoutes } from './pages.js';
 import type { TrustProxy } from './config.js';
-import { resolveSessionSecret, setUpWebSecurity } from './security.js';
+import { resolveSessionSecret, setUpWebSecurity, sharedSessionSecret } from './security.js';
+import { setUpPageCaching } from './page-caching.js';
 import { createSite } from './site.js';
-import { tools, footerLinks, plugins } from './tools.js';
+import type { RoutePlugin, Tool } from './tools.js';
 import { setUpViews } from './views.js';
-import './tool-registry.js';
+
+/** The tools, in their order on the start page and in the navigation. */
+export const tools: readonly Tool[] = [needsCheckTool, findServicesTool, expectationCardsTool, askTool];
+/** Routes that are not tools, registered after them. */
+export const routePlugins: readonly RoutePlugin[] = [openDataApi];
 
 /**
  * What a log line keeps of a request: method, path and route only. Query strings (a search box's
@@ -36,18 +50,16 @@ const trustHops = (hops: number) => (_address: string, hop: number) => hop < hop
 /**
  * Pages, the API's JSON and anything else sent as a body are compressed, brotli or gzip as the browser
  * accepts (brotli at a quality cheap enough to run per response); static assets come compressed from
- * the build. Pages with a form token are compressed too: the token changes every few dozen responses
- * (CSRF_TOKEN_USES), too few for a BREACH attack to recover it.
+ * the build. A page's form token is new on every response, so compression cannot reveal it (BREACH).
  */
 async function setUpCompression(app: FastifyInstance): Promise<void> {
   await app.register(compress, { encodings: ['br', 'gzip'] });
 }
 
-export interface AppOptions {
-  packDir: string;
-  databaseFile: string;
+/** What the app is told by its configuration (src/web/config.ts). */
+export interface AppConfig {
+  sessionSecret: string;
   logLevel?: string;
-  sessionSecret?: string;
   frameAncestors?: string[];
   phase?: string;
   /** production: Secure cookies (the form token's with the __Host- prefix) and HSTS (behind HTTPS) */
@@ -62,29 +74,10 @@ export interface AppOptions {
   chatWritesPerDay?: number;
   /** where logs go (tests); standard output by default */
   logStream?: NodeJS.WritableStream;
-  /** the date content review dates are judged against (tests) */
-  today?: Date;
 }
 
-export interface App {
-  app: FastifyInstance;
-  store: Store;
-  published: PublishedContent;
-}
-
-export async function buildApp(opts: AppOptions): Promise<App> {
-  const store = await openSqliteStore(opts.databaseFile);
-  let published: PublishedContent;
-  try {
-    published = await publishPack(store, opts.packDir, opts.today);
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
-  const content = () => published.pack;
-  // what an older redaction stored is redacted again with the current one, before anyone reads it
-  await redactStoredAgain(store, redactorFor(published.pack));
-
+export async function createApp({ config, store, content }: { config: AppConfig; store: Store; content: PublishedContent }): Promise<FastifyInstance> {
+  const pack = () => content.pack();
   // a request Fastify refuses before routing gets the site's own page: set once the views exist
   const refused: { handler?: FrameworkErrorHandler } = {};
   const frameworkErrors: FrameworkErrorHandler = (error, request, reply) => {
@@ -92,39 +85,98 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     void reply.code(400).send({ error: 'Bad Request', message: 'This address could not be read.', statusCode: 400 });
   };
   const app = Fastify({
-    logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel ?? 'info', serializers: { req: requestForLog }, ...(opts.logStream ? { stream: opts.logStream } : {}) },
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel ?? 'info', serializers: { req: requestForLog }, ...(config.logStream ? { stream: config.logStream } : {}) },
     bodyLimit: 256 * 1024,
     // off unless configured: otherwise anyone could choose their address (and so escape the rate limits)
-    trustProxy: typeof opts.trustProxy === 'number' ? trustHops(opts.trustProxy) : (opts.trustProxy ?? false),
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : (config.trustProxy ?? false),
     routerOptions: { maxParamLength: 200 },
     frameworkErrors,
   });
-  app.addHook('onClose', async () => store.close());
+  // a version this process has just published is served from the next request on
+  app.addHook('onRequest', async () => content.settled());
 
   const securityHeaders = await setUpWebSecurity(app, {
-    sessionSecret: resolveSessionSecret(opts.sessionSecret, opts.databaseFile),
-    frameAncestors: opts.frameAncestors ?? ["'self'"],
-    secureCookies: opts.secure ?? false,
+    sessionSecret: config.sessionSecret,
+    frameAncestors: config.frameAncestors ?? ["'self'"],
+    secureCookies: config.secure ?? false,
   });
+  setUpPageCaching(app);
   await setUpCompression(app);
   const assets = readAssetHashes();
   await setUpStaticAssets(app, assets);
-  const renderPage = setUpViews(app, { content, tools, footerLinks, phase: opts.phase ?? 'Beta', assets });
+  const footerLinks = routePlugins.flatMap((p) => (p.footerLink ? [p.footerLink] : []));
+  const renderPage = setUpViews(app, { content: pack, tools: [...tools], footerLinks, phase: config.phase ?? 'Beta', assets });
   // before the routes: each plugin scope takes the error handler its parent has when it is registered
   setUpErrorHandling(app);
   refused.handler = frameworkErrorHandler(securityHeaders, renderPage);
-  const retentionDays = opts.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  const retentionDays = config.retentionDays ?? DEFAULT_RETENTION_DAYS;
   setUpRetention(app, store, retentionDays);
-  await healthRoutes(app, store);
-  await brandRoutes(app, content);
+  await healthRoutes(app, store, content);
+  await brandRoutes(app, pack);
   await app.register(pageRoutes, { retentionDays });
   const deps = {
     store,
-    content,
-    site: createSite({ secure: opts.secure ?? false, publicUrl: opts.publicUrl }),
-    limits: { chatWritesPerDay: opts.chatWritesPerDay },
+    content: pack,
+    published: content,
+    site: createSite({ secure: config.secure ?? false, publicUrl: config.publicUrl }),
+    limits: { chatWritesPerDay: config.chatWritesPerDay },
   };
   for (const tool of tools) await app.register(async (scope) => tool.routes(scope, deps));
-  for (const plugin of plugins) await app.register(async (scope) => plugin.routes(scope, deps));
-  return { app, store, published };
+  for (const plugin of routePlugins) await app.register(async (scope) => plugin.routes(scope, deps));
+  return app;
+}
+
+export interface AppOptions extends Omit<AppConfig, 'sessionSecret'> {
+  packDir: string;
+  databaseFile: string;
+  /** postgres://... (DATABASE_URL) for PostgreSQL; the SQLite file otherwise */
+  databaseUrl?: string;
+  /** PostgreSQL only: a schema of its own (tests) and the pool's size */
+  postgres?: PostgresOptions;
+  sessionSecret?: string;
+  /** the date content review dates are judged against (tests) */
+  today?: Date;
+}
+
+export interface App {
+  app: FastifyInstance;
+  store: Store;
+  /** the current published content (follows new versions) */
+  content: PublishedContent;
+  /** what the start-up publish found and did, and the pack then published */
+  published: PublishResult;
+}
+
+/**
+ * Opens the store the options choose, imports the pack on a new database (or a changed one the app
+ * imported itself), reads the published content and makes the app. Closing the app closes the store.
+ */
+export async function buildApp(opts: AppOptions): Promise<App> {
+  const store = await openStore({ databaseUrl: opts.databaseUrl, databaseFile: opts.databaseFile, postgres: opts.postgres });
+  let published: App['published'];
+  let content: PublishedContent;
+  try {
+    const result = await publishOnStart(store, opts.packDir, opts.today);
+    content = await PublishedContent.open(store);
+    published = { ...result, pack: content.pack() };
+    // what an older redaction stored is redacted again with the current one, before anyone reads it
+    await redactStoredAgain(store, () => redactorFor(content.pack()));
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const sessionSecret = opts.sessionSecret ?? (store.dialect === 'postgres' ? await sharedSessionSecret(store) : resolveSessionSecret(undefined, opts.databaseFile));
+  let app: FastifyInstance;
+  try {
+    app = await createApp({ config: { ...opts, sessionSecret }, store, content });
+  } catch (err) {
+    content.close();
+    await store.close();
+    throw err;
+  }
+  app.addHook('onClose', async () => {
+    content.close();
+    await store.close();
+  });
+  return { app, store, content, published };
 }

@@ -36,3 +36,13 @@ describe('the configuration', () => {
     expect(readConfig({}).trustProxy).toBe(false);
   });
 });
+
+describe('DATABASE_URL', () => {
+  it('chooses PostgreSQL for a postgres:// address and the SQLite file when unset', () => {
+    expect(readConfig({}).databaseUrl).toBeUndefined();
+    expect(readConfig({ DATABASE_URL: ' ' }).databaseUrl).toBeUndefined();
+    expect(readConfig({ DATABASE_URL: 'postgres://u:p@db.example:5432/guidance' }).databaseUrl).toBe('postgres://u:p@db.example:5432/guidance');
+    expect(readConfig({ DATABASE_URL: 'postgresql://db.example/guidance' }).databaseUrl).toBe('postgresql://db.example/guidance');
+    for (const bad of ['mysql://db.example/x', 'data/guidance.sqlite', 'sqlite:guidance']) expect(() => readConfig({ DATABASE_URL: bad }), bad).toThrow(/DATABASE_URL/);
+  });
+});

@@ -2,12 +2,16 @@
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { defaultPackDir, projectRoot } from '../content/pack-dir.js';
+import { isPostgresUrl } from '../store/store.js';
 
 export interface Config {
   port: number;
   host: string;
   packDir: string;
+  /** the SQLite file, used unless `databaseUrl` names a PostgreSQL database */
   databaseFile: string;
+  /** postgres://... (DATABASE_URL): PostgreSQL, for several instances on one database */
+  databaseUrl?: string;
   logLevel: string;
   /** secret for signing cookies; generated and kept under data/ when not set */
   sessionSecret?: string;
@@ -67,6 +71,14 @@ export function parsePublicUrl(value: string | undefined): string | undefined {
   return url.origin;
 }
 
+/** DATABASE_URL: unset for the SQLite file, or a PostgreSQL connection URL */
+export function parseDatabaseUrl(value: string | undefined): string | undefined {
+  const v = (value ?? '').trim();
+  if (!v) return undefined;
+  if (!isPostgresUrl(v)) throw new Error('DATABASE_URL must be a PostgreSQL address such as postgres://user:password@host:5432/guidance (leave it unset for the SQLite file)');
+  return v;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env['PORT'] ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a whole number from 0 to 65535, not "${env['PORT']}"`);
@@ -77,6 +89,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env['HOST'] ?? '0.0.0.0',
     packDir: env['CONTENT_PACK'] ?? defaultPackDir(),
     databaseFile: env['DATABASE_FILE'] ?? join(projectRoot(), 'data', 'guidance.sqlite'),
+    databaseUrl: parseDatabaseUrl(env['DATABASE_URL']),
     logLevel: env['LOG_LEVEL'] ?? 'info',
     sessionSecret: env['SESSION_SECRET'] || undefined,
     frameAncestors: (env['FRAME_ANCESTORS'] ?? "'self'").split(/\s+/).filter(Boolean),

@@ -59,7 +59,7 @@ export function frameworkErrorHandler(securityHeaders: SecurityHeaders, renderPa
   return (error, request, reply) => {
     const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 404 : error.code === 'FST_ERR_BAD_URL' ? 400 : 500;
     request.log.info({ code: error.code, status }, 'refused before routing');
-    securityHeaders(request.raw, reply.raw, (err, nonce) => {
+    securityHeaders(request.raw, reply.raw, (err) => {
       if (err) request.log.error({ err }, 'security headers failed');
       void reply.code(status).header('cache-control', 'no-store');
       if (wantsJson(request)) {
@@ -68,8 +68,8 @@ export function frameworkErrorHandler(securityHeaders: SecurityHeaders, renderPa
       }
       const page =
         status === 404
-          ? renderPage('not-found.njk', {}, { path: '/', nonce })
-          : renderPage('bad-request.njk', {}, { path: '/', nonce });
+          ? renderPage('not-found.njk', {}, { path: '/' })
+          : renderPage('bad-request.njk', {}, { path: '/' });
       void reply.type('text/html; charset=utf-8').send(page);
     });
   };

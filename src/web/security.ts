@@ -1,18 +1,21 @@
 /**
- * Web security: strict CSP with a per-request nonce (no inline script otherwise), the usual helmet
- * headers and a Permissions-Policy, cookies, CSRF protection for every form that changes state, and
- * no caching of any page that carries a form token (those are the pages with typed text too).
+ * Web security: strict CSP that allows govuk-frontend's one inline script by its hash (no other
+ * inline script), the usual helmet headers and a Permissions-Policy, cookies, CSRF protection for
+ * every form that changes state, and no caching of any page that carries a form token (those are the
+ * pages with typed text too). Pages without a form token are the same for everyone, so a CDN may keep
+ * them.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import helmet from 'helmet';
-import { RecentCache } from './recent-cache.js';
+import { projectRoot } from '../content/pack-dir.js';
+import type { Store } from '../store/store.js';
 
 export interface SecurityOptions {
   sessionSecret: string;
@@ -22,9 +25,7 @@ export interface SecurityOptions {
 
 declare module 'fastify' {
   interface FastifyReply {
-    /** this response's nonce for its inline script (the CSP allows no other inline script); null only before onRequest */
-    cspNonce: { script: string } | null;
-    /** a CSRF token for this browser's forms (see `CSRF_TOKEN_USES`); use it rather than generateCsrf */
+    /** a new CSRF token for this browser's forms, and no-store for the page that carries it */
     csrfToken(): string;
   }
 }
@@ -43,21 +44,22 @@ export const PERMISSIONS_POLICY = [
   'sync-xhr=()', 'usb=()', 'xr-spatial-tracking=()',
 ].join(', ');
 /**
- * How many responses may carry the same CSRF token. Making a token means checking the secret
- * cookie's signature and hashing a fresh salt with it, a tenth of the cost of a search page; so a
- * browser's token is kept for its next pages. Not for ever: the app compresses its pages, and where
- * a compressed page also echoes what was typed, many responses with one token could leak it byte by
- * byte (BREACH); a few dozen responses are far too few for that. A new token does not end the old one: each stays valid
- * for as long as the browser's secret.
+ * The CSP source for govuk-frontend's one inline script (in its page template: it marks the body as
+ * having JavaScript), by the hash of its text, read from the installed govuk-frontend so that an
+ * upgrade that changes the script changes the hash.
  */
-export const CSRF_TOKEN_USES = 32;
-const CSRF_TOKENS_KEPT = 10_000;
+export function inlineScriptHash(): string {
+  const template = readFileSync(join(projectRoot(), 'node_modules', 'govuk-frontend', 'dist', 'govuk', 'template.njk'), 'utf8');
+  const scripts = [...template.matchAll(/<script\b[^>]*>([^<]*)<\/script>/g)].map((m) => m[1]!).filter((text) => text.trim() !== '');
+  if (scripts.length !== 1) throw new Error(`govuk-frontend's page template has ${scripts.length} inline scripts; the CSP expects one`);
+  return `'sha256-${createHash('sha256').update(scripts[0]!).digest('base64')}'`;
+}
 
-/** The Content-Security-Policy for one response: everything from this origin, inline script only with the nonce. */
-export function contentSecurityPolicy(frameAncestors: readonly string[]): (nonce: string) => string {
-  const before = "default-src 'self';script-src 'self' 'nonce-";
-  const after = [
-    "'",
+/** The Content-Security-Policy: everything from this origin, and govuk-frontend's inline script by its hash. */
+export function contentSecurityPolicy(frameAncestors: readonly string[], scriptHash = inlineScriptHash()): string {
+  return [
+    `default-src 'self'`,
+    `script-src 'self' ${scriptHash}`,
     "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
@@ -67,34 +69,17 @@ export function contentSecurityPolicy(frameAncestors: readonly string[]): (nonce
     "base-uri 'none'",
     "object-src 'none'",
   ].join(';');
-  return (nonce) => before + nonce + after;
-}
-
-const NONCE_BYTES = 16;
-let noncePool = Buffer.alloc(0);
-let nonceAt = 0;
-/**
- * A CSP nonce: 16 bytes from the system's secure random source, as hex, never used twice. The bytes
- * are drawn 4 KiB at a time: one call to the random source per 256 responses, not one per response.
- */
-export function nextNonce(): string {
-  if (nonceAt + NONCE_BYTES > noncePool.length) {
-    noncePool = randomBytes(4096);
-    nonceAt = 0;
-  }
-  nonceAt += NONCE_BYTES;
-  return noncePool.toString('hex', nonceAt - NONCE_BYTES, nonceAt);
 }
 
 /**
- * Sets the security headers of one response and returns its CSP nonce. Used on every request, and
- * by the answer to a request Fastify refuses before any hook runs (a malformed address).
+ * Sets the security headers of one response. Used on every request, and by the answer to a request
+ * Fastify refuses before any hook runs (a malformed address).
  */
-export type SecurityHeaders = (req: IncomingMessage, res: ServerResponse, done: (err: Error | undefined, nonce: string) => void) => void;
+export type SecurityHeaders = (req: IncomingMessage, res: ServerResponse, done: (err: Error | undefined) => void) => void;
 
 export async function setUpWebSecurity(app: FastifyInstance, opts: SecurityOptions): Promise<SecurityHeaders> {
   // helmet's other headers, its middleware built once (@fastify/helmet rebuilt it, options parsed
-  // again, on every request); the CSP is ours, as it carries a new nonce each time
+  // again, on every request); the CSP is ours
   const otherHeaders = helmet({
     contentSecurityPolicy: false,
     // the guidance may be framed by the council website: frame-ancestors governs that, not X-Frame-Options
@@ -105,17 +90,12 @@ export async function setUpWebSecurity(app: FastifyInstance, opts: SecurityOptio
   });
   const policy = contentSecurityPolicy(opts.frameAncestors);
   const securityHeaders: SecurityHeaders = (req, res, done) => {
-    const nonce = nextNonce();
-    res.setHeader('content-security-policy', policy(nonce));
+    res.setHeader('content-security-policy', policy);
     res.setHeader('permissions-policy', PERMISSIONS_POLICY);
-    otherHeaders(req, res, (err) => done(err as Error | undefined, nonce));
+    otherHeaders(req, res, (err) => done(err as Error | undefined));
   };
-  app.decorateReply('cspNonce', null);
   app.addHook('onRequest', (request, reply, done) => {
-    securityHeaders(request.raw, reply.raw, (err, nonce) => {
-      reply.cspNonce = { script: nonce };
-      done(err);
-    });
+    securityHeaders(request.raw, reply.raw, (err) => done(err));
   });
   await app.register(cookie, { secret: opts.sessionSecret });
   await app.register(formbody, { bodyLimit: 64 * 1024 });
@@ -124,24 +104,13 @@ export async function setUpWebSecurity(app: FastifyInstance, opts: SecurityOptio
     cookieKey: csrfCookie,
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies, signed: true },
   });
-  // tokens by the signed secret cookie they were made for: only a cookie whose signature was checked
-  // is kept, so a forged or stale cookie always goes through generateCsrf, which replaces it
-  const tokens = new RecentCache<{ token: string; uses: number }>(CSRF_TOKENS_KEPT);
+  // a new token on every page (a fresh salt each time, so compression cannot reveal it, BREACH);
+  // a forged or stale secret cookie is replaced by generateCsrf, never trusted
   app.decorateReply('csrfToken', function csrfToken(this: FastifyReply): string {
     // a page with a form token may also show what was typed: a shared school computer's cache
     // must not keep it for the next person
     void this.header('cache-control', 'no-store');
-    const cookie = this.request.cookies[csrfCookie];
-    if (cookie) {
-      const kept = tokens.get(cookie);
-      if (kept && kept.uses < CSRF_TOKEN_USES) {
-        kept.uses++;
-        return kept.token;
-      }
-    }
-    const token = this.generateCsrf();
-    if (cookie && this.unsignCookie(cookie).valid) tokens.set(cookie, { token, uses: 1 });
-    return token;
+    return this.generateCsrf();
   });
   return securityHeaders;
 }
@@ -159,4 +128,18 @@ export function resolveSessionSecret(configured: string | undefined, databaseFil
   const s = randomBytes(32).toString('hex');
   writeFileSync(file, s, { mode: 0o600 });
   return s;
+}
+
+/**
+ * With PostgreSQL and no SESSION_SECRET: one random secret for every instance, made by the first and
+ * kept in the database, so a form from one instance is accepted by another.
+ */
+export async function sharedSessionSecret(store: Store): Promise<string> {
+  await store.db
+    .insertInto('app_setting')
+    .values({ name: 'session_secret', value: randomBytes(32).toString('hex') })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+  const row = await store.db.selectFrom('app_setting').select('value').where('name', '=', 'session_secret').executeTakeFirstOrThrow();
+  return row.value;
 }

@@ -3,11 +3,12 @@ import { InvalidContentError, formatProblem } from '../content/problems.js';
 import { buildApp } from './app.js';
 import { readConfig } from './config.js';
 
-const config = readConfig();
 try {
-  const { app, published } = await buildApp({
+  const config = readConfig();
+  const { app, published, store } = await buildApp({
     packDir: config.packDir,
     databaseFile: config.databaseFile,
+    databaseUrl: config.databaseUrl,
     logLevel: config.logLevel,
     sessionSecret: config.sessionSecret,
     frameAncestors: config.frameAncestors,
@@ -19,8 +20,8 @@ try {
   });
   if (config.production && !config.publicUrl) app.log.warn('PUBLIC_URL is not set: absolute links use the Host header each request came with');
   app.log.info(
-    { pack: published.pack.manifest.id, services: published.pack.services.length, imported: published.imported, warnings: published.warnings.length },
-    published.imported ? 'content pack imported into the database' : 'content pack unchanged since last import',
+    { database: store.dialect, pack: published.pack.manifest.id, services: published.pack.services.length, version: published.version, imported: published.imported, warnings: published.warnings.length },
+    published.imported ? 'content pack imported into the database' : 'serving the content published in the database',
   );
   for (const w of published.warnings) app.log.warn(formatProblem(w));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,18 +1,21 @@
 /**
- * The tools the product offers. A tool is listed on the start page and in the navigation only once
- * it is registered here, so there are never links to pages that do not exist.
+ * What a tool is, and what its routes are given. The tools themselves, in their order on the start
+ * page and in the navigation, are listed where the app is made (src/web/app.ts).
  *
- * Each tool's folder exports a Fastify plugin taking `ToolDeps`; its routes render its own views.
+ * Each tool's folder exports its `Tool`; its routes render its own views.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../store/store.js';
 import type { ContentPack } from '../content/schema.js';
+import type { PublishedContent } from '../content/published.js';
 import type { Site } from './site.js';
 
 export interface ToolDeps {
   store: Store;
-  /** the published pack (read from the database on start) */
+  /** the published pack of the current content version: ask on every request, never keep it */
   content: () => ContentPack;
+  /** the published content itself: its version, and a wait for a look at a new one under way */
+  published: PublishedContent;
   /** production or not, the site's own address, and whether a request came from its own pages */
   site: Site;
   limits: {
@@ -31,13 +34,9 @@ export interface Tool {
   routes: (app: FastifyInstance, deps: ToolDeps) => Promise<void>;
 }
 
-export const tools: Tool[] = [];
-
-/** Extra footer links (e.g. the open data API), added by the module that serves them. */
-export const footerLinks: Array<{ href: string; text: string }> = [];
-
-/**
- * Route plugins that are not tools (e.g. the open data API): registered like tools, after them, but
- * listed nowhere.
- */
-export const plugins: Array<{ id: string; routes: Tool['routes'] }> = [];
+/** A set of routes that is not a tool (the open data API): registered after the tools, with its footer link. */
+export interface RoutePlugin {
+  id: string;
+  routes: Tool['routes'];
+  footerLink?: { href: string; text: string };
+}

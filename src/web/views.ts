@@ -16,7 +16,7 @@ import { assetUrl, type AssetHashes } from './assets.js';
 
 declare module 'fastify' {
   interface FastifyReply {
-    /** renders a template with the layout's globals (pack, contacts, nonce, navigation) */
+    /** renders a template with the layout's globals (pack, contacts, navigation) */
     render(template: string, context?: Record<string, unknown>): FastifyReply;
     /** the same page as `render`, as a string (for a tool that caches what it renders) */
     renderToString(template: string, context?: Record<string, unknown>): string;
@@ -81,7 +81,7 @@ function levelsByIdOf(pack: ContentPack): Record<string, Level> {
 }
 
 /** Renders a page outside a request's reply (the answer to a request Fastify refuses before routing). */
-export type RenderPage = (template: string, context: Record<string, unknown>, page: { path: string; nonce?: string }) => string;
+export type RenderPage = (template: string, context: Record<string, unknown>, page: { path: string }) => string;
 
 export function setUpViews(app: FastifyInstance, globals: ViewGlobals): RenderPage {
   const env = createViewEnvironment();
@@ -97,14 +97,13 @@ export function setUpViews(app: FastifyInstance, globals: ViewGlobals): RenderPa
       tools: globals.tools,
       footerLinks: globals.footerLinks,
       phase: globals.phase,
-      cspNonce: page.nonce,
       currentPath: page.path,
       activeTool: activeTool(globals.tools, page.path)?.id,
       ...context,
     });
   };
   app.decorateReply('renderToString', function renderToString(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
-    return renderPage(template, context, { path: this.request.url.split('?')[0] ?? '/', nonce: this.cspNonce?.script });
+    return renderPage(template, context, { path: this.request.url.split('?')[0] ?? '/' });
   });
   app.decorateReply('render', function render(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
     return this.type('text/html; charset=utf-8').send(this.renderToString(template, context));

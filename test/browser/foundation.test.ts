@@ -1,6 +1,5 @@
 import { expect, it } from 'vitest';
-import '../../src/web/tool-registry.js';
-import { tools } from '../../src/web/tools.js';
+import { tools } from '../../src/web/app.js';
 import { collectPageErrors, describeBrowser, expectNoAxeViolations, useLiveApp, newContext } from '../helpers/browser.js';
 
 // the service's own pages, and the first page of every tool (each tool's tests cover the rest)

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPackDir } from '../../src/content/pack-dir.js';
-import { buildApp } from '../../src/web/app.js';
-import { tools } from '../../src/web/tools.js';
+import { createHash } from 'node:crypto';
+import { buildApp, tools } from '../../src/web/app.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
@@ -116,21 +116,27 @@ describe('health check', () => {
     const res = await get('/healthz');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'ok', database: 'ok', content: { pack: t.published.pack.manifest.id, services: t.published.pack.services.length } });
+    // the content version this instance serves is the one published
+    expect(res.json()).toMatchObject({ version: { served: t.content.version(), published: t.content.version() } });
+    expect(t.content.version()).toBeGreaterThan(0);
     expect(res.headers['cache-control']).toBe('no-store');
   });
 });
 
 describe('security headers', () => {
-  it('sends a strict CSP with a nonce for the one inline script, and no unsafe-inline', async () => {
+  it('sends a strict CSP that allows the one inline script by its hash, and no unsafe-inline', async () => {
     const res = await get('/');
     const csp = String(res.headers['content-security-policy']);
     expect(csp).toContain("default-src 'self'");
-    expect(csp).toMatch(/script-src 'self' 'nonce-[0-9a-f]+'/);
+    expect(csp).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/]+=*'/);
     expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('nonce');
     expect(csp).toContain("frame-ancestors 'self'");
-    const nonce = /'nonce-([0-9a-f]+)'/.exec(csp)![1];
-    expect(res.body).toContain(`<script nonce="${nonce}">`);
-    expect(res.body.match(/<script(?![^>]*\bsrc=)[^>]*>/g)).toEqual([`<script nonce="${nonce}">`]);
+    // one inline script, with no attributes, whose text is what the hash allows
+    const inline = [...res.body.matchAll(/<script(?![^>]*\bsrc=)([^>]*)>([^<]*)<\/script>/g)];
+    expect(inline.map((m) => m[1])).toEqual(['']);
+    const hash = createHash('sha256').update(inline[0]![2]!).digest('base64');
+    expect(csp).toContain(`'sha256-${hash}'`);
   });
 
   it('sends nosniff and a referrer policy', async () => {

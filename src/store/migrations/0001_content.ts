@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
+import type { DialectColumns } from './columns.js';
 
 // Migrations use Kysely's schema builder only, so the same file runs on SQLite and PostgreSQL.
-export async function up(db: Kysely<unknown>): Promise<void> {
+export async function up(db: Kysely<unknown>, columns: DialectColumns): Promise<void> {
   await db.schema
     .createTable('content_import')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', columns.identity)
     .addColumn('pack_id', 'text', (c) => c.notNull())
     .addColumn('content_hash', 'text', (c) => c.notNull())
     .addColumn('imported_at', 'text', (c) => c.notNull())

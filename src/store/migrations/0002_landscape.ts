@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
+import type { DialectColumns } from './columns.js';
 
 // Reports from staff that a service page is wrong, for editors. Schema builder only (SQLite and PostgreSQL).
-export async function up(db: Kysely<unknown>): Promise<void> {
+export async function up(db: Kysely<unknown>, columns: DialectColumns): Promise<void> {
   await db.schema
     .createTable('landscape_report')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', columns.identity)
     .addColumn('service_slug', 'text', (c) => c.notNull())
     .addColumn('reason', 'text', (c) => c.notNull())
     .addColumn('details', 'text')

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { DialectColumns } from './columns.js';
 
 /**
  * The Open Referral UK API's tables (src/api):
@@ -8,10 +9,10 @@ import type { Kysely } from 'kysely';
  *   "feed:<id>"), so every filter is one indexed SQL query whatever the service came from.
  * Schema builder only, so it also runs on PostgreSQL.
  */
-export async function up(db: Kysely<unknown>): Promise<void> {
+export async function up(db: Kysely<unknown>, columns: DialectColumns): Promise<void> {
   await db.schema
     .createTable('oruk_feed')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', columns.identity)
     .addColumn('source', 'text', (c) => c.notNull().unique())
     .addColumn('imported_at', 'text', (c) => c.notNull())
     .addColumn('service_count', 'integer', (c) => c.notNull())

@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
+import type { DialectColumns } from './columns.js';
 
 // The chat bot's own tables. Nothing of a conversation is kept except questions it could not answer
 // (redacted, for editors) and anonymous "was this helpful" counts per answer.
-export async function up(db: Kysely<unknown>): Promise<void> {
+export async function up(db: Kysely<unknown>, columns: DialectColumns): Promise<void> {
   await db.schema
     .createTable('chat_unanswered')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', columns.identity)
     .addColumn('question', 'text', (c) => c.notNull())
     .addColumn('asked_on', 'text', (c) => c.notNull())
     .execute();

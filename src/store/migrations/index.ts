@@ -1,18 +1,32 @@
 /**
  * Every migration, in order. Names sort in the order they run; never edit one that has shipped, add
- * the next instead. Tools add their own migration here (e.g. 0002_landscape, 0003_chat).
+ * the next instead. Each takes the dialect's own column definitions (see columns.ts).
  */
-import type { Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
+import type { DialectColumns } from './columns.js';
 import * as m0001 from './0001_content.js';
 import * as m0002 from './0002_landscape.js';
 import * as m0003 from './0003_oruk_import.js';
 import * as m0004 from './0004_chat.js';
 import * as m0005 from './0005_privacy.js';
+import * as m0006 from './0006_content_version.js';
 
-export const migrations: Record<string, Migration> = {
+export type { DialectColumns };
+
+interface DialectMigration {
+  up(db: Kysely<unknown>, columns: DialectColumns): Promise<void>;
+  down(db: Kysely<unknown>): Promise<void>;
+}
+
+const all: Record<string, DialectMigration> = {
   '0001_content': m0001,
   '0002_landscape': m0002,
   '0003_oruk_import': m0003,
   '0004_chat': m0004,
   '0005_privacy': m0005,
+  '0006_content_version': m0006,
 };
+
+export function migrations(columns: DialectColumns): Record<string, Migration> {
+  return Object.fromEntries(Object.entries(all).map(([name, m]) => [name, { up: (db: Kysely<unknown>) => m.up(db, columns), down: (db: Kysely<unknown>) => m.down(db) }]));
+}

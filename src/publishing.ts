@@ -1,0 +1,40 @@
+/**
+ * Publishing content, as the app and `npm run content:publish` both do it: the pack, and what is
+ * derived from it in the same transaction (the steps, listed here once).
+ */
+import { ensurePackApiIndex, writePackApiIndex } from './api/repository.js';
+import { publishPack, type PublishResult, type PublishStep } from './content/publish.js';
+import type { ContentPack } from './content/schema.js';
+import type { Store } from './store/store.js';
+import './sections.js';
+
+/** What a pack publish writes besides the content: the open data API's index of the pack's services. */
+export const publishSteps: readonly PublishStep[] = [writePackApiIndex];
+
+/** `npm run content:publish`: validates the pack and publishes it as a new content version. */
+export function publishContent(store: Store, packDir: string, today?: Date): Promise<PublishResult> {
+  return publishPack(store, packDir, { today, steps: publishSteps, always: true });
+}
+
+/**
+ * On start: the configured pack is imported into a new database, and again when it changed since
+ * the app last imported it, unless content was published since with `content:publish` (that content
+ * stays: another instance's start must not undo a publish). Derived indexes an older version of the
+ * app left stale are written again. The app then reads the published content itself.
+ */
+export async function publishOnStart(store: Store, packDir: string, today?: Date): Promise<Omit<PublishResult, 'pack'>> {
+  const latest = await store.content.latestImport();
+  const importable = !latest || (await store.content.latestPackPublishKind()) !== 'pack';
+  const result = await publishPack(store, packDir, { today, steps: publishSteps, kind: 'start', validateOnly: !importable, readBack: false });
+  await ensurePackApiIndex(store);
+  return result;
+}
+
+/** Publishes a pack already loaded and validated (tests, the bench): the same writes as a publish. */
+export async function publishLoadedPack(store: Store, pack: ContentPack, hash: string): Promise<number> {
+  const { version } = await store.publish('pack', async (trx) => {
+    const { id } = await store.content.importPack(trx, pack, hash);
+    for (const step of publishSteps) await step(trx, pack, id);
+  });
+  return version;
+}
