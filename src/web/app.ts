@@ -21,6 +21,7 @@ import { openStore, type Store } from '../store/store.js';
 import type { PostgresOptions } from '../store/postgres.js';
 import { readAssetHashes, setUpStaticAssets } from './assets.js';
 import { brandRoutes } from './brand.js';
+import { rewriteEmbedUrl, setUpEmbed } from './embed.js';
 import { frameworkErrorHandler, setUpErrorHandling, type FrameworkErrorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
 import { pageRoutes } from './pages.js';
@@ -91,6 +92,8 @@ export async function createApp({ config, store, content }: { config: AppConfig;
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : (config.trustProxy ?? false),
     routerOptions: { maxParamLength: 200 },
     frameworkErrors,
+    // ?embed=1 is taken off before routing and put back on the way out (src/web/embed.ts)
+    rewriteUrl: rewriteEmbedUrl,
   });
   // a version this process has just published is served from the next request on
   app.addHook('onRequest', async () => content.settled());
@@ -100,6 +103,7 @@ export async function createApp({ config, store, content }: { config: AppConfig;
     frameAncestors: config.frameAncestors ?? ["'self'"],
     secureCookies: config.secure ?? false,
   });
+  setUpEmbed(app);
   setUpPageCaching(app);
   await setUpCompression(app);
   const assets = readAssetHashes();
@@ -113,12 +117,13 @@ export async function createApp({ config, store, content }: { config: AppConfig;
   setUpRetention(app, store, retentionDays);
   await healthRoutes(app, store, content);
   await brandRoutes(app, pack);
-  await app.register(pageRoutes, { retentionDays });
+  const site = createSite({ secure: config.secure ?? false, publicUrl: config.publicUrl });
+  await app.register(pageRoutes, { retentionDays, frameAncestors: config.frameAncestors ?? ["'self'"], site });
   const deps = {
     store,
     content: pack,
     published: content,
-    site: createSite({ secure: config.secure ?? false, publicUrl: config.publicUrl }),
+    site,
     limits: { chatWritesPerDay: config.chatWritesPerDay },
   };
   for (const tool of tools) await app.register(async (scope) => tool.routes(scope, deps));

@@ -8,7 +8,7 @@ import { expect, it } from 'vitest';
 import { describeBrowser, expectNoAxeViolations, newContext, useLiveApp } from '../helpers/browser.js';
 
 const OUTCOME = '/needs-check/outcome?asker=dsl&danger=no&route=none&area=neglect&ind=neglect-often-without&age=5-to-12&disclosure=no&voice=too-young&family=not-asked&strength=none';
-const PAGES = ['/', '/needs-check', '/needs-check/worries?asker=dsl&danger=no&route=none', OUTCOME, '/services', '/services?need=neglect&q=food', '/services/kooth', '/services/kooth/card', '/ask', '/privacy'];
+const PAGES = ['/', '/needs-check', '/needs-check/worries?asker=dsl&danger=no&route=none', OUTCOME, '/services', '/services?need=neglect&q=food', '/services/kooth', '/services/kooth/card', '/ask', '/privacy', '/embed', '/needs-check?embed=1'];
 const WIDTHS = [320, 375, 768, 1280];
 
 describeBrowser('pages at phone, tablet and laptop widths', () => {

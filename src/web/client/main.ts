@@ -8,3 +8,4 @@ import '../../landscape/client.js';
 initAll();
 import '../../needs-check/client.js';
 import '../../chat/client.js';
+import './embed.js';
