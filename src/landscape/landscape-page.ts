@@ -20,7 +20,20 @@ export interface ResultItem {
   due: boolean;
   unverified: boolean;
   inShortlist: boolean;
+  /** "Ages 11 to 25", or undefined when the record gives none */
+  ages?: string;
+  /** "Free", or what it costs */
+  cost: string;
+  /** the first thing to do to refer */
+  firstStep: string;
+  /** the first phone number, to call from the list */
+  phone?: Service['phones'][number];
+  /** need areas beyond the first three, counted rather than listed */
+  moreNeedAreas: number;
 }
+
+/** need areas shown in a result before the rest are counted */
+const NEED_AREAS_SHOWN = 3;
 
 /** numbers as en-GB writes them (20,000): one formatter, made once (toLocaleString makes one per call) */
 const numberFormat = new Intl.NumberFormat('en-GB');
@@ -33,7 +46,12 @@ export function summariseService(s: Service, pack: ContentPack, names: Map<strin
     summary: s.summary,
     status: s.status,
     levels: s.levels.map((id) => names.get(`level:${id}`) ?? id),
-    needAreas: s.needAreas.map((id) => names.get(`need:${id}`) ?? id),
+    needAreas: s.needAreas.slice(0, NEED_AREAS_SHOWN).map((id) => names.get(`need:${id}`) ?? id),
+    moreNeedAreas: Math.max(0, s.needAreas.length - NEED_AREAS_SHOWN),
+    ...(s.ages ? { ages: s.ages.min === s.ages.max ? `Age ${s.ages.min}` : `Ages ${s.ages.min} to ${s.ages.max}` } : {}),
+    cost: s.cost.free ? 'Free' : (s.cost.description ?? 'There may be a cost'),
+    firstStep: s.card.howToRefer[0]!,
+    ...(s.phones[0] ? { phone: s.phones[0] } : {}),
     routes: serviceRoutes(s).map((r) => routeLabels[r]),
     reviewed: s.reviewed,
     due: isDueForReview(s.reviewed, pack.manifest.reviewPeriodMonths, today),

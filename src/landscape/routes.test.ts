@@ -440,3 +440,44 @@ describe('where staff type', () => {
     await t.close();
   });
 });
+
+describe('what a result shows to choose from', () => {
+  it('shows how to refer, the phone as a tel: link, ages, cost and a short list of need areas', async () => {
+    const pack = t.published.pack;
+    const html = (await get('/services?q=childline')).body;
+    const s = pack.services.find((x) => x.slug === 'childline')!;
+    const item = html.slice(html.indexOf('id="result-childline"'), html.indexOf('</li>', html.indexOf('id="result-childline"')));
+    expect(item).toContain('data-qa="first-step"');
+    expect(item).toContain(`href="tel:${s.phones[0]!.number.replace(/\s/g, '')}"`);
+    expect(item).toContain(`Ages ${s.ages!.min} to ${s.ages!.max}`);
+    expect(item).toContain(s.cost.free ? '<dd>Free</dd>' : s.cost.description!);
+    // a service with many need areas lists three and counts the rest
+    expect(s.needAreas.length).toBeGreaterThan(3);
+    expect(item).toContain(`and ${s.needAreas.length - 3} more`);
+    // a record that gives no ages says so, rather than showing nothing
+    const noAges = pack.services.find((x) => !x.ages && x.status === 'active')!;
+    const other = (await get(`/services?q=${encodeURIComponent(noAges.name)}`)).body;
+    const at = other.indexOf(`id="result-${noAges.slug}"`);
+    expect(at).toBeGreaterThan(-1);
+    expect(other.slice(at, other.indexOf('</li>', at))).toContain('Not given');
+  });
+});
+
+describe('a service page', () => {
+  it('shows each of the service\u2019s own contacts once as a link: the card leaves out what the contact details list', async () => {
+    const pack = t.published.pack;
+    let checked = 0;
+    for (const s of pack.services.filter((x) => x.status === 'active' && x.referral.phone && x.phones.some((p) => p.number === x.referral.phone))) {
+      const html = (await get(`/services/${s.slug}`)).body;
+      const tel = `href="${`tel:${s.referral.phone!.replace(/[^\d+]/g, '')}`}"`;
+      const card = html.slice(html.indexOf('data-qa="card"'), html.indexOf('data-qa="contact-details"'));
+      expect(card.includes(`Phone: <a class="govuk-link" ${tel}`), s.slug).toBe(false);
+      expect(html.slice(html.indexOf('data-qa="contact-details"')).includes(tel), s.slug).toBe(true);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(10);
+    // the card on its own page, to print, keeps them
+    const s = pack.services.find((x) => x.referral.phone && x.phones.some((p) => p.number === x.referral.phone))!;
+    expect((await get(`/services/${s.slug}/card`)).body).toContain('data-qa="referral-contacts"');
+  });
+});
