@@ -167,3 +167,13 @@ describe('bad content gives a precise error (file, record, field)', () => {
   });
 });
 
+
+describe('sources shown to staff', () => {
+  it('name public documents and websites, never the team\u2019s own research notes', () => {
+    const { pack } = loadPack(defaultPackDir(), { today: TEST_TODAY });
+    const faqs = (pack!.sections['faqs'] as Array<{ value: { faqs: Array<{ id: string; source: { title: string } }> } }>).flatMap((t) => t.value.faqs);
+    const titles = [...pack!.services.map((s) => [s.slug, s.source.title] as const), ...faqs.map((f) => [f.id, f.source.title] as const)];
+    expect(titles.length).toBeGreaterThan(300);
+    expect(titles.filter(([, title]) => /\bFACTS\b|§/.test(title))).toEqual([]);
+  });
+});
