@@ -12,13 +12,13 @@
  * ratings a day, so no one can fill the editors' queue or skew the ratings.
  */
 import rateLimit from '@fastify/rate-limit';
+import { sharedRateLimits } from '../web/rate-limits.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { normalise, tokenize } from '../content/vocabulary.js';
 import type { ToolDeps } from '../web/tools.js';
 import { createChatEngine, MAX_MESSAGE_LENGTH, type ChatContext, type ChatEngine, type ChatReply } from './engine.js';
 import { redactorFor } from '../privacy/redact.js';
-import { RecentCache } from '../collections/recent-cache.js';
 import { ChatRepository } from './repository.js';
 
 /** How many earlier questions the page carries; older ones drop off. */
@@ -59,20 +59,10 @@ export const CHAT_WRITES_PER_DAY = 100;
 export async function chatRoutes(app: FastifyInstance, { store, content, site, limits }: ToolDeps): Promise<void> {
   const repo = new ChatRepository(store);
   const writesPerDay = limits.chatWritesPerDay ?? CHAT_WRITES_PER_DAY;
-  // writes by address today; forgotten at midnight (UTC), and the least recent first when full
-  let writes = new RecentCache<number>(50_000);
-  let writesDay = '';
-  /** whether this address may write once more today (and counts the write) */
-  const mayWrite = (req: FastifyRequest): boolean => {
-    const day = new Date().toISOString().slice(0, 10);
-    if (day !== writesDay) {
-      writes = new RecentCache<number>(50_000);
-      writesDay = day;
-    }
-    const n = writes.get(req.ip) ?? 0;
-    if (n >= writesPerDay) return false;
-    writes.set(req.ip, n + 1);
-    return true;
+  /** whether this address may write once more today (and counts the write), on every instance */
+  const mayWrite = async (req: FastifyRequest): Promise<boolean> => {
+    const { count } = await limits.counters.increment(limits.counters.key('chat-writes', req.ip), 24 * 60 * 60 * 1000);
+    return count <= writesPerDay;
   };
   const forbidden = (reply: FastifyReply) =>
     reply.code(403).send({ error: 'Forbidden', message: 'The chat answers its own pages only: ask from the guidance.', statusCode: 403 });
@@ -90,7 +80,7 @@ export async function chatRoutes(app: FastifyInstance, { store, content, site, l
   bot();
 
   // questions and feedback are limited per client; reading the page is not (a school shares one address)
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, sharedRateLimits(limits.counters));
   const limited = { rateLimit: { max: 120, timeWindow: '1 minute' } };
 
   /**
@@ -101,7 +91,7 @@ export async function chatRoutes(app: FastifyInstance, { store, content, site, l
     const r = bot().respond(message, context);
     if (r.band === 'unsure' && tokenize(message).length > 0) {
       const kept = redactorFor(content()).question(message);
-      if (kept.replace(/\[[^\]]*\]/g, '').match(/[\p{L}\p{N}]/u) && mayWrite(req)) await repo.recordUnanswered(kept);
+      if (kept.replace(/\[[^\]]*\]/g, '').match(/[\p{L}\p{N}]/u) && (await mayWrite(req))) await repo.recordUnanswered(kept);
     }
     return r;
   }
@@ -158,7 +148,7 @@ export async function chatRoutes(app: FastifyInstance, { store, content, site, l
     const body = (req.body ?? {}) as Record<string, unknown>;
     const answerId = asList(body['answerId'])[0] ?? '';
     const helpful = asList(body['helpful'])[0];
-    if (bot().entry(answerId) && (helpful === 'yes' || helpful === 'no') && mayWrite(req)) await repo.recordFeedback(answerId, helpful === 'yes');
+    if (bot().entry(answerId) && (helpful === 'yes' || helpful === 'no') && (await mayWrite(req))) await repo.recordFeedback(answerId, helpful === 'yes');
     const { turns } = replay(asList(body['q']));
     return renderPage(reply, { turns, thanks: true });
   });
@@ -191,7 +181,7 @@ export async function chatRoutes(app: FastifyInstance, { store, content, site, l
     const parsed = feedbackRequest.safeParse(req.body);
     if (!parsed.success) return badRequest(reply, 400, 'Send {"answerId": "...", "helpful": true or false}.');
     if (!bot().entry(parsed.data.answerId)) return badRequest(reply, 400, 'There is no answer with that id.');
-    if (!mayWrite(req)) return reply.code(429).send({ error: 'Too Many Requests', message: 'This address has sent as many ratings as it may today.', statusCode: 429 });
+    if (!(await mayWrite(req))) return reply.code(429).send({ error: 'Too Many Requests', message: 'This address has sent as many ratings as it may today.', statusCode: 429 });
     await repo.recordFeedback(parsed.data.answerId, parsed.data.helpful);
     return reply.code(202).send({ recorded: true });
   });

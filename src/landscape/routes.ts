@@ -3,6 +3,7 @@
  * with its expectation card, the shortlist, and "report something wrong with this page".
  */
 import rateLimit from '@fastify/rate-limit';
+import { sharedRateLimits } from '../web/rate-limits.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SLUG_PATTERN, type ContentPack, type Service } from '../content/schema.js';
 import { redactorFor } from '../privacy/redact.js';
@@ -49,12 +50,12 @@ const HTML = 'text/html; charset=utf-8';
 /** A kept page, with this response's CSRF token put in. */
 const sendPage = (reply: FastifyReply, page: CachedPage) => reply.type(HTML).send(personalise(page, reply.csrfToken()));
 
-export async function landscapeRoutes(app: FastifyInstance, { store, content, site }: ToolDeps, opts: LandscapeOptions = {}): Promise<void> {
+export async function landscapeRoutes(app: FastifyInstance, { store, content, site, limits }: ToolDeps, opts: LandscapeOptions = {}): Promise<void> {
   const reports = new ReportRepository(store.db);
   // build the index now, not on the first search
   serviceIndexFor(content());
 
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, sharedRateLimits(limits.counters));
 
   interface LandscapeCaches {
     pages: RecentCache<CachedPage>;

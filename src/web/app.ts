@@ -18,6 +18,9 @@ import { redactorFor } from '../privacy/redact.js';
 import { DEFAULT_RETENTION_DAYS, redactStoredAgain, setUpRetention } from '../privacy/retention.js';
 import { publishOnStart } from '../publishing.js';
 import { openStore, type Store } from '../store/store.js';
+import { Counters } from '../store/counters.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 import type { PostgresOptions } from '../store/postgres.js';
 import { readAssetHashes, setUpStaticAssets } from './assets.js';
 import { brandRoutes } from './brand.js';
@@ -118,13 +121,20 @@ export async function createApp({ config, store, content }: { config: AppConfig;
   await healthRoutes(app, store, content);
   await brandRoutes(app, pack);
   const site = createSite({ secure: config.secure ?? false, publicUrl: config.publicUrl });
+  // request counts in the database, shared by every instance; a day's are deleted two days later
+  const counters = new Counters(store.db, config.sessionSecret);
+  const pruneCounters = () => void counters.prune(Date.now() - 2 * DAY_MS).catch((err: unknown) => app.log.error({ err }, 'rate counts could not be pruned'));
+  pruneCounters();
+  const pruning = setInterval(pruneCounters, 60 * 60 * 1000);
+  pruning.unref();
+  app.addHook('onClose', async () => clearInterval(pruning));
   await app.register(pageRoutes, { retentionDays, frameAncestors: config.frameAncestors ?? ["'self'"], site });
   const deps = {
     store,
     content: pack,
     published: content,
     site,
-    limits: { chatWritesPerDay: config.chatWritesPerDay },
+    limits: { chatWritesPerDay: config.chatWritesPerDay, counters },
   };
   for (const tool of tools) await app.register(async (scope) => tool.routes(scope, deps));
   for (const plugin of routePlugins) await app.register(async (scope) => plugin.routes(scope, deps));

@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import type { ContentPack } from '../content/schema.js';
 import type { PublishedContent } from '../content/published.js';
 import type { Site } from './site.js';
+import type { Counters } from '../store/counters.js';
 
 export interface ToolDeps {
   store: Store;
@@ -21,6 +22,8 @@ export interface ToolDeps {
   limits: {
     /** unanswered questions kept and ratings recorded per address per day (see src/chat/routes.ts) */
     chatWritesPerDay?: number;
+    /** request counts shared by every instance on the database (rate limits, the chat's daily cap) */
+    counters: Counters;
   };
 }
 

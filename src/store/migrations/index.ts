@@ -10,6 +10,7 @@ import * as m0003 from './0003_oruk_import.js';
 import * as m0004 from './0004_chat.js';
 import * as m0005 from './0005_privacy.js';
 import * as m0006 from './0006_content_version.js';
+import * as m0007 from './0007_rate_counts.js';
 
 export type { DialectColumns };
 
@@ -25,6 +26,7 @@ const all: Record<string, DialectMigration> = {
   '0004_chat': m0004,
   '0005_privacy': m0005,
   '0006_content_version': m0006,
+  '0007_rate_counts': m0007,
 };
 
 export function migrations(columns: DialectColumns): Record<string, Migration> {
