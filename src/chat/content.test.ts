@@ -83,7 +83,7 @@ describe('FAQ validation', () => {
 
 describe('the danger rules', () => {
   it('report a rule that uses a list the settings do not have, naming the rule', () => {
-    const dir = packWith('chat.yaml', (t) => t.replace("unless: ['@past', '@policy', '@hyperbole', '@calm']", "unless: ['@past', '@nowhere', '@calm']"));
+    const dir = packWith('chat.yaml', (t) => t.replace("unless: ['@past', '@procedure', '@calm']", "unless: ['@past', '@nowhere', '@calm']"));
     const errors = errorsOf(dir);
     expect(errors.length).toBeGreaterThan(0);
     expect(errors[0]!.message).toContain('"@nowhere" names no list');

@@ -55,6 +55,8 @@ export const dangerRule = z.strictObject({
   unless: z.array(phrase).optional(),
   /** any one of these keeps the rule whatever "unless" says ("back tonight" after "last night") */
   still: z.array(phrase).optional(),
+  /** any one of these cancels the rule whatever "still" says (a training scenario, a figure of speech) */
+  except: z.array(phrase).optional(),
 });
 
 const templates = z.array(z.string().min(3)).min(1);
@@ -236,7 +238,7 @@ function checkSettings(value: SectionValue<ChatSettings>, ctx: SectionCheckConte
   });
   value.danger.rules.forEach((r, i) => {
     if (!r.any && !r.all) ctx.error('chat.yaml', r.id, `danger.rules[${i}]`, 'a rule needs "any" or "all" phrases');
-    const used = [...(r.any ?? []), ...(r.all ?? []).flat(), ...(r.unless ?? []), ...(r.still ?? [])];
+    const used = [...(r.any ?? []), ...(r.all ?? []).flat(), ...(r.unless ?? []), ...(r.still ?? []), ...(r.except ?? [])];
     for (const p of used) {
       if (p.startsWith('@') && !(p.slice(1) in value.danger.lists)) ctx.error('chat.yaml', r.id, `danger.rules[${i}]`, `"${p}" names no list in danger.lists`);
     }

@@ -13,7 +13,7 @@ import '../sections.js';
 import { createChatEngine, type ChatEngine } from './engine.js';
 
 // the development lists the rules are tuned on (the validation and held-out sets are measured by eval:chat)
-const lists = ['danger-dev.yaml', 'danger-dev-2.yaml', 'danger-dev-3.yaml'];
+const lists = ['danger-dev.yaml', 'danger-dev-2.yaml', 'danger-dev-3.yaml', 'danger-dev-4.yaml'];
 const items = lists.flatMap((f) => parse(readFileSync(join(projectRoot(), 'test', 'chat', f), 'utf8')) as Array<{ q: string; danger: boolean }>);
 let engine: ChatEngine;
 beforeAll(() => {
@@ -38,6 +38,11 @@ describe('how a danger rule reads time', () => {
   it('harm told as before does not bring the guidance, unless it is still going on', () => {
     expect(engine.respond('dad punched her last night, she is in maths').danger).toBe(false);
     expect(engine.respond('dad punched her last night and he is outside the school now').danger).toBe(true);
+  });
+
+  it('a training scenario is never an emergency, while a safety plan named in passing does not hide one', () => {
+    expect(engine.respond('for the inset day scenario: a child rings saying someone is hurting them at home right now, 999 or MASH?').danger).toBe(false);
+    expect(engine.respond('she has a safety plan from the summer but right now she is on the roof saying she will jump').danger).toBe(true);
   });
 
   it('"#" in a phrase stands for a number: a count of tablets is an overdose, a count of minutes is not', () => {

@@ -201,7 +201,7 @@ export class ChatEngine {
   private readonly typos: TypoIndex;
   /** service names staff use, as word sets: "food bank dagenham" names the Dagenham food bank too */
   private readonly aliases: Array<{ words: string[]; slug: string }> = [];
-  private readonly danger: Array<{ id: string; any?: RegExp; all?: RegExp[]; unless?: RegExp; still?: RegExp }>;
+  private readonly danger: Array<{ id: string; any?: RegExp; all?: RegExp[]; unless?: RegExp; still?: RegExp; except?: RegExp }>;
   private readonly followUps: Array<{ kind: 'refer' | 'phone' | 'about' | 'services'; terms: Set<string> }> = [];
   private readonly needNames: Map<string, string>;
   private readonly serviceNames: Map<string, string>;
@@ -368,6 +368,7 @@ export class ChatEngine {
       all: r.all?.map((group) => phrasesRegex(expand(group))),
       unless: regex(r.unless),
       still: regex(r.still),
+      except: regex(r.except),
     }));
   }
 
@@ -532,6 +533,7 @@ export class ChatEngine {
         return false;
       });
     for (const r of this.danger) {
+      if (r.except && hit(r.except)) continue;
       if (r.unless && hit(r.unless) && !(r.still && hit(r.still))) continue;
       if (r.any && hit(r.any)) return r.id;
       if (r.all?.every(hit)) return r.id;
