@@ -230,8 +230,8 @@ export class ChatEngine {
   private readonly checkWorry: Map<string, string>;
   /** which need area a statement is about, from everything the pack says of each */
   private readonly topics: TopicIndex;
-  /** each need area's broader area */
-  private readonly parentOf = new Map<string, string>();
+  /** each need area's broader area, from the directory's list */
+  private readonly parentOf: Map<string, string>;
   /** per need area, its FAQs in the pack's order (the first is its "what to do") */
   private readonly faqsByNeed = new Map<string, string[]>();
 
@@ -264,6 +264,7 @@ export class ChatEngine {
         return worry ? [[a.id, worry] as const] : [];
       }),
     );
+    this.parentOf = new Map(this.directory.needAreas.flatMap((a) => (a.parentId ? [[a.id, a.parentId] as const] : [])));
     this.entryServices = this.entries.map((e) =>
       e.service ? [e.service] : e.links.map((l) => /^\/services\/([^/?]+)/.exec(l.href)?.[1]).filter((x): x is string => !!x),
     );
@@ -383,12 +384,7 @@ export class ChatEngine {
       if (!docs.has(area)) docs.set(area, []);
       docs.get(area)!.push(this.termsOf(tokenize(text)).terms);
     };
-    for (const parent of this.pack.needAreas) {
-      for (const a of [parent, ...parent.children]) {
-        if (a !== parent) this.parentOf.set(a.id, parent.id);
-        add(a.id, a.name);
-      }
-    }
+    for (const a of this.directory.needAreas) add(a.id, a.name);
     for (const g of this.vocabulary.groups) if (g.needAreaId) for (const p of g.phrases) add(g.needAreaId, p);
     for (const f of this.chat.faqs) {
       f.needAreas.forEach((area, i) => {
@@ -418,12 +414,17 @@ export class ChatEngine {
     return this.entry(id);
   }
 
+  /** A need's FAQ and that need's list of services: two answers to one question. */
+  private needAndItsList(x: string, y: string): boolean {
+    const [ex, ey] = [this.entry(x), this.entry(y)];
+    return !!ex?.need && ex.need === ey?.need && (ex.kind === 'need-services' || ey?.kind === 'need-services');
+  }
+
   /** Two answers to one thing: a service's own answers, or a need's FAQ and its list of services. */
   private sameAnswer(x: string, y: string): boolean {
     const [ex, ey] = [this.entry(x), this.entry(y)];
-    if (!ex || !ey) return false;
-    if (ex.service && ex.service === ey.service) return true;
-    return !!ex.need && ex.need === ey.need && (ex.kind === 'need-services' || ey.kind === 'need-services');
+    if (ex?.service && ex.service === ey?.service) return true;
+    return this.needAndItsList(x, y);
   }
 
   /** How many of the message's terms appear in an entry's question, phrasings or keywords. */
@@ -759,13 +760,8 @@ export class ChatEngine {
     };
     const topService = top ? mainService(top.id) : undefined;
     const generated = (id: string) => this.entry(id)?.service !== undefined;
-    // and the list of services for a need beside that need's FAQ
-    const sameNeed = (x: string, y: string) => {
-      const [ex, ey] = [this.entry(x), this.entry(y)];
-      return !!ex?.need && ex.need === ey?.need && (ex.kind === 'need-services' || ey?.kind === 'need-services');
-    };
-    /** another answer to the same thing: no reason for doubt between them */
-    const sibling = (r: Ranked) => (topService !== undefined && mainService(r.id) === topService && (generated(top!.id) || generated(r.id))) || sameNeed(top!.id, r.id);
+    /** another answer to the same thing (and the list of services for a need beside that need's FAQ): no reason for doubt between them */
+    const sibling = (r: Ranked) => (topService !== undefined && mainService(r.id) === topService && (generated(top!.id) || generated(r.id))) || this.needAndItsList(top!.id, r.id);
     const differs = (r: Ranked) => r !== top && r.score > 0 && !sibling(r);
     const second = ranked.find(differs);
     let band: Band = 'unsure';

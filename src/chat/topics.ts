@@ -34,7 +34,7 @@ export class TopicIndex {
   /** `documents`: for each need area, the term lists of every text that speaks of it */
   constructor(documents: ReadonlyMap<string, ReadonlyArray<readonly string[]>>) {
     this.areas = [...documents.keys()];
-    const lengths = this.areas.map((area) => {
+    const lengths = this.areas.map((area, i) => {
       const tf = new Map<string, number>();
       let length = 0;
       for (const terms of documents.get(area)!) {
@@ -43,7 +43,6 @@ export class TopicIndex {
           length++;
         }
       }
-      const i = this.areas.indexOf(area);
       for (const [t, n] of tf) {
         let list = this.postings.get(t);
         if (!list) this.postings.set(t, (list = []));

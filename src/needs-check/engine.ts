@@ -455,6 +455,10 @@ function contextOf(c: NeedsCheckContent, answers: Answers): Outcome['context'] {
  */
 function matchServices(pack: ContentPack, idx: PackIndex, answers: Answers, areas: AreaOutcome[], overall: Level | undefined, routes: Route[]): ServiceMatch[] {
   const band = idx.c.child.age.options.find((o) => o.id === answers.age);
+  // a service people only contact themselves, for ages its record does not give, is not offered for a
+  // child younger than selfReferralFrom
+  const selfFrom = idx.c.child.age.selfReferralFrom;
+  const tooYoungForSelfContact = band !== undefined && selfFrom !== undefined && band.min < selfFrom;
   const active = new Set(routes.map((r) => r.id));
   const targets: Array<{ needArea: string; level?: Level; label: string; specific: boolean }> = [];
   for (const a of areas) {
@@ -473,10 +477,7 @@ function matchServices(pack: ContentPack, idx: PackIndex, answers: Answers, area
     const onlyWith = idx.exclusive.get(s.slug);
     if (onlyWith && !active.has(onlyWith)) continue;
     if (band && s.ages && (s.ages.max < band.min || s.ages.min > band.max)) continue;
-    // a service people only contact themselves, for ages its record does not give, is not offered
-    // for a younger child (selfReferralFrom)
-    const from = idx.c.child.age.selfReferralFrom;
-    if (band && from !== undefined && !s.ages && s.referral.self && !s.referral.professional && !s.referral.viaFrontDoor && band.min < from) continue;
+    if (tooYoungForSelfContact && !s.ages && s.referral.self && !s.referral.professional && !s.referral.viaFrontDoor) continue;
     let fit = 0;
     const reasons: string[] = [];
     const route = named.get(s.slug);
