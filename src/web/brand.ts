@@ -13,6 +13,8 @@ export interface BrandAssets {
   /** /brand.css?v=<hash>, when the pack sets a colour or a font */
   cssHref?: string;
   css: string;
+  /** the stylesheet's hash, the `v` of its current address */
+  cssHash: string;
   logo?: { href: string; type: string; body: Buffer; hash: string };
   /** the browser's theme colour */
   themeColor?: string;
@@ -36,10 +38,13 @@ export function brandOf(pack: ContentPack): BrandAssets {
   const css = rules.length > 0 ? `:root{${rules.join(';')}}\n` : '';
   const logoBody = logo?.data ? Buffer.from(logo.data, 'base64') : undefined;
   const logoType = logo?.file.endsWith('.png') ? 'png' : 'svg';
+  const cssHash = hash(css);
+  const logoHash = logoBody ? hash(logoBody) : '';
   b = {
     css,
-    ...(css ? { cssHref: `/brand.css?v=${hash(css)}` } : {}),
-    ...(logoBody ? { logo: { href: `/brand/logo.${logoType}?v=${hash(logoBody)}`, type: logoType, body: logoBody, hash: hash(logoBody) } } : {}),
+    cssHash,
+    ...(css ? { cssHref: `/brand.css?v=${cssHash}` } : {}),
+    ...(logoBody ? { logo: { href: `/brand/logo.${logoType}?v=${logoHash}`, type: logoType, body: logoBody, hash: logoHash } } : {}),
     ...(colour ? { themeColor: colour } : {}),
   };
   byPack.set(pack, b);
@@ -53,7 +58,7 @@ export async function brandRoutes(app: FastifyInstance, content: () => ContentPa
     const v = (req.query as Record<string, unknown>)['v'];
     return reply
       .type('text/css; charset=utf-8')
-      .header('cache-control', cacheFor(v, hash(b.css)))
+      .header('cache-control', cacheFor(v, b.cssHash))
       .send(b.css);
   });
   app.get<{ Params: { ext: string } }>('/brand/logo.:ext', (req, reply) => {
