@@ -58,6 +58,11 @@ export const route = z.strictObject({
   familyTold: z.boolean().default(false),
   /** the route's steps come before anything else, even before telling the DSL (a duty on the person who knows) */
   actsFirst: z.boolean().default(false),
+  /**
+   * the referral is made today, whatever the level: the level's `sameDaySteps` replace its steps (a young
+   * person with nowhere to stay tonight is a child in need, not always a child protection enquiry)
+   */
+  sameDay: z.boolean().default(false),
   /** services shown only when this route applies (999, the allocated social worker...) */
   exclusiveServices: z.array(slug).default([]),
 });
@@ -90,6 +95,8 @@ export const indicator = z.strictObject({
   response: areaResponse.optional(),
   /** steps this sign always adds, after the level's (a safety plan after a sexual assault by a pupil) */
   alsoSteps: z.array(step).default([]),
+  /** steps this sign adds straight after the outcome's first step, as they cannot wait (medical help today) */
+  soonSteps: z.array(step).default([]),
 });
 
 
@@ -170,6 +177,12 @@ export const multipleNeedsRule = z.strictObject({
   minAreas: z.number().int().min(2),
   atLevel: slug,
   raiseTo: slug,
+  /**
+   * not raised when every one of these strengths is chosen and the family's answer allows lowering:
+   * several needs that an engaged family is meeting together are early help's own work (one plan, one
+   * lead professional), not a reason for a referral to the council
+   */
+  unlessStrengths: z.array(slug).default([]),
 });
 
 export const example = z.strictObject({
@@ -188,6 +201,8 @@ export const example = z.strictObject({
     areaLevels: z.record(slug, slug).optional(),
     unsure: z.boolean().optional(),
     raisedBy: slug.optional(),
+    /** a multiple-needs rule held back by the family's strengths */
+    heldBy: slug.optional(),
   }),
 });
 
@@ -283,6 +298,8 @@ export const needsCheckContentSchema = z.strictObject({
         steps: z.array(step).min(1),
         /** in place of `steps` when the level needs the family's consent and they refuse help */
         ifRefused: z.array(step).optional(),
+        /** in place of `steps` when a route asks for the referral today (route.sameDay) */
+        sameDaySteps: z.array(step).optional(),
         /** shown when a referral is made at this level */
         whatHappensNext: text.optional(),
       }),
@@ -426,6 +443,7 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
       const rec = `areas[${a.id}].indicators[${ind.id}]`;
       if (ind.needArea && !needAreaIds.has(ind.needArea)) ctx.error(F, rec, 'needArea', `unknown need area "${ind.needArea}"`);
       ind.alsoSteps.forEach((s, i) => checkStep(rec, `alsoSteps[${i}]`, s));
+      ind.soonSteps.forEach((s, i) => checkStep(rec, `soonSteps[${i}]`, s));
       if (ind.response) {
         checkLevel(rec, 'response.upTo', ind.response.upTo);
         ind.response.steps.forEach((s, i) => checkStep(rec, `response.steps[${i}]`, s));
@@ -441,6 +459,8 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
     ...c.routes.flatMap((r) => r.steps.map((s, i) => [`routes[${r.id}]`, `steps[${i}]`, s] as [string, string, z.infer<typeof step>])),
     ...c.levelSteps.flatMap((ls) => ls.steps.map((s, i) => [`levelSteps[${ls.level}]`, `steps[${i}]`, s] as [string, string, z.infer<typeof step>])),
     ...c.levelSteps.flatMap((ls) => (ls.ifRefused ?? []).map((s, i) => [`levelSteps[${ls.level}]`, `ifRefused[${i}]`, s] as [string, string, z.infer<typeof step>])),
+    ...c.levelSteps.flatMap((ls) => (ls.sameDaySteps ?? []).map((s, i) => [`levelSteps[${ls.level}]`, `sameDaySteps[${i}]`, s] as [string, string, z.infer<typeof step>])),
+    ...c.areas.flatMap((a) => a.indicators.flatMap((ind) => ind.soonSteps.map((s, i) => [`areas[${a.id}].indicators[${ind.id}]`, `soonSteps[${i}]`, s] as [string, string, z.infer<typeof step>]))),
     ...c.areas.flatMap((a) => a.indicators.flatMap((ind) => (ind.response?.steps ?? []).map((s, i) => [`areas[${a.id}].indicators[${ind.id}]`, `response.steps[${i}]`, s] as [string, string, z.infer<typeof step>]))),
     ...c.areas.flatMap((a) => (a.response?.steps ?? []).map((s, i) => [`areas[${a.id}]`, `response.steps[${i}]`, s] as [string, string, z.infer<typeof step>])),
     ...c.finalSteps.map((s, i) => ['finalSteps', `[${i}]`, s] as [string, string, z.infer<typeof step>]),
@@ -481,6 +501,9 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
     const from = rank.get(r.atLevel);
     const to = rank.get(r.raiseTo);
     if (from !== undefined && to !== undefined && to <= from) ctx.error(F, rec, 'raiseTo', `must be a higher level than atLevel "${r.atLevel}"`);
+    r.unlessStrengths.forEach((id, i) => {
+      if (!strengthIds.has(id)) ctx.error(F, rec, `unlessStrengths[${i}]`, `unknown strengths answer "${id}"`);
+    });
   });
 
   const stepLevels = new Set<string>();
@@ -491,6 +514,14 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
     stepLevels.add(ls.level);
     ls.steps.forEach((s, j) => checkStep(rec, `steps[${j}]`, s));
     (ls.ifRefused ?? []).forEach((s, j) => checkStep(rec, `ifRefused[${j}]`, s));
+    (ls.sameDaySteps ?? []).forEach((s, j) => checkStep(rec, `sameDaySteps[${j}]`, s));
+  });
+  // a same-day route must reach a level that can refer today
+  c.routes.forEach((r) => {
+    if (!r.sameDay) return;
+    const ls = c.levelSteps.find((x) => x.level === r.minimumLevel);
+    if (!r.minimumLevel) ctx.error(F, `routes[${r.id}]`, 'sameDay', 'a same-day route needs a minimumLevel, whose next steps refer today');
+    else if (ls && !ls.urgent && !ls.sameDaySteps) ctx.error(F, `routes[${r.id}]`, 'sameDay', `the next steps for level "${r.minimumLevel}" have no sameDaySteps and are not urgent`);
   });
   for (const l of pack.levels) if (!stepLevels.has(l.id)) ctx.error(F, 'levelSteps', undefined, `no next steps for level "${l.id}"`);
 
@@ -505,6 +536,7 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
   const required = [
     ...c.routes.map((r) => `route:${r.id}`),
     ...c.rules.multipleNeeds.map((r) => `multiple-needs:${r.id}`),
+    ...c.rules.multipleNeeds.filter((r) => r.unlessStrengths.length > 0).map((r) => `multiple-needs-held:${r.id}`),
     ...c.areas.flatMap((a) => a.indicators.filter((i) => i.route).map((i) => `indicator-route:${i.id}`)),
     'not-sure',
     'none-of-these',

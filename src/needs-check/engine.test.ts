@@ -333,3 +333,56 @@ describe('properties', () => {
       }), { numRuns: 50 });
   });
 });
+
+describe('weighing several needs, same-day routes and signs that cannot wait', () => {
+  const dsl = 'asker=dsl&danger=no&route=none';
+  const threeNeeds = 'area=housing-and-money&area=education&area=family-wellbeing&ind=hm-debt&ind=ed-occasional&ind=fw-parenting-help&age=5-to-12&disclosure=no&voice=too-young&family=agrees';
+
+  it('holds several needs at early help when the family is engaged and the child otherwise well cared for, and says so', () => {
+    const held = assess(pack, answersOf(`${dsl}&${threeNeeds}&strength=parents-engaged&strength=well-cared-for`));
+    expect(held.level?.id).toBe('early-help');
+    expect(held.heldBy).toBe('several-early-help-needs');
+    expect(held.why.join(' ')).toMatch(/Not raised: you have 3 areas of need/);
+    // engaged alone does not hold it, nor does a family that is not to be told
+    expect(assess(pack, answersOf(`${dsl}&${threeNeeds}&strength=parents-engaged`)).level?.id).toBe('complex-needs');
+    const unsafe = assess(pack, answersOf(`${dsl}&${threeNeeds.replace('family=agrees', 'family=unsafe-to-tell')}&strength=parents-engaged&strength=well-cared-for`));
+    expect(unsafe.heldBy).toBeUndefined();
+  });
+
+  it('refers a young person with nowhere safe to stay today as a child in need, not as a child protection enquiry', () => {
+    const q = 'asker=dsl&danger=no&route=nowhere-to-stay&area=housing-and-money&none=housing-and-money&age=16-to-17&disclosure=yes&voice=wants-help';
+    for (const family of ['agrees', 'disagrees', 'unsafe-to-tell']) {
+      const o = assess(pack, answersOf(`${q}&family=${family}&strength=none`));
+      expect(o.level?.id).toBe('complex-needs');
+      expect(o.firstAction?.kind).toBe('front-door-same-day');
+      expect(o.firstAction?.step.text).toMatch(/today/);
+      expect(o.steps.map((s) => s.text).join(' ')).not.toMatch(/section 47|child protection enquiry/i);
+    }
+    // harm at home as well still sets the acute level and its same-day referral
+    const harm = assess(pack, answersOf(`asker=dsl&danger=no&route=nowhere-to-stay&area=abuse&ind=abuse-child-says-hurt&age=16-to-17&disclosure=yes&voice=wants-help&family=unsafe-to-tell&strength=none`));
+    expect(harm.level?.id).toBe('acute');
+    expect(harm.firstAction?.kind).toBe('front-door-same-day');
+  });
+
+  it('puts same-day medical help straight after the first step when an eating disorder has red flags', () => {
+    for (const asker of ['dsl', 'staff']) {
+      const o = assess(pack, answersOf(`asker=${asker}&danger=no&route=none&area=health&ind=he-eating-red-flags&age=13-to-15&disclosure=no&voice=not-asked&family=disagrees&strength=none`));
+      expect(o.steps[1]?.text).toMatch(/medical help today/);
+      expect(o.firstAction?.kind).toBe(asker === 'dsl' ? 'own-service' : 'tell-dsl');
+    }
+  });
+
+  it('sends a stranger approaching a child, who is safe now, to the police with the parents told, without a referral', () => {
+    const q = 'danger=no&route=none&area=abuse&ind=abuse-stranger-approach&age=5-to-12&disclosure=yes&voice=wants-help&family=agrees&strength=parents-engaged';
+    const d = assess(pack, answersOf(`asker=dsl&${q}`));
+    expect(d.level?.id).toBe(pack.levels.reduce((a, b) => (b.rank < a.rank ? b : a)).id);
+    expect(d.firstAction?.kind).toBe('police');
+    expect(d.referral).toBe(false);
+    expect(assess(pack, answersOf(`asker=staff&${q}`)).firstAction?.kind).toBe('tell-dsl');
+  });
+
+  it('asks the DSL to name every child in the household when referring', () => {
+    const o = assess(pack, answersOf(`${dsl}&area=abuse&ind=abuse-child-says-hurt&age=5-to-12&disclosure=yes&voice=wants-help&family=unsafe-to-tell&strength=none`));
+    expect(o.steps.map((s) => s.text).join(' ')).toMatch(/every child in the household/);
+  });
+});

@@ -87,6 +87,8 @@ export interface Outcome {
   loweredBy?: { strengths: string[]; areas: string[]; to: Level };
   /** the rule that raised the overall level, if any (multiple needs, or a weighing rule) */
   raisedBy?: { rule: { id: string; description: string }; areas: string[] };
+  /** a multiple-needs rule that would have raised the level, held by the family's strengths */
+  heldBy?: string;
   /** routes whose minimum level raised the overall level */
   raisedByRoutes: string[];
   areas: AreaOutcome[];
@@ -298,6 +300,8 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   const strengths = answers.strengths ?? [];
   let loweredBy: Outcome['loweredBy'];
   let raisedBy: Outcome['raisedBy'];
+  /** a multiple-needs rule that did not raise the level, because of the family's strengths */
+  let heldBy: string | undefined;
   if (w) {
     const cap = level(w.capAt);
     const canLower = w.capWhen.every((id) => strengths.includes(id)) && !w.notWhen.some((id) => strengths.includes(id)) && !familyAnswer?.noLowering;
@@ -341,7 +345,14 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
     const at = level(rule.atLevel);
     const to = level(rule.raiseTo);
     const meeting = areas.filter((a) => a.level.rank >= at.rank);
-    if (meeting.length >= rule.minAreas && to.rank > overall.rank) {
+    if (meeting.length < rule.minAreas || to.rank <= overall.rank) continue;
+    // several needs an engaged family is meeting together: held at this level, unless harm is among them
+    const held = rule.unlessStrengths.length > 0 && fixedAreas.size === 0 && !familyAnswer?.noLowering && rule.unlessStrengths.every((id) => strengths.includes(id));
+    if (held) {
+      const names = rule.unlessStrengths.map((id) => c.family.strengths.options.find((o) => o.id === id)?.text ?? id);
+      heldBy = rule.id;
+      why.push(`Not raised: you have ${meeting.length} areas of need, but you said ${names.map((n) => `"${n}"`).join(' and ')}. Several needs that the family is meeting with help are worked on together, through one plan.`);
+    } else {
       overall = to;
       raisedBy = { rule: { id: rule.id, description: rule.description }, areas: meeting.map((a) => a.id) };
       why.push(`Raised: ${rule.description} You have ${meeting.length} (${meeting.map((a) => a.text).join('; ')}), so the level is ${to.label} (${to.name}).`);
@@ -362,14 +373,21 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   // service first; otherwise the level's referral. Urgent level steps come before alongside routes.
   const levelSteps = c.levelSteps.find((ls) => ls.level === overall.id);
   const replacesReferral = activeRoutes.some((r) => r.effect === 'replaces-referral');
-  const needAreas = areas.filter((a) => a.level.rank > idx.lowest.rank);
+  // areas above the lowest level, and any whose sign has its own response (a stranger's approach: tell the police)
+  const signHasResponse = (a: AreaOutcome) => (idx.areas.get(a.id)?.indicators ?? []).some((i) => i.response && a.setBy.some((x) => x.id === i.id));
+  const needAreas = areas.filter((a) => a.level.rank > idx.lowest.rank || signHasResponse(a));
   // each need's own response: the signs' own (those that set the area's level), or else the area's
   const responsesOf = (a: AreaOutcome) => {
     const area = idx.areas.get(a.id);
     const own = (area?.indicators ?? []).filter((i) => i.response && a.setBy.some((x) => x.id === i.id)).map((i) => i.response!);
     return own.length > 0 ? own : area?.response ? [area.response] : [];
   };
+  // a route that asks for the referral today (nowhere to stay tonight) takes the level's same-day steps
+  const sameDayRoute = activeRoutes.find((r) => r.sameDay);
+  const sameDay = Boolean(sameDayRoute && levelSteps?.sameDaySteps);
+  if (sameDay) why.push(`${sameDayRoute!.title}: the referral is made today.`);
   const ownResponse =
+    !sameDay &&
     fixedAreas.size === 0 &&
     needAreas.length > 0 &&
     needAreas.every((a) => {
@@ -379,9 +397,10 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   const responseSteps = needAreas.flatMap((a) => responsesOf(a).flatMap((r) => r.steps.filter(mine)));
   if (ownResponse) why.push(`The first step is the need's own service with the family: at this level it is usually the right route, with the family's agreement.`);
   // a level that needs the family's consent, which they refuse: its steps for a refusal
-  const refused = Boolean(familyAnswer?.refusesHelp && overall.consent.required && levelSteps?.ifRefused);
+  const refused = !sameDay && Boolean(familyAnswer?.refusesHelp && overall.consent.required && levelSteps?.ifRefused);
   if (refused) why.push(`You said "${familyAnswer!.text}": help at this level needs their agreement, so the school keeps supporting the child and talking with the family.`);
-  const levelOwn = levelSteps && !(replacesReferral && levelSteps.referral) && !ownResponse ? (refused ? levelSteps.ifRefused! : levelSteps.steps).filter(mine) : [];
+  const levelStepList = refused ? levelSteps?.ifRefused : sameDay ? levelSteps?.sameDaySteps : levelSteps?.steps;
+  const levelOwn = levelSteps && levelStepList && !(replacesReferral && levelSteps.referral) && !ownResponse ? levelStepList.filter(mine) : [];
   const ownAfter = ownResponse ? [] : responseSteps.filter((s) => !levelOwn.includes(s));
   const otherRoutes = activeRoutes.filter((r) => !r.actsFirst).flatMap((r) => r.steps.filter(mine));
   // what the chosen signs always add
@@ -391,11 +410,13 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   // only "not sure" and nothing seen: talk it through before anything else
   const unsureOnly = unsure && areas.every((a) => a.setBy.length === 0);
   const unsureSteps = unsure ? c.rules.notSure.steps.filter(mine) : [];
+  // what the chosen signs add that cannot wait (medical help today): straight after the first step
+  const soonSteps = areaIds.flatMap((id) => (idx.areas.get(id)?.indicators ?? []).filter((i) => answers.indicators[id]?.indicators.includes(i.id)).flatMap((i) => i.soonSteps.filter(mine)));
+  const main = levelSteps?.urgent || sameDay ? [...levelOwn, ...otherRoutes] : [...otherRoutes, ...(ownResponse ? responseSteps : levelOwn)];
+  const lead = [...first, ...urgent, ...(unsureOnly ? unsureSteps : [])];
   const ordered: Step[] = [
-    ...first,
-    ...urgent,
-    ...(unsureOnly ? unsureSteps : []),
-    ...(levelSteps?.urgent ? [...levelOwn, ...otherRoutes] : [...otherRoutes, ...(ownResponse ? responseSteps : levelOwn)]),
+    ...lead,
+    ...(lead.length > 0 ? [...soonSteps, ...main] : [...main.slice(0, 1), ...soonSteps, ...main.slice(1)]),
     ...(disclosure?.steps ?? []).filter(mine),
     ...signSteps,
     ...ownAfter,
@@ -420,6 +441,7 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
       indicatedLevel: indicated,
       loweredBy,
       raisedBy,
+      ...(heldBy ? { heldBy } : {}),
       raisedByRoutes,
       areas,
       unsure,
