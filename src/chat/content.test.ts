@@ -90,3 +90,25 @@ describe('the danger rules', () => {
     expect(errors[0]!.file).toBe('chat.yaml');
   });
 });
+
+describe('the danger examples the learned detector is trained on', () => {
+  it('names a repeated message by its row, and too few examples of a label', () => {
+    const dir = packWith('danger-examples.yaml', (t) => {
+      const lines = t.split('\n');
+      const first = lines.findIndex((l) => l.includes('danger: false }'));
+      // repeat an example at the end, then keep only a handful of danger: true examples
+      let kept = 0;
+      return [...lines, lines[first]!]
+        .filter((l) => !l.includes('danger: true }') || kept++ < 10)
+        .join('\n');
+    });
+    const messages = errorsOf(dir).map((e) => `${e.file} ${e.record ?? ''} ${e.message}`);
+    expect(messages.some((m) => /danger-examples\.yaml examples\[\d+\] the same message as examples\[\d+\]/.test(m))).toBe(true);
+    expect(messages.some((m) => /10 examples with danger: true; the detector needs at least 50/.test(m))).toBe(true);
+  });
+
+  it('refuses a threshold outside 0 to 1', () => {
+    const dir = packWith('chat.yaml', (t) => t.replace(/learnedThreshold: [\d.]+/, 'learnedThreshold: 1.5'));
+    expect(errorsOf(dir).some((e) => e.file === 'chat.yaml' && /learnedThreshold/.test(`${e.field ?? ''} ${e.message}`))).toBe(true);
+  });
+});

@@ -67,6 +67,11 @@ export const chatSettings = z.strictObject({
     /** named lists of phrases, used in rules as "@name" (so "what happened before" is written once) */
     lists: z.record(slug, z.array(phrase).min(1)).default({}),
     rules: z.array(dangerRule).min(1),
+    /**
+     * with danger-examples.yaml: a message the rules miss is still danger when the detector learned from
+     * those examples gives it at least this probability (and no rule's "except" matches it)
+     */
+    learnedThreshold: z.number().gt(0).lt(1).optional(),
   }),
   /** shown when the bot does not know; placeholders allowed */
   unsure: z.string().min(20),
@@ -94,6 +99,17 @@ export const chatSettings = z.strictObject({
   }),
 });
 
+/** Labelled example messages for the learned danger detector: danger now (999), or not. */
+export const dangerExamples = z.strictObject({
+  examples: z
+    .array(z.strictObject({ q: z.string().trim().min(2).max(2000), danger: z.boolean() }))
+    .min(1),
+});
+export type DangerExamples = z.infer<typeof dangerExamples>;
+
+/** Each label needs this many examples at least for the detector to learn anything useful. */
+export const MIN_EXAMPLES_PER_LABEL = 50;
+
 export type Faq = z.infer<typeof faq>;
 export type FaqTopic = z.infer<typeof faqTopic>;
 export type DangerRule = z.infer<typeof dangerRule>;
@@ -102,6 +118,7 @@ export type ChatSettings = z.infer<typeof chatSettings>;
 export interface ChatContent {
   faqs: Array<Faq & { topic: string; file: string }>;
   settings: ChatSettings;
+  dangerExamples: DangerExamples['examples'];
 }
 
 const PLACEHOLDER = /\{([a-z-]+):([a-zA-Z0-9-]+)\}/g;
@@ -269,15 +286,41 @@ export const chatSettingsSection: PackSection<ChatSettings> = {
   check: checkSettings,
 };
 
-packSections.push(faqSection, chatSettingsSection);
+function checkDangerExamples(value: SectionValue<DangerExamples>, ctx: SectionCheckContext): void {
+  if (Array.isArray(value)) return;
+  const seen = new Map<string, number>();
+  value.examples.forEach((e, i) => {
+    const key = normalise(e.q);
+    const first = seen.get(key);
+    if (first !== undefined) ctx.error('danger-examples.yaml', `examples[${i + 1}]`, 'q', `the same message as examples[${first + 1}]`);
+    else seen.set(key, i);
+  });
+  for (const label of [true, false]) {
+    const n = value.examples.filter((e) => e.danger === label).length;
+    if (n < MIN_EXAMPLES_PER_LABEL) ctx.error('danger-examples.yaml', undefined, 'examples', `${n} examples with danger: ${String(label)}; the detector needs at least ${MIN_EXAMPLES_PER_LABEL} of each`);
+  }
+}
+
+export const dangerExamplesSection: PackSection<DangerExamples> = {
+  name: 'dangerExamples',
+  kind: 'file',
+  path: 'danger-examples.yaml',
+  schema: dangerExamples,
+  required: false,
+  check: checkDangerExamples,
+};
+
+packSections.push(faqSection, chatSettingsSection, dangerExamplesSection);
 
 /** The chat content of a validated pack, typed. */
 export function chatContent(pack: ContentPack): ChatContent {
   const topics = (pack.sections['faqs'] ?? []) as Array<{ file: string; value: FaqTopic }>;
   const settings = pack.sections['chat'] as ChatSettings | undefined;
   if (!settings) throw new Error('The content pack has no chat.yaml section');
+  const examples = pack.sections['dangerExamples'] as DangerExamples | undefined;
   return {
     faqs: topics.flatMap((t) => t.value.faqs.map((f) => ({ ...f, topic: t.value.topic, file: t.file }))),
     settings,
+    dangerExamples: examples?.examples ?? [],
   };
 }

@@ -50,3 +50,30 @@ describe('how a danger rule reads time', () => {
     expect(engine.respond('she took 20 minutes to get here').danger).toBe(false);
   });
 });
+
+describe('the learned detector beside the rules', () => {
+  it('catches danger in wording no rule has, and a rule\'s "except" still says when it is never an emergency', async () => {
+    const { loadPack } = await import('../content/load.js');
+    const { defaultPackDir } = await import('../content/pack-dir.js');
+    const { pack } = loadPack(defaultPackDir());
+    const settings = pack!.sections['chat'] as { danger: { learnedThreshold?: number } };
+    // the same pack without the learned detector: the rules alone
+    const rulesOnly = createChatEngine({ ...pack!, sections: { ...pack!.sections, chat: { ...settings, danger: { ...settings.danger, learnedThreshold: undefined } } } });
+    const novel = ['lad in y11 just rang, says his mates holding him in a car boot', 'the toddler wandered off from the nursery garden and nobody can find her', 'my y5 has swallowed a load of her mums tablets, she is sleepy'];
+    for (const q of novel) {
+      expect(rulesOnly.respond(q).danger).toBe(false);
+      expect(engine.respond(q).danger).toBe(true);
+    }
+    // the learned detector alone would raise the alarm for this one; the policy words say it is training
+    const training = 'refresher training: a y5 has swallowed her mums tablets and is sleepy - who do we ring';
+    const model = (engine as unknown as { dangerModel: { model: { probability(q: string): number }; threshold: number } }).dangerModel;
+    expect(model.model.probability(training)).toBeGreaterThanOrEqual(model.threshold);
+    expect(engine.respond(training).danger).toBe(false);
+  });
+
+  it('is the same model every time it is built from the same pack', () => {
+    const again = createChatEngine(defaultPack());
+    const probe = items.map((i) => i.q).slice(0, 200);
+    expect(probe.map((q) => again.respond(q).danger)).toEqual(probe.map((q) => engine.respond(q).danger));
+  });
+});

@@ -29,6 +29,7 @@
  */
 import type { ContentPack } from '../content/schema.js';
 import { buildVocabulary, midSentence, normalise, stem, tokenize, type Vocabulary } from '../content/vocabulary.js';
+import { DangerModel } from './danger-model.js';
 import { buildEntries, expandPlaceholders, serviceAliases, telLink, type ChatLink, type Entry } from './answers.js';
 import { chatContent, type ChatContent, type DangerRule } from './content.js';
 import { serviceIndexFor, type ServiceIndex } from '../landscape/search.js';
@@ -202,6 +203,8 @@ export class ChatEngine {
   /** service names staff use, as word sets: "food bank dagenham" names the Dagenham food bank too */
   private readonly aliases: Array<{ words: string[]; slug: string }> = [];
   private readonly danger: Array<{ id: string; any?: RegExp; all?: RegExp[]; unless?: RegExp; still?: RegExp; except?: RegExp }>;
+  /** the detector learned from the pack's danger examples, beside the rules, with its threshold */
+  private readonly dangerModel?: { model: DangerModel; threshold: number };
   private readonly followUps: Array<{ kind: 'refer' | 'phone' | 'about' | 'services'; terms: Set<string> }> = [];
   private readonly needNames: Map<string, string>;
   private readonly serviceNames: Map<string, string>;
@@ -371,6 +374,8 @@ export class ChatEngine {
       still: regex(r.still),
       except: regex(r.except),
     }));
+    const threshold = this.chat.settings.danger.learnedThreshold;
+    if (threshold !== undefined && this.chat.dangerExamples.length > 0) this.dangerModel = { model: new DangerModel(this.chat.dangerExamples), threshold };
   }
 
   /**
@@ -533,12 +538,18 @@ export class ChatEngine {
         }
         return false;
       });
+    let excepted = false;
     for (const r of this.danger) {
-      if (r.except && hit(r.except)) continue;
+      if (r.except && hit(r.except)) {
+        excepted = true;
+        continue;
+      }
       if (r.unless && hit(r.unless) && !(r.still && hit(r.still))) continue;
       if (r.any && hit(r.any)) return r.id;
       if (r.all?.every(hit)) return r.id;
     }
+    // wording no rule has: the learned detector, unless a rule said this is never an emergency
+    if (!excepted && this.dangerModel && texts.some((t) => this.dangerModel!.model.probability(t) >= this.dangerModel!.threshold)) return 'learned';
     return undefined;
   }
 

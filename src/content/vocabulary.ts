@@ -126,6 +126,17 @@ const wordsByPack = new WeakMap<object, Set<string>>();
  * Every word the pack uses, in every file: service and place names, the guidance's own words and the
  * common words of its prose. What is not among them, typed with a capital, is likely a person's name.
  */
+/**
+ * Sections whose text is not the pack's own words: example messages staff might type (with made-up
+ * names and slang), which must neither teach the spelling corrector nor let the redactor keep a name.
+ */
+const NOT_VOCABULARY = new Set(['dangerExamples']);
+
+/** The pack's text, for walking its words: everything but the sections of example messages. */
+export function packText(pack: ContentPack): object {
+  return { ...pack, sections: Object.fromEntries(Object.entries(pack.sections).filter(([name]) => !NOT_VOCABULARY.has(name))) };
+}
+
 export function packWords(pack: ContentPack): Set<string> {
   let words = wordsByPack.get(pack);
   if (words) return words;
@@ -139,7 +150,7 @@ export function packWords(pack: ContentPack): Set<string> {
       for (const v of Array.isArray(value) ? value : Object.values(value)) walk(v);
     }
   };
-  walk(pack);
+  walk(packText(pack));
   wordsByPack.set(pack, words);
   return words;
 }

@@ -13,7 +13,7 @@
  * Both start from `cleanTyped`: no control or format character is kept.
  */
 import type { ContentPack } from '../content/schema.js';
-import { normalise, packWords } from '../content/vocabulary.js';
+import { normalise, packText, packWords } from '../content/vocabulary.js';
 import { maskDetails, unmask } from './detect.js';
 import { lexicon, type Lexicon } from './lexicon.js';
 import { cleanTyped, wordKey } from './text.js';
@@ -312,7 +312,7 @@ export function redactorFor(pack: ContentPack): Redactor {
         for (const v of Array.isArray(value) ? value : Object.values(value)) walk(v);
       }
     };
-    walk(pack);
+    walk(packText(pack));
     redactors.set(pack, (r = createRedactor({ packWords: pw, packPhrases })));
   }
   return r;

@@ -1,0 +1,101 @@
+/**
+ * A second danger detector beside the phrase rules: a logistic regression over words, word pairs and
+ * letter groups, learned from the pack's labelled example messages (danger-examples.yaml) when the
+ * engine is built. Phrase rules miss new wording ("lads with machetes outside the gates"); letter
+ * groups and word pairs carry what was learned to wording the rules never saw, and to typos.
+ *
+ * Deterministic: the examples are visited in an order fixed by a seeded generator, so one pack always
+ * gives the same model. Features are hashed into a fixed table, so nothing grows with the vocabulary.
+ */
+import { normalise } from '../content/vocabulary.js';
+
+export interface LabelledMessage {
+  q: string;
+  danger: boolean;
+}
+
+const BITS = 18;
+const SIZE = 1 << BITS;
+const EPOCHS = 30;
+const RATE = 0.1;
+const L2 = 1e-4;
+/** Words of a message considered at most, as for the rules. */
+const MAX_WORDS = 60;
+
+/** FNV-1a over a string, into the table. */
+function bucket(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) & (SIZE - 1);
+}
+
+/** The features of a message: each word, each pair of adjacent words, and 3- to 5-letter groups of each word. */
+export function features(message: string): Uint32Array {
+  const words = normalise(message).replace(/[^\p{L}\p{N} ]/gu, '').split(' ').filter(Boolean).slice(0, MAX_WORDS);
+  const out = new Set<number>();
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    out.add(bucket(`w:${w}`));
+    if (i + 1 < words.length) out.add(bucket(`b:${w} ${words[i + 1]!}`));
+    const marked = `<${w}>`;
+    for (let n = 3; n <= 5; n++) for (let j = 0; j + n <= marked.length; j++) out.add(bucket(`c${n}:${marked.slice(j, j + n)}`));
+  }
+  return Uint32Array.from(out);
+}
+
+/** A small seeded generator (mulberry32), for a fixed visiting order. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+export class DangerModel {
+  private readonly weights = new Float64Array(SIZE);
+  private bias = 0;
+
+  constructor(examples: readonly LabelledMessage[]) {
+    const xs = examples.map((e) => features(e.q));
+    const order = [...xs.keys()];
+    const random = seeded(0x5afe);
+    // weight decay applied lazily would be faster; at a few thousand examples plain is fast enough
+    let decay = 1;
+    for (let epoch = 0; epoch < EPOCHS; epoch++) {
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      for (const k of order) {
+        const x = xs[k]!;
+        if (x.length === 0) continue;
+        const scale = 1 / Math.sqrt(x.length);
+        decay *= 1 - RATE * L2;
+        let z = this.bias;
+        for (const f of x) z += this.weights[f]! * decay;
+        const g = sigmoid(z) - (examples[k]!.danger ? 1 : 0);
+        for (const f of x) this.weights[f]! -= (RATE * g * scale) / decay;
+        this.bias -= RATE * g * 0.1;
+      }
+    }
+    for (let f = 0; f < SIZE; f++) this.weights[f]! *= decay;
+  }
+
+  /** How likely the message is to describe a child in danger now, from 0 to 1. */
+  probability(message: string): number {
+    const x = features(message);
+    if (x.length === 0) return 0;
+    let z = this.bias;
+    for (const f of x) z += this.weights[f]!;
+    return sigmoid(z);
+  }
+}
