@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withinOneWindow } from '../../test/helpers/clock.js';
 import { buildTestApp, csrfFrom, type TestApp } from '../../test/helpers/app.js';
 import { ChatRepository } from './repository.js';
 
@@ -155,32 +156,36 @@ describe('/ask without JavaScript', () => {
 
 describe('rate limit', () => {
   it('limits questions per client to 120 a minute with a clear 429, but never reading the page', async () => {
-    const app = await buildTestApp();
-    const ask = (address: string) => chat({ message: 'what is early help' }, {}, app, address);
-    for (let i = 0; i < 120; i++) expect((await ask('203.0.113.9')).statusCode).toBe(200);
-    const limited = await ask('203.0.113.9');
-    expect(limited.statusCode).toBe(429);
-    expect(limited.json()).toMatchObject({ statusCode: 429 });
-    const page = await app.app.inject({ method: 'GET', url: '/ask', remoteAddress: '203.0.113.9' });
-    expect(page.statusCode).toBe(200);
-    expect((await ask('203.0.113.10')).statusCode).toBe(200);
-    await app.close();
+    await withinOneWindow(async () => {
+      const app = await buildTestApp();
+      const ask = (address: string) => chat({ message: 'what is early help' }, {}, app, address);
+      for (let i = 0; i < 120; i++) expect((await ask('203.0.113.9')).statusCode).toBe(200);
+      const limited = await ask('203.0.113.9');
+      expect(limited.statusCode).toBe(429);
+      expect(limited.json()).toMatchObject({ statusCode: 429 });
+      const page = await app.app.inject({ method: 'GET', url: '/ask', remoteAddress: '203.0.113.9' });
+      expect(page.statusCode).toBe(200);
+      expect((await ask('203.0.113.10')).statusCode).toBe(200);
+      await app.close();
+    });
   });
 
   it('is not reset by a made-up X-Forwarded-For, unless TRUST_PROXY says to believe the proxy that sends it', async () => {
-    const app = await buildTestApp();
-    const rotating = (i: number) => chat({ message: 'what is early help' }, { 'x-forwarded-for': `198.51.100.${i % 250}` }, app, '203.0.113.20');
-    for (let i = 0; i < 120; i++) await rotating(i);
-    expect((await rotating(121)).statusCode).toBe(429);
-    await app.close();
+    await withinOneWindow(async () => {
+      const app = await buildTestApp();
+      const rotating = (i: number) => chat({ message: 'what is early help' }, { 'x-forwarded-for': `198.51.100.${i % 250}` }, app, '203.0.113.20');
+      for (let i = 0; i < 120; i++) await rotating(i);
+      expect((await rotating(121)).statusCode).toBe(429);
+      await app.close();
 
-    // behind one proxy that the app is told to believe, each client is known by the address it reports
-    const proxied = await buildTestApp({ trustProxy: 1 });
-    const viaProxy = (client: string) => chat({ message: 'what is early help' }, { 'x-forwarded-for': client }, proxied, '10.0.0.2');
-    for (let i = 0; i < 120; i++) await viaProxy('198.51.100.7');
-    expect((await viaProxy('198.51.100.7')).statusCode).toBe(429);
-    expect((await viaProxy('198.51.100.8')).statusCode).toBe(200);
-    await proxied.close();
+      // behind one proxy that the app is told to believe, each client is known by the address it reports
+      const proxied = await buildTestApp({ trustProxy: 1 });
+      const viaProxy = (client: string) => chat({ message: 'what is early help' }, { 'x-forwarded-for': client }, proxied, '10.0.0.2');
+      for (let i = 0; i < 120; i++) await viaProxy('198.51.100.7');
+      expect((await viaProxy('198.51.100.7')).statusCode).toBe(429);
+      expect((await viaProxy('198.51.100.8')).statusCode).toBe(200);
+      await proxied.close();
+    });
   });
 });
 
