@@ -3,11 +3,11 @@
  * owns, scoring what a user gets: the level suggested and the first action on the outcome page.
  *   - test/needs-check/cases-dev.yaml with answers-dev.yaml: the development set, answers chosen by a
  *     developer; the rules are tuned on its misses only (printed).
- *   - test/needs-check/cases-held-out-2.yaml with answers-held-out-2.yaml: the held-out set, answers as
+ *   - test/needs-check/cases-held-out-3.yaml with answers-held-out-3.yaml: the held-out set, answers as
  *     a first-time user chose them on the pages, reading only the case text. Measured only: its misses
  *     are never printed. The goals are judged here.
- *   - test/needs-check/cases-held-out.yaml with answers-held-out.yaml: the first held-out set, walked the
- *     same way; its walk informed fixes, so it is reported but no longer judged.
+ *   - test/needs-check/cases-held-out.yaml and cases-held-out-2.yaml, with their answers: earlier held-out sets, walked the
+ *     same way; their walks informed fixes, so they are reported but no longer judged.
  * A case is appropriate when the level is one of its acceptable levels and the first action is its
  * right first route (or one also right); it is wrong-first when the first action is one of the routes
  * the case names as wrong. An outcome that suggests no level (danger now, a route instead of the
@@ -111,10 +111,11 @@ function measure(name: string, casesFile: string, answersFile: string, showMisse
 
 function main() {
   const dev = measure('Development set (tuned on)', 'cases-dev.yaml', 'answers-dev.yaml', true);
-  // the first held-out set informed fixes after its walk, so it is reported but no longer judged
+  // earlier held-out sets informed fixes after their walks, so they are reported but no longer judged
   const spent = measure('First held-out set (spent: its walk informed fixes; reported only)', 'cases-held-out.yaml', 'answers-held-out.yaml', false);
-  const held = measure('Held-out set (measured only; goals judged here)', 'cases-held-out-2.yaml', 'answers-held-out-2.yaml', false);
-  const problems = [...dev.problems, ...spent.problems, ...held.problems];
+  const spent2 = measure('Second held-out set (spent: its walk informed fixes; reported only)', 'cases-held-out-2.yaml', 'answers-held-out-2.yaml', false);
+  const held = measure('Held-out set (measured only; goals judged here)', 'cases-held-out-3.yaml', 'answers-held-out-3.yaml', false);
+  const problems = [...dev.problems, ...spent.problems, ...spent2.problems, ...held.problems];
   for (const p of problems) console.log(`ERROR ${p}`);
   const r = held.results;
   const goals = [
