@@ -229,3 +229,25 @@ describe('danger as staff type it', () => {
     expect(engine.respond('girl said her dad threatened to kill her mum years ago').danger).toBe(false);
   });
 });
+
+describe('the FAQ classifier beside the matcher', () => {
+  it('answers a long statement whose weak best match the classifier reads the same way', () => {
+    const q = 'year 9 boy found with four hundred quid in cash and two phones';
+    const r = engine.respond(q);
+    expect(r.answerId).toBe('criminal-exploitation');
+    expect(r.band).not.toBe('unsure');
+    // the matcher alone is not sure
+    expect(createChatEngine(pack, { intentAt: 2 }).respond(q).band).toBe('unsure');
+  });
+
+  it('offers the FAQ the classifier reads clearly, when the matcher answers a different one close to it', () => {
+    const q = 'grief support for a family after a suicide';
+    const bereavement = engine.entries.find((e) => e.id === 'bereavement-where-to-get-help')!.question;
+    const r = engine.respond(q);
+    expect(r.band).toBe('clarify');
+    expect(r.suggestions).toContain(bereavement);
+    const alone = createChatEngine(pack, { intentAt: 2 }).respond(q);
+    expect(alone.band).toBe('answer');
+    expect(alone.suggestions).not.toContain(bereavement);
+  });
+});

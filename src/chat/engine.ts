@@ -30,6 +30,7 @@
 import type { ContentPack } from '../content/schema.js';
 import { buildVocabulary, midSentence, normalise, stem, tokenize, type Vocabulary } from '../content/vocabulary.js';
 import { DangerModel } from './danger-model.js';
+import { IntentModel } from './intent-model.js';
 import { buildEntries, expandPlaceholders, serviceAliases, telLink, type ChatLink, type Entry } from './answers.js';
 import { chatContent, type ChatContent, type DangerRule } from './content.js';
 import { serviceIndexFor, type ServiceIndex } from '../landscape/search.js';
@@ -116,6 +117,8 @@ export interface EngineOptions {
   /** an answer below this score, with a different answer at `doubtRatio` of its score, offers that one too */
   doubtBelow?: number;
   doubtRatio?: number;
+  /** a weak best match is answered when the FAQ classifier names the same FAQ with at least this probability */
+  intentAt?: number;
 }
 
 const DEFAULTS: Required<EngineOptions> = {
@@ -141,6 +144,7 @@ const DEFAULTS: Required<EngineOptions> = {
   leadTerms: 3,
   doubtBelow: 0.8,
   doubtRatio: 0.7,
+  intentAt: 0.9,
 };
 
 export const MAX_MESSAGE_LENGTH = 2000;
@@ -203,6 +207,8 @@ export class ChatEngine {
   /** service names staff use, as word sets: "food bank dagenham" names the Dagenham food bank too */
   private readonly aliases: Array<{ words: string[]; slug: string }> = [];
   private readonly danger: Array<{ id: string; any?: RegExp; all?: RegExp[]; unless?: RegExp; still?: RegExp; except?: RegExp }>;
+  /** which FAQ a message asks, read by term evidence rather than by phrasing cover (see intent-model.ts) */
+  private readonly intent: IntentModel;
   /** the detector learned from the pack's danger examples, beside the rules, with its threshold */
   private readonly dangerModel?: { model: DangerModel; threshold: number };
   private readonly followUps: Array<{ kind: 'refer' | 'phone' | 'about' | 'services'; terms: Set<string> }> = [];
@@ -360,6 +366,9 @@ export class ChatEngine {
     }
 
     this.topics = this.buildTopics();
+    this.intent = new IntentModel(
+      this.entries.filter((e) => e.kind === 'faq').map((e) => ({ id: e.id, texts: [...e.phrasings, ...e.keywords].map((p) => this.termsOf(tokenize(p))) })),
+    );
 
     const lists = this.chat.settings.danger.lists;
     // "@past" stands for the phrases of the list named past
@@ -793,6 +802,22 @@ export class ChatEngine {
       band = 'clarify';
       weak = true;
     }
+    // The FAQ classifier's reading. A weak best match that it reads the same way: two readings agree,
+    // so offer it. An answer it reads clearly as a different FAQ close behind: offer that one too.
+    let offer: Ranked | undefined;
+    const read = top && !follow && !exactOnly ? this.intent.classify(a.terms, a.pairs) : undefined;
+    if (read && read.p >= o.intentAt) {
+      if (band === 'unsure' && read.id === top!.id) {
+        band = 'clarify';
+        weak = true;
+      } else if (band === 'answer' && read.id !== top!.id) {
+        offer = ranked.slice(1, 3).find((r) => r.id === read.id && differs(r));
+        if (offer) {
+          band = 'clarify';
+          weak = true;
+        }
+      }
+    }
     // a one-word question ("consent") could mean several things: offer them rather than guess
     const words = a.terms.filter((t) => !t.startsWith('~')).length;
     if (band === 'answer' && !follow && !exactOnly && words === 1 && a.services.length === 0 && top!.score < 0.97 && (second?.score ?? 0) >= o.clarifyAt) band = 'clarify';
@@ -803,7 +828,8 @@ export class ChatEngine {
     });
 
     // a question back only when two or more different answers fit about equally, and never with one option
-    const others = band === 'clarify' ? ranked.filter((r) => differs(r) && r.score >= (weak ? o.hintAt : o.clarifyAt)).slice(0, 2) : [];
+    const close = band === 'clarify' ? ranked.filter((r) => differs(r) && r !== offer && r.score >= (weak ? o.hintAt : o.clarifyAt)) : [];
+    const others = (offer ? [offer, ...close] : close).slice(0, 2);
     if (band === 'clarify' && others.length === 0) band = 'answer';
 
     if (band === 'answer' || band === 'clarify') {
