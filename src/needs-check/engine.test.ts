@@ -364,12 +364,32 @@ describe('weighing several needs, same-day routes and signs that cannot wait', (
     expect(harm.firstAction?.kind).toBe('front-door-same-day');
   });
 
-  it('puts same-day medical help straight after the first step when an eating disorder has red flags', () => {
+  it('puts same-day medical help first when an eating disorder has red flags, whatever else is chosen', () => {
     for (const asker of ['dsl', 'staff']) {
-      const o = assess(pack, answersOf(`asker=${asker}&danger=no&route=none&area=health&ind=he-eating-red-flags&age=13-to-15&disclosure=no&voice=not-asked&family=disagrees&strength=none`));
-      expect(o.steps[1]?.text).toMatch(/medical help today/);
-      expect(o.firstAction?.kind).toBe(asker === 'dsl' ? 'own-service' : 'tell-dsl');
+      for (const rest of ['family=disagrees&strength=none', 'family=agrees&strength=parents-engaged&strength=help-in-place']) {
+        const o = assess(pack, answersOf(`asker=${asker}&danger=no&route=none&area=emotional-wellbeing&area=health&ind=ew-specialist&ind=he-eating-red-flags&age=13-to-15&disclosure=no&voice=not-asked&${rest}`));
+        expect(o.steps[0]?.text).toMatch(/medical help today/);
+        expect(o.firstAction?.kind).toBe(asker === 'dsl' ? 'own-service' : 'tell-dsl');
+      }
     }
+    // parents who fail to meet the medical need as well: the referral first, medical help straight after
+    const neglect = assess(pack, answersOf(`${dsl}&area=health&ind=he-eating-red-flags&ind=he-medical-neglect&age=13-to-15&disclosure=no&voice=not-asked&family=disagrees&strength=none`));
+    expect(neglect.firstAction?.kind).toBe('front-door-referral');
+    expect(neglect.steps[1]?.text).toMatch(/medical help today/);
+  });
+
+  it("does not lower a need the family's strengths already brought down, however much help is in place", () => {
+    const strengths = 'strength=parents-engaged&strength=well-cared-for&strength=help-in-place';
+    const worse = assess(pack, answersOf(`${dsl}&area=emotional-wellbeing&ind=ew-specialist&age=13-to-15&disclosure=no&voice=wants-help&family=agrees&${strengths}`));
+    expect(worse.level?.id).toBe('early-help');
+    const everyday = assess(pack, answersOf(`${dsl}&area=emotional-wellbeing&ind=ew-low-mood&age=13-to-15&disclosure=no&voice=wants-help&family=agrees&${strengths}`));
+    expect(everyday.level?.id).toBe(pack.levels.reduce((a, b) => (b.rank < a.rank ? b : a)).id);
+  });
+
+  it("sends several needs held at early help to early help's one plan, not to each need's own service", () => {
+    const held = assess(pack, answersOf(`${dsl}&area=emotional-wellbeing&area=housing-and-money&area=family-wellbeing&ind=ew-low-mood&ind=hm-low-income&ind=fw-parent-ill&age=5-to-12&disclosure=no&voice=not-asked&family=agrees&strength=parents-engaged&strength=well-cared-for`));
+    expect(held.heldBy).toBeDefined();
+    expect(held.firstAction?.kind).toBe('early-help');
   });
 
   it('sends a stranger approaching a child, who is safe now, to the police with the parents told, without a referral', () => {

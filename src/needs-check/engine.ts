@@ -316,16 +316,17 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
       why.push(`Not lowered: you said "${familyAnswer.text}", so the family's strengths cannot lower the level.`);
     }
     if (fixedAreas.size > 0 && canLower) why.push('Not lowered: signs of harm, and needs only the council can meet, set the level on their own, whatever the family\u2019s strengths.');
-    // one need, with everyday help already in place and a family that manages: lower still
+    // one need, with everyday help already in place and a family that manages: lower still; never a
+    // need the cap already brought down (specialist help, or getting worse), which everyday help is not meeting
     const further = w.lowerFurther;
-    if (further && canLower && fixedAreas.size === 0 && areas.length > 0 && areas.length <= further.maxAreas && further.when.every((id) => strengths.includes(id))) {
+    if (further && canLower && fixedAreas.size === 0 && areas.length > 0 && areas.length <= further.maxAreas && further.when.every((id) => strengths.includes(id)) && !loweredBy) {
       const to = level(further.to);
       const more = areas.filter((a) => a.level.rank > to.rank);
       if (more.length > 0) {
         for (const a of more) a.level = to;
         overall = areas.reduce((m, a) => higher(m, a.level), idx.lowest);
         const names = further.when.map((id) => c.family.strengths.options.find((o) => o.id === id)?.text ?? id);
-        loweredBy = { strengths: further.when, areas: [...new Set([...(loweredBy?.areas ?? []), ...more.map((a) => a.id)])], to };
+        loweredBy = { strengths: further.when, areas: more.map((a) => a.id), to };
         why.push(`Lowered: ${names.map((n) => `"${n}"`).join(' and ')}. ${further.description} ${more.map((a) => a.text).join('; ')}: ${to.label} (${to.name}).`);
       }
     }
@@ -388,6 +389,8 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   if (sameDay) why.push(`${sameDayRoute!.title}: the referral is made today.`);
   const ownResponse =
     !sameDay &&
+    // several needs held together at this level are early help's work: one plan, not a service each
+    !heldBy &&
     fixedAreas.size === 0 &&
     needAreas.length > 0 &&
     needAreas.every((a) => {
@@ -410,13 +413,15 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   // only "not sure" and nothing seen: talk it through before anything else
   const unsureOnly = unsure && areas.every((a) => a.setBy.length === 0);
   const unsureSteps = unsure ? c.rules.notSure.steps.filter(mine) : [];
-  // what the chosen signs add that cannot wait (medical help today): straight after the first step
+  // what the chosen signs add that cannot wait (medical help today): before the level's steps
   const soonSteps = areaIds.flatMap((id) => (idx.areas.get(id)?.indicators ?? []).filter((i) => answers.indicators[id]?.indicators.includes(i.id)).flatMap((i) => i.soonSteps.filter(mine)));
+  const refers = Boolean(levelSteps?.referral) && !ownResponse && !replacesReferral && !refused && levelOwn.length > 0;
   const main = levelSteps?.urgent || sameDay ? [...levelOwn, ...otherRoutes] : [...otherRoutes, ...(ownResponse ? responseSteps : levelOwn)];
   const lead = [...first, ...urgent, ...(unsureOnly ? unsureSteps : [])];
   const ordered: Step[] = [
     ...lead,
-    ...(lead.length > 0 ? [...soonSteps, ...main] : [...main.slice(0, 1), ...soonSteps, ...main.slice(1)]),
+    // first, unless the first step is a referral (a safeguarding concern as well): then straight after it
+    ...(refers ? [...main.slice(0, 1), ...soonSteps, ...main.slice(1)] : [...soonSteps, ...main]),
     ...(disclosure?.steps ?? []).filter(mine),
     ...signSteps,
     ...ownAfter,
