@@ -82,10 +82,13 @@ export class CouncilSignIn {
       expectedNonce: pending.nonce,
       idTokenExpected: true,
     });
-    const claims = tokens.claims();
-    const email = typeof claims?.['email'] === 'string' ? claims['email'].trim().toLowerCase() : '';
+    const idToken = tokens.claims();
+    if (!idToken) return { ok: false, reason: 'no-email' };
+    // some providers put the email in the ID token, others only at the userinfo endpoint
+    const claims: Record<string, unknown> = typeof idToken['email'] === 'string' ? idToken : await client.fetchUserInfo(config, tokens.access_token, idToken.sub);
+    const email = typeof claims['email'] === 'string' ? claims['email'].trim().toLowerCase() : '';
     if (!email) return { ok: false, reason: 'no-email' };
-    if (claims?.['email_verified'] === false) return { ok: false, reason: 'email-not-verified', email };
+    if (claims['email_verified'] === false) return { ok: false, reason: 'email-not-verified', email };
     if (!inDomain(email, this.settings.allowedDomain)) return { ok: false, reason: 'wrong-domain', email };
     return { ok: true, email };
   }
