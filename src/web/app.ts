@@ -1,12 +1,13 @@
 /**
  * Makes the application: `createApp({ config, store, content })` sets up the named concerns, then
  * the tools in the order they appear on the start page and in the navigation, then the routes that
- * are not tools. Reading it tells you everything the app does to a request. `buildApp` opens the
+ * are not tools, then the editors' workspace (/admin). Reading it tells you everything the app does to a request. `buildApp` opens the
  * store and publishes the pack first: the server and every test use it, so tests run the
  * production app.
  */
 import compress from '@fastify/compress';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { ADMIN_PREFIX, adminRoutes, type AdminConfig } from '../admin/routes.js';
 import { openDataApi } from '../api/register.js';
 import { expectationCardsTool } from '../cards/tool.js';
 import { askTool } from '../chat/tool.js';
@@ -76,6 +77,8 @@ export interface AppConfig {
   retentionDays?: number;
   /** unanswered questions kept and ratings recorded per address per day */
   chatWritesPerDay?: number;
+  /** the editors' workspace: session timeouts, the council's identity provider, the clock (tests) */
+  admin?: AdminConfig;
   /** where logs go (tests); standard output by default */
   logStream?: NodeJS.WritableStream;
 }
@@ -138,6 +141,8 @@ export async function createApp({ config, store, content }: { config: AppConfig;
   };
   for (const tool of tools) await app.register(async (scope) => tool.routes(scope, deps));
   for (const plugin of routePlugins) await app.register(async (scope) => plugin.routes(scope, deps));
+  // the editors' workspace: for signed-in editors only, and never in the public navigation
+  await app.register(async (scope) => adminRoutes(scope, { store, site, sessionSecret: config.sessionSecret, admin: config.admin ?? {} }), { prefix: ADMIN_PREFIX });
   return app;
 }
 

@@ -46,3 +46,23 @@ describe('DATABASE_URL', () => {
     for (const bad of ['mysql://db.example/x', 'data/guidance.sqlite', 'sqlite:guidance']) expect(() => readConfig({ DATABASE_URL: bad }), bad).toThrow(/DATABASE_URL/);
   });
 });
+
+describe("the editors' workspace", () => {
+  const oidc = { OIDC_ISSUER: 'https://login.example.org/tenant/v2.0', OIDC_CLIENT_ID: 'guidance', OIDC_CLIENT_SECRET: 's3cret', OIDC_ALLOWED_DOMAIN: '@Council.Example.gov.uk' };
+
+  it('ends sessions after 30 idle minutes and 8 hours unless told otherwise', () => {
+    expect(readConfig({}).admin).toEqual({ sessions: { idleMs: 30 * 60_000, absoluteMs: 8 * 3_600_000 } });
+    expect(readConfig({ ADMIN_IDLE_MINUTES: '15', ADMIN_SESSION_HOURS: '4' }).admin.sessions).toEqual({ idleMs: 15 * 60_000, absoluteMs: 4 * 3_600_000 });
+    for (const bad of ['0', '-5', '1.5', 'soon', '100000']) expect(() => readConfig({ ADMIN_IDLE_MINUTES: bad }), bad).toThrow(/ADMIN_IDLE_MINUTES/);
+    expect(() => readConfig({ ADMIN_SESSION_HOURS: '25' })).toThrow(/ADMIN_SESSION_HOURS/);
+  });
+
+  it('signs in with council accounts only with all four OIDC settings, an https issuer and an email domain', () => {
+    expect(readConfig(oidc).admin.oidc).toEqual({ issuer: oidc.OIDC_ISSUER, clientId: 'guidance', clientSecret: 's3cret', allowedDomain: 'council.example.gov.uk' });
+    expect(readConfig({ ...oidc, OIDC_ISSUER: 'http://localhost:8080' }).admin.oidc?.issuer).toBe('http://localhost:8080');
+    expect(() => readConfig({ ...oidc, OIDC_CLIENT_SECRET: '' })).toThrow(/missing: OIDC_CLIENT_SECRET/);
+    expect(() => readConfig({ ...oidc, OIDC_ISSUER: 'http://login.example.org' })).toThrow(/https/);
+    expect(() => readConfig({ ...oidc, OIDC_ISSUER: 'not a url' })).toThrow(/OIDC_ISSUER/);
+    expect(() => readConfig({ ...oidc, OIDC_ALLOWED_DOMAIN: 'example.org/evil' })).toThrow(/OIDC_ALLOWED_DOMAIN/);
+  });
+});

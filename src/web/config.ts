@@ -2,6 +2,7 @@
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { defaultPackDir, projectRoot } from '../content/pack-dir.js';
+import type { AdminConfig } from '../admin/routes.js';
 import { isPostgresUrl } from '../store/store.js';
 
 export interface Config {
@@ -27,6 +28,8 @@ export interface Config {
   retentionDays: number;
   /** production: Secure cookies (with the __Host- prefix for the form token's) and HSTS */
   production: boolean;
+  /** the editors' workspace: session timeouts and the council's identity provider */
+  admin: AdminConfig;
 }
 
 export type TrustProxy = false | number | string[];
@@ -79,6 +82,39 @@ export function parseDatabaseUrl(value: string | undefined): string | undefined 
   return v;
 }
 
+const wholeNumber = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, unit: string): number => {
+  const v = Number(env[name] ?? fallback);
+  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${name} must be a whole number of ${unit} from ${min} to ${max}, not "${env[name]}"`);
+  return v;
+};
+
+/**
+ * The editors' workspace: ADMIN_IDLE_MINUTES (30) and ADMIN_SESSION_HOURS (8) end a session; the four
+ * OIDC_ variables, all or none, let staff sign in with the council's own accounts.
+ */
+export function readAdminConfig(env: NodeJS.ProcessEnv = process.env): AdminConfig {
+  const idleMinutes = wholeNumber(env, 'ADMIN_IDLE_MINUTES', 30, 1, 24 * 60, 'minutes');
+  const sessionHours = wholeNumber(env, 'ADMIN_SESSION_HOURS', 8, 1, 24, 'hours');
+  const names = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_ALLOWED_DOMAIN'] as const;
+  const given = names.filter((n) => (env[n] ?? '').trim() !== '');
+  const config: AdminConfig = { sessions: { idleMs: idleMinutes * 60_000, absoluteMs: sessionHours * 3_600_000 } };
+  if (given.length === 0) return config;
+  if (given.length < names.length) throw new Error(`Sign-in with council accounts needs all of ${names.join(', ')}; missing: ${names.filter((n) => !given.includes(n)).join(', ')}`);
+  const issuer = env['OIDC_ISSUER']!.trim();
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new Error(`OIDC_ISSUER must be the identity provider's address, such as https://login.example.org/tenant, not "${issuer}"`);
+  }
+  const local = url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !local) throw new Error(`OIDC_ISSUER must be an https address (plain http only on this machine), not "${issuer}"`);
+  const domain = env['OIDC_ALLOWED_DOMAIN']!.trim().toLowerCase().replace(/^@/, '');
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/.test(domain)) throw new Error(`OIDC_ALLOWED_DOMAIN must be an email domain such as council.gov.uk, not "${domain}"`);
+  config.oidc = { issuer, clientId: env['OIDC_CLIENT_ID']!.trim(), clientSecret: env['OIDC_CLIENT_SECRET']!.trim(), allowedDomain: domain };
+  return config;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env['PORT'] ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a whole number from 0 to 65535, not "${env['PORT']}"`);
@@ -98,5 +134,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: parsePublicUrl(env['PUBLIC_URL']),
     retentionDays,
     production: env['NODE_ENV'] === 'production',
+    admin: readAdminConfig(env),
   };
 }

@@ -17,6 +17,7 @@ try {
     trustProxy: config.trustProxy,
     publicUrl: config.publicUrl,
     retentionDays: config.retentionDays,
+    admin: config.admin,
   });
   if (config.production && !config.publicUrl) app.log.warn('PUBLIC_URL is not set: absolute links use the Host header each request came with');
   app.log.info(

@@ -41,6 +41,8 @@ describe('crawling the whole service', () => {
     expect(seen.size).toBeGreaterThan(100);
     expect([...seen].some((u) => /^\/services\/[a-z0-9-]+$/.test(u))).toBe(true);
     expect([...seen].some((u) => u.startsWith('/needs-check'))).toBe(true);
+    // the editors' workspace is never linked from the public pages
+    expect([...seen].some((u) => u.startsWith('/admin'))).toBe(false);
   });
 
   it('answers every page with a tampered query string clearly: no server error, nothing echoed unescaped', async () => {
@@ -48,7 +50,7 @@ describe('crawling the whole service', () => {
     const start = await t.app.inject({ method: 'GET', url: '/' });
     for (const link of linksIn(start.body)) paths.add(link.split('?')[0]!);
     for (const s of t.published.pack.services.slice(0, 5)) for (const p of [`/services/${s.slug}`, `/services/${s.slug}/card`, `/services/${s.slug}/report`]) paths.add(p);
-    for (const p of ['/needs-check/danger', '/needs-check/routes', '/needs-check/areas', '/needs-check/check', '/needs-check/outcome', '/services/shortlist', '/services/cards', '/api/v1/services', '/api/v1/taxonomies', '/api/v1/taxonomy_terms', '/api/v1/service_at_locations']) paths.add(p);
+    for (const p of ['/needs-check/danger', '/needs-check/routes', '/needs-check/areas', '/needs-check/check', '/needs-check/outcome', '/services/shortlist', '/services/cards', '/api/v1/services', '/api/v1/taxonomies', '/api/v1/taxonomy_terms', '/api/v1/service_at_locations', '/admin', '/admin/sign-in', '/admin/users', '/admin/audit']) paths.add(p);
     for (const path of paths) {
       const res = await t.app.inject({ method: 'GET', url: path + HOSTILE });
       expect(res.statusCode, path).toBeLessThan(500);

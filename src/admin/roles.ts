@@ -1,0 +1,31 @@
+/**
+ * Who may do what in the editors' workspace. Editors write drafts, reviewers approve and publish
+ * them, admins manage users and read the audit log. A role's permissions are listed here and nowhere
+ * else; routes ask `can(role, permission)`.
+ */
+export const roles = ['editor', 'reviewer', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
+export const roleLabels: Record<Role, string> = {
+  editor: 'Editor',
+  reviewer: 'Reviewer',
+  admin: 'Admin',
+};
+
+export const roleDescriptions: Record<Role, string> = {
+  editor: 'writes and updates services, cards, FAQs and contacts as drafts',
+  reviewer: 'also approves and publishes other people’s drafts',
+  admin: 'also adds users, changes their roles and reads the audit log',
+};
+
+export type Permission = 'edit' | 'review' | 'manage-users' | 'read-audit';
+
+const permissions: Record<Role, readonly Permission[]> = {
+  editor: ['edit'],
+  reviewer: ['edit', 'review'],
+  admin: ['edit', 'review', 'manage-users', 'read-audit'],
+};
+
+export const isRole = (value: unknown): value is Role => typeof value === 'string' && (roles as readonly string[]).includes(value);
+
+export const can = (role: Role, permission: Permission): boolean => permissions[role].includes(permission);
