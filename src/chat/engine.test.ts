@@ -251,3 +251,12 @@ describe('the FAQ classifier beside the matcher', () => {
     expect(alone.suggestions).not.toContain(bereavement);
   });
 });
+
+describe('text speak', () => {
+  it('reads "sez", "wat" and "wivout" as the words they stand for, before any spelling correction', () => {
+    const r = engine.respond('wat do i do if a kid sez his dad hits him');
+    expect(r.answerId).not.toMatch(/send|sen-/);
+    expect(r.reply.toLowerCase()).toMatch(/front door|social care/);
+    expect(engine.respond('cn i refer wivout the parnets consent').answerId).toMatch(/consent/);
+  });
+});

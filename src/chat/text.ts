@@ -24,7 +24,57 @@ export const NEGATIONS = new Set(['no', 'not', 'dont', 'doesnt', 'didnt', 'isnt'
 export const NEGATION_TERM = '~not';
 
 /** Contractions typed without the apostrophe, as the word that carries the meaning. */
-export const CONTRACTIONS: Record<string, string> = { whos: 'who', wheres: 'where', whens: 'when', hows: 'how', theyve: 'they', shes: 'she', hes: 'he' };
+export const CONTRACTIONS: Record<string, string> = {
+  whos: 'who',
+  wheres: 'where',
+  whens: 'when',
+  hows: 'how',
+  theyve: 'they',
+  shes: 'she',
+  hes: 'he',
+  // text speak, read as the word it stands for before any spelling correction ("sez" is not "sen")
+  sez: 'says',
+  sed: 'said',
+  wat: 'what',
+  wot: 'what',
+  wen: 'when',
+  wer: 'where',
+  cn: 'can',
+  wiv: 'with',
+  wivout: 'without',
+  wiout: 'without',
+  u: 'you',
+  ur: 'your',
+  r: 'are',
+  n: 'and',
+  pls: 'please',
+  plz: 'please',
+  coz: 'because',
+  cos: 'because',
+  cuz: 'because',
+  bcoz: 'because',
+  abt: 'about',
+  b4: 'before',
+  tmrw: 'tomorrow',
+  tmoz: 'tomorrow',
+  '2moro': 'tomorrow',
+  tonite: 'tonight',
+  nite: 'night',
+  ppl: 'people',
+  sum1: 'someone',
+  some1: 'someone',
+  any1: 'anyone',
+  evry: 'every',
+  evryone: 'everyone',
+  skool: 'school',
+  bf: 'boyfriend',
+  gf: 'girlfriend',
+  msg: 'message',
+  txt: 'text',
+  thru: 'through',
+  gonna: 'going',
+  wanna: 'want',
+};
 
 /** Number words as digits, so "level one" meets "Level 1". */
 export const NUMBER_WORDS: Record<string, string> = { one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10' };
