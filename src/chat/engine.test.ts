@@ -260,3 +260,14 @@ describe('text speak', () => {
     expect(engine.respond('cn i refer wivout the parnets consent').answerId).toMatch(/consent/);
   });
 });
+
+describe('a statement about a sign of harm, with what the needs check makes of it', () => {
+  it('adds the needs check level to a statement, from the needs check engine, and not to a question or a weighed need', () => {
+    const acute = pack.levels.reduce((a, b) => (b.rank > a.rank ? b : a));
+    const statement = engine.respond('year 8 boy says his stepdad kicked him');
+    expect(statement.reply).toContain(`In the needs check, this is ${acute.label}`);
+    expect(engine.respond('what do i do if a child says they are hit at home?').reply).not.toContain('In the needs check');
+    // a worry weighed with the family's strengths has no level until the check asks about them
+    expect(engine.respond('year 6 girl is worried all the time and not sleeping').reply).not.toContain('In the needs check');
+  });
+});

@@ -31,11 +31,13 @@ import type { ContentPack } from '../content/schema.js';
 import { buildVocabulary, midSentence, normalise, stem, tokenize, type Vocabulary } from '../content/vocabulary.js';
 import { DangerModel } from './danger-model.js';
 import { IntentModel } from './intent-model.js';
+import type { NeedsCheckContent } from '../needs-check/content.js';
+import { assess } from '../needs-check/engine.js';
 import { buildEntries, expandPlaceholders, serviceAliases, telLink, type ChatLink, type Entry } from './answers.js';
 import { chatContent, type ChatContent, type DangerRule } from './content.js';
 import { serviceIndexFor, type ServiceIndex } from '../landscape/search.js';
 import { TopicIndex, type TopicScore } from './topics.js';
-import { CONTRACTIONS, NEGATION_TERM, NEGATIONS, NUMBER_WORDS, PhraseIndex, STOPWORDS, TypoIndex } from './text.js';
+import { CONTRACTIONS, isStatement, NEGATION_TERM, NEGATIONS, NUMBER_WORDS, PhraseIndex, STOPWORDS, TypoIndex } from './text.js';
 
 export type { ChatLink } from './answers.js';
 
@@ -207,6 +209,11 @@ export class ChatEngine {
   /** service names staff use, as word sets: "food bank dagenham" names the Dagenham food bank too */
   private readonly aliases: Array<{ words: string[]; slug: string }> = [];
   private readonly danger: Array<{ id: string; any?: RegExp; all?: RegExp[]; unless?: RegExp; still?: RegExp; except?: RegExp }>;
+  /**
+   * per need area whose every sign in the needs check is a sign of harm at one level: what the needs
+   * check's engine makes of that sign, worked out once per pack
+   */
+  private readonly harmSigns = new Map<string, string>();
   /** which FAQ a message asks, read by term evidence rather than by phrasing cover (see intent-model.ts) */
   private readonly intent: IntentModel;
   /** the detector learned from the pack's danger examples, beside the rules, with its threshold */
@@ -366,6 +373,7 @@ export class ChatEngine {
     }
 
     this.topics = this.buildTopics();
+    this.readNeedsCheck();
     this.intent = new IntentModel(
       this.entries.filter((e) => e.kind === 'faq').map((e) => ({ id: e.id, texts: [...e.phrasings, ...e.keywords].map((p) => this.termsOf(tokenize(p))) })),
     );
@@ -696,6 +704,31 @@ export class ChatEngine {
   }
 
   /** "Check the level of need" with the worry chosen, beside an answer about a need area */
+  /** The needs check's signs of harm by need area (none when the pack has no needs check). */
+  private readNeedsCheck(): void {
+    const c = this.pack.sections['needsCheck'] as NeedsCheckContent | undefined;
+    if (!c) return;
+    const byNeed = new Map<string, Array<{ area: string; id: string; level: string; fixed: boolean }>>();
+    for (const a of c.areas) for (const i of a.indicators) if (i.needArea) byNeed.set(i.needArea, [...(byNeed.get(i.needArea) ?? []), { area: a.id, id: i.id, level: i.level, fixed: i.fixed }]);
+    for (const [need, signs] of byNeed) {
+      const sign = signs[0]!;
+      if (!signs.every((x) => x.fixed && x.level === sign.level)) continue;
+      const level = assess(this.pack, { danger: 'no', routes: [], areas: [sign.area], indicators: { [sign.area]: { indicators: [sign.id], none: false, notSure: false } } }).level;
+      if (level) this.harmSigns.set(need, `In the needs check, this is ${level.label} (${midSentence(level.name)}): a sign of harm sets the level on its own, whatever the family's strengths.`);
+    }
+  }
+
+  /**
+   * For a statement about a sign of harm (a need area whose every sign in the needs check is a sign of
+   * harm at one level), what the needs check's own engine makes of it: its level, which no strength of
+   * the family lowers. Empty for anything else: a need weighed with the family's strengths has no level
+   * until the check has asked about them, and a question is answered by its answer alone.
+   */
+  private situationFor(need: string | undefined, message: string): string {
+    const said = need ? this.harmSigns.get(need) : undefined;
+    return said && isStatement(message) ? `\n\n${said}` : '';
+  }
+
   private checkLinkFor(need: string | undefined, links: ChatLink[]): ChatLink[] {
     const worry = need ? this.checkWorry.get(need) : undefined;
     if (!worry || links.some((l) => l.href.startsWith('/needs-check'))) return [];
@@ -840,12 +873,13 @@ export class ChatEngine {
       if (service) next.service = service;
       if (need) next.need = need;
       const links = [...e.links, ...this.checkLinkFor(need, e.links)];
-      if (band === 'answer') return { band, danger: !!danger, ...withDanger(e.answer, links), suggestions: this.suggestionsFor(e), context: next, answerId: e.id, ranked };
+      const situation = this.situationFor(e.need, text);
+      if (band === 'answer') return { band, danger: !!danger, ...withDanger(`${e.answer}${situation}`, links), suggestions: this.suggestionsFor(e), context: next, answerId: e.id, ranked };
       // the best answer first, then the others that fit about as well
       return {
         band,
         danger: !!danger,
-        ...withDanger(`${e.answer}\n\nIf that is not what you meant, choose one of the questions below, or ask in other words.`, links),
+        ...withDanger(`${e.answer}${situation}\n\nIf that is not what you meant, choose one of the questions below, or ask in other words.`, links),
         suggestions: others.map((r) => this.entry(r.id)!.question),
         context: next,
         answerId: e.id,
@@ -865,7 +899,7 @@ export class ChatEngine {
       return {
         band: alternatives.length > 0 ? 'clarify' : 'answer',
         danger: !!danger,
-        ...withDanger(`This sounds like a worry about ${name}.\n\n${about.answer}${alternatives.length > 0 ? '\n\nIf that is not what you meant, choose one of the questions below, or ask in other words.' : ''}`, links),
+        ...withDanger(`This sounds like a worry about ${name}.\n\n${about.answer}${this.situationFor(about.need ?? topic.area, text)}${alternatives.length > 0 ? '\n\nIf that is not what you meant, choose one of the questions below, or ask in other words.' : ''}`, links),
         suggestions: alternatives.length > 0 ? alternatives.map((r) => this.entry(r.id)!.question) : this.suggestionsFor(about),
         context: { need: topic.area },
         answerId: about.id,

@@ -76,6 +76,16 @@ export const CONTRACTIONS: Record<string, string> = {
   wanna: 'want',
 };
 
+const QUESTION_STARTS = new Set(['what', 'whats', 'how', 'hows', 'who', 'whos', 'where', 'wheres', 'when', 'why', 'which', 'do', 'does', 'did', 'can', 'could', 'should', 'shall', 'is', 'are', 'will', 'would', 'may', 'must', 'have', 'has', 'wat', 'wot', 'cn']);
+
+/** A message that tells what happened rather than asks: it ends without a question mark and starts with no question word. */
+export function isStatement(message: string): boolean {
+  const trimmed = message.trim();
+  if (trimmed.endsWith('?')) return false;
+  const first = trimmed.toLowerCase().replace(/['’]/g, '').match(/[a-z]+/)?.[0] ?? '';
+  return !QUESTION_STARTS.has(first);
+}
+
 /** Number words as digits, so "level one" meets "Level 1". */
 export const NUMBER_WORDS: Record<string, string> = { one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10' };
 
