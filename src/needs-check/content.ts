@@ -95,8 +95,13 @@ export const indicator = z.strictObject({
   response: areaResponse.optional(),
   /** steps this sign always adds, after the level's (a safety plan after a sexual assault by a pupil) */
   alsoSteps: z.array(step).default([]),
-  /** steps this sign adds straight after the outcome's first step, as they cannot wait (medical help today) */
+  /** steps this sign adds before the level's steps, as they cannot wait (medical help today) */
   soonSteps: z.array(step).default([]),
+  /**
+   * the referral is made today, as with a same-day route: a family with nowhere to live tonight needs the
+   * council today, though it is a child in need, not always a child protection enquiry
+   */
+  sameDay: z.boolean().default(false),
 });
 
 
@@ -516,6 +521,14 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
     (ls.ifRefused ?? []).forEach((s, j) => checkStep(rec, `ifRefused[${j}]`, s));
     (ls.sameDaySteps ?? []).forEach((s, j) => checkStep(rec, `sameDaySteps[${j}]`, s));
   });
+  // a same-day sign must set a level that can refer today
+  c.areas.forEach((a) =>
+    a.indicators.forEach((ind) => {
+      if (!ind.sameDay) return;
+      const ls = c.levelSteps.find((x) => x.level === ind.level);
+      if (ls && !ls.urgent && !ls.sameDaySteps) ctx.error(F, `areas[${a.id}].indicators[${ind.id}]`, 'sameDay', `the next steps for level "${ind.level}" have no sameDaySteps and are not urgent`);
+    }),
+  );
   // a same-day route must reach a level that can refer today
   c.routes.forEach((r) => {
     if (!r.sameDay) return;

@@ -401,6 +401,23 @@ describe('weighing several needs, same-day routes and signs that cannot wait', (
     expect(assess(pack, answersOf(`asker=staff&${q}`)).firstAction?.kind).toBe('tell-dsl');
   });
 
+  it("answers a sign of harm by its level, not by its area's own service (a parent's drug use is not the young people's drug service)", () => {
+    const area = c.areas.find((a) => a.id === 'substance-misuse')!;
+    const areaSteps = (area.response?.steps ?? []).map((s) => s.text);
+    expect(areaSteps.length).toBeGreaterThan(0);
+    const o = assess(pack, answersOf(`${dsl}&area=substance-misuse&ind=sm-parent-affects-care&age=5-to-12&disclosure=no&voice=too-young&family=agrees&strength=none`));
+    expect(o.steps.map((s) => s.text).filter((t) => areaSteps.includes(t))).toEqual([]);
+    // a young person's own use keeps the area's service
+    const own = assess(pack, answersOf(`${dsl}&area=substance-misuse&ind=sm-regular&age=13-to-15&disclosure=no&voice=wants-help&family=agrees&strength=none`));
+    expect(own.steps.some((s) => areaSteps.includes(s.text))).toBe(true);
+  });
+
+  it('refers a family with nowhere to live tonight today, as a child in need', () => {
+    const o = assess(pack, answersOf(`${dsl}&area=housing-and-money&ind=hm-homeless&age=5-to-12&disclosure=no&voice=too-young&family=agrees&strength=parents-engaged&strength=well-cared-for`));
+    expect(o.level?.id).toBe('complex-needs');
+    expect(o.firstAction?.kind).toBe('front-door-same-day');
+  });
+
   it('asks the DSL to name every child in the household when referring', () => {
     const o = assess(pack, answersOf(`${dsl}&area=abuse&ind=abuse-child-says-hurt&age=5-to-12&disclosure=yes&voice=wants-help&family=unsafe-to-tell&strength=none`));
     expect(o.steps.map((s) => s.text).join(' ')).toMatch(/every child in the household/);

@@ -128,7 +128,7 @@ interface PackIndex {
   needAreaName: Map<string, string>;
   routes: Map<string, Route>;
   areas: Map<string, Area>;
-  indicators: Map<string, { text: string; level: string; route?: string; area: string }>;
+  indicators: Map<string, { text: string; level: string; route?: string; area: string; sameDay: boolean }>;
   /** services shown only with their route */
   exclusive: Map<string, string>;
 }
@@ -162,7 +162,7 @@ function indexOf(pack: ContentPack): PackIndex {
     needAreaName,
     routes: new Map(c.routes.map((r) => [r.id, r])),
     areas: new Map(c.areas.map((a) => [a.id, a])),
-    indicators: new Map(c.areas.flatMap((a) => a.indicators.map((i) => [i.id, { text: i.text, level: i.level, route: i.route, area: a.id }] as const))),
+    indicators: new Map(c.areas.flatMap((a) => a.indicators.map((i) => [i.id, { text: i.text, level: i.level, route: i.route, area: a.id, sameDay: i.sameDay }] as const))),
     exclusive: new Map(c.routes.flatMap((r) => r.exclusiveServices.map((slug) => [slug, r.id] as const))),
   };
   packIndexes.set(c, idx);
@@ -377,16 +377,22 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   // areas above the lowest level, and any whose sign has its own response (a stranger's approach: tell the police)
   const signHasResponse = (a: AreaOutcome) => (idx.areas.get(a.id)?.indicators ?? []).some((i) => i.response && a.setBy.some((x) => x.id === i.id));
   const needAreas = areas.filter((a) => a.level.rank > idx.lowest.rank || signHasResponse(a));
-  // each need's own response: the signs' own (those that set the area's level), or else the area's
+  // each need's own response: the signs' own (those that set the area's level), or else the area's;
+  // none for signs of harm, which are answered by their level (a parent's drug use that harms the
+  // child's care is not a referral to the young people's drug service)
   const responsesOf = (a: AreaOutcome) => {
     const area = idx.areas.get(a.id);
-    const own = (area?.indicators ?? []).filter((i) => i.response && a.setBy.some((x) => x.id === i.id)).map((i) => i.response!);
-    return own.length > 0 ? own : area?.response ? [area.response] : [];
+    const setBy = (area?.indicators ?? []).filter((i) => a.setBy.some((x) => x.id === i.id));
+    const own = setBy.filter((i) => i.response).map((i) => i.response!);
+    if (own.length > 0) return own;
+    if (setBy.length > 0 && setBy.every((i) => i.fixed)) return [];
+    return area?.response ? [area.response] : [];
   };
-  // a route that asks for the referral today (nowhere to stay tonight) takes the level's same-day steps
+  // a route or a sign that asks for the referral today (nowhere to stay tonight) takes the level's same-day steps
   const sameDayRoute = activeRoutes.find((r) => r.sameDay);
-  const sameDay = Boolean(sameDayRoute && levelSteps?.sameDaySteps);
-  if (sameDay) why.push(`${sameDayRoute!.title}: the referral is made today.`);
+  const sameDaySign = areas.flatMap((a) => a.setBy).find((i) => idx.indicators.get(i.id)?.sameDay && i.level.id === overall.id);
+  const sameDay = Boolean((sameDayRoute || sameDaySign) && levelSteps?.sameDaySteps);
+  if (sameDay) why.push(`${sameDayRoute ? sameDayRoute.title : `"${sameDaySign!.text}"`}: the referral is made today.`);
   const ownResponse =
     !sameDay &&
     // several needs held together at this level are early help's work: one plan, not a service each
