@@ -120,7 +120,7 @@ export async function editingRoutes(app: FastifyInstance, kit: EditingKit): Prom
     const record = ref && findRecord(pack(), ref.type, ref.id);
     if (!ref || !record) return notFound(reply);
     // one open draft per author and record: go on with it
-    const mine = (await drafts.openFor(ref.type, ref.id)).find((d) => d.authorId === request.adminUser!.id && d.action !== 'remove');
+    const mine = (await drafts.openFor(ref.type, ref.id)).find((d) => d.authorId === request.adminUser!.id && d.action === 'change');
     if (mine) return reply.redirect(`${draftHref(mine)}/edit`, 303);
     return editPage(reply, { type: ref.type, id: ref.id, isNew: false, values: formValues(formFor(ref.type, pack(), false), record), action: `${recordHref(ref.type, ref.id)}/edit` });
   });
