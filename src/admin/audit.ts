@@ -18,6 +18,12 @@ export const auditActions = {
   'user-enabled': 'User enabled',
   'role-changed': 'Role changed',
   'password-set': 'Password set',
+  'draft-created': 'Draft started',
+  'draft-saved': 'Draft saved',
+  'draft-submitted': 'Draft submitted for review',
+  'draft-published': 'Draft approved and published',
+  'draft-rejected': 'Draft rejected',
+  'draft-publish-refused': 'Publish refused',
 } as const;
 export type AuditAction = keyof typeof auditActions;
 

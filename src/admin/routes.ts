@@ -8,8 +8,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Site } from '../web/site.js';
 import type { Store } from '../store/store.js';
+import type { PublishedContent } from '../content/published.js';
 import { Accounts, AccountError } from './accounts.js';
 import { AUDIT_PAGE_SIZE, maskEmail, type Actor } from './audit.js';
+import { editingRoutes } from './editing.js';
 import { DEFAULT_LOCKOUT, Lockout, type LockoutRules } from './lockout.js';
 import { CouncilSignIn, PENDING_LIFETIME_MS, type OidcSettings, type PendingSignIn } from './oidc.js';
 import { PASSWORD_MAX_LENGTH, verifyAgainstNothing, verifyPassword } from './passwords.js';
@@ -30,6 +32,8 @@ export interface AdminConfig {
 
 export interface AdminDeps {
   store: Store;
+  /** the published content, which editors change through drafts */
+  published: PublishedContent;
   site: Site;
   /** keys the lockout's hashes of emails and addresses */
   sessionSecret: string;
@@ -66,9 +70,10 @@ export function safeReturnPath(value: unknown): string {
 
 /** The areas of the workspace on its home page, each shown to the roles that may use it. */
 const AREAS: Array<{ title: string; description: string; permission: Permission; href?: string }> = [
-  { title: 'Services, cards, FAQs and contacts', description: 'Write and update records as drafts for review.', permission: 'edit' },
+  { title: 'Services, cards, FAQs and contacts', description: 'Write and update records as drafts for review; see each record’s history.', permission: 'edit', href: '/admin/records' },
+  { title: 'Your drafts', description: 'Drafts you started, submitted for review, or had returned with a comment.', permission: 'edit', href: '/admin/drafts' },
   { title: 'Keeping the guidance fresh', description: 'Records due for review, unverified facts and reports from staff.', permission: 'edit' },
-  { title: 'Review and publish', description: 'Approve other people’s drafts and publish them.', permission: 'review' },
+  { title: 'Review and publish', description: 'Drafts waiting for review: approve and publish other people’s, or reject them with a comment.', permission: 'review', href: '/admin/drafts#waiting' },
   { title: 'Users', description: 'Add users, change their roles and disable accounts.', permission: 'manage-users', href: '/admin/users' },
   { title: 'Audit log', description: 'Sign-ins and every change, newest first.', permission: 'read-audit', href: '/admin/audit' },
 ];
@@ -373,6 +378,9 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
           : undefined,
     });
   });
+
+  // services, FAQs and key contacts: drafts, review, publishing and history
+  await editingRoutes(app, { store: deps.store, published: deps.published, now, render, problem, signedIn, csrf, actorOf });
 
   // an unknown address under /admin: to sign in first, so nothing about the workspace shows before it
   app.setNotFoundHandler(async (request, reply) => {

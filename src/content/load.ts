@@ -28,23 +28,67 @@ export interface LoadResult {
 
 const MAX_FILE_BYTES = 1024 * 1024;
 
-export function loadPack(packDir: string, options: LoadOptions = {}): LoadResult {
+/**
+ * Where a pack's files come from: a folder (content:check, content:publish, the app's start), or
+ * files held in memory (an editor's draft applied to the published pack, src/content/pack-files.ts),
+ * so that both are validated by the same code.
+ */
+export interface PackSource {
+  /** true when there is a file at this path (relative to the pack) */
+  isFile(rel: string): boolean;
+  size(rel: string): number;
+  read(rel: string): Buffer;
+  /** the YAML files directly in a folder, as sorted paths relative to the pack */
+  listYaml(relDir: string): string[];
+}
+
+export function folderSource(packDir: string): PackSource {
+  return {
+    isFile: (rel) => existsSync(join(packDir, rel)) && statSync(join(packDir, rel)).isFile(),
+    size: (rel) => statSync(join(packDir, rel)).size,
+    read: (rel) => readFileSync(join(packDir, rel)),
+    listYaml(relDir) {
+      const full = join(packDir, relDir);
+      if (!existsSync(full) || !statSync(full).isDirectory()) return [];
+      return readdirSync(full)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+        .map((f) => relative(packDir, join(full, f)));
+    },
+  };
+}
+
+/** files in memory, keyed by their path relative to the pack ("services/x.yaml") */
+export function memorySource(files: ReadonlyMap<string, string | Buffer>): PackSource {
+  const bytes = (rel: string) => {
+    const f = files.get(rel);
+    return f === undefined ? Buffer.alloc(0) : typeof f === 'string' ? Buffer.from(f, 'utf8') : f;
+  };
+  return {
+    isFile: (rel) => files.has(rel),
+    size: (rel) => bytes(rel).length,
+    read: bytes,
+    listYaml: (relDir) => [...files.keys()].filter((k) => k.startsWith(`${relDir}/`) && !k.slice(relDir.length + 1).includes('/') && /\.ya?ml$/.test(k)).sort(),
+  };
+}
+
+export function loadPack(packDir: string | PackSource, options: LoadOptions = {}): LoadResult {
   const today = options.today ?? new Date();
   const problems = new ProblemList();
   const hash = createHash('sha256');
+  const source = typeof packDir === 'string' ? folderSource(packDir) : packDir;
 
   const read = (rel: string, required: boolean): { ok: true; data: unknown } | { ok: false } => {
-    const full = join(packDir, rel);
-    if (!existsSync(full)) {
+    if (!source.isFile(rel)) {
       if (required) problems.error(rel, undefined, undefined, 'file is missing');
       return { ok: false };
     }
-    const size = statSync(full).size;
+    const size = source.size(rel);
     if (size > MAX_FILE_BYTES) {
       problems.error(rel, undefined, undefined, `file is too large (${size} bytes; the limit is ${MAX_FILE_BYTES})`);
       return { ok: false };
     }
-    const text = readFileSync(full, 'utf8');
+    const text = source.read(rel).toString('utf8');
     hash.update(rel).update('\0').update(text).update('\0');
     const doc = parseDocument(text, { prettyErrors: true });
     if (doc.errors.length > 0) {
@@ -57,14 +101,7 @@ export function loadPack(packDir: string, options: LoadOptions = {}): LoadResult
     return { ok: true, data: doc.toJS() };
   };
 
-  const listYaml = (relDir: string): string[] => {
-    const full = join(packDir, relDir);
-    if (!existsSync(full) || !statSync(full).isDirectory()) return [];
-    return readdirSync(full)
-      .filter((f) => /\.ya?ml$/.test(f))
-      .sort()
-      .map((f) => relative(packDir, join(full, f)));
-  };
+  const listYaml = (relDir: string): string[] => source.listYaml(relDir);
 
   const parseWith = <T>(rel: string, schema: z.ZodType<T>, data: unknown, recordOf?: (path: readonly PropertyKey[]) => { record?: string; rest: readonly PropertyKey[] }): T | undefined => {
     const r = schema.safeParse(data);
@@ -115,7 +152,7 @@ export function loadPack(packDir: string, options: LoadOptions = {}): LoadResult
     checkReviewed('pack.yaml', 'escalationPolicy', 'reviewed', manifest.escalationPolicy.reviewed);
     if (manifest.contacts.emergency.phones.length === 0) problems.error('pack.yaml', 'contacts.emergency', 'phones', 'the emergency contact needs a phone number');
     if (manifest.contacts.frontDoor.phones.length === 0) problems.error('pack.yaml', 'contacts.frontDoor', 'phones', 'the front door needs a phone number');
-    checkBrand(packDir, manifest.brand, problems);
+    checkBrand(source, manifest.brand, problems);
   }
 
   const levelIds = new Set<string>();
@@ -227,7 +264,7 @@ export function loadPack(packDir: string, options: LoadOptions = {}): LoadResult
 }
 
 /** The brand's colours keep text readable, and its logo is read into the pack (or reported). */
-function checkBrand(packDir: string, brand: Brand, problems: ProblemList): void {
+function checkBrand(source: PackSource, brand: Brand, problems: ProblemList): void {
   const white = '#ffffff';
   if (brand.colour && contrast(brand.colour, white) < MIN_CONTRAST) {
     problems.error('pack.yaml', 'brand', 'colour', `white text on ${brand.colour} has a contrast of ${contrast(brand.colour, white).toFixed(2)}:1; it needs at least ${MIN_CONTRAST}:1`);
@@ -236,12 +273,11 @@ function checkBrand(packDir: string, brand: Brand, problems: ProblemList): void 
     problems.error('pack.yaml', 'brand', 'linkColour', `links in ${brand.linkColour} on white have a contrast of ${contrast(brand.linkColour, white).toFixed(2)}:1; they need at least ${MIN_CONTRAST}:1`);
   }
   if (!brand.logo) return;
-  const full = join(packDir, brand.logo.file);
-  if (!existsSync(full) || !statSync(full).isFile()) {
+  if (!source.isFile(brand.logo.file)) {
     problems.error('pack.yaml', 'brand', 'logo.file', `there is no file ${brand.logo.file} in the pack folder`);
     return;
   }
-  const bytes = readFileSync(full);
+  const bytes = source.read(brand.logo.file);
   const problem = logoProblem(brand.logo.file, bytes);
   if (problem) problems.error('pack.yaml', 'brand', 'logo.file', problem);
   else brand.logo.data = bytes.toString('base64');

@@ -12,9 +12,10 @@ export type StoreDialect = 'sqlite' | 'postgres';
 
 /**
  * What a publish changed: the content pack, imported by the app on start ('start') or published with
- * `npm run content:publish` ('pack'); or the services imported from another directory's feed.
+ * `npm run content:publish` ('pack'); a record changed in the editors' workspace ('edit'); or the
+ * services imported from another directory's feed.
  */
-export type PublishKind = 'start' | 'pack' | 'feed';
+export type PublishKind = 'start' | 'pack' | 'edit' | 'feed';
 
 export interface Store {
   readonly dialect: StoreDialect;

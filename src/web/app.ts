@@ -142,7 +142,7 @@ export async function createApp({ config, store, content }: { config: AppConfig;
   for (const tool of tools) await app.register(async (scope) => tool.routes(scope, deps));
   for (const plugin of routePlugins) await app.register(async (scope) => plugin.routes(scope, deps));
   // the editors' workspace: for signed-in editors only, and never in the public navigation
-  await app.register(async (scope) => adminRoutes(scope, { store, site, sessionSecret: config.sessionSecret, admin: config.admin ?? {} }), { prefix: ADMIN_PREFIX });
+  await app.register(async (scope) => adminRoutes(scope, { store, published: content, site, sessionSecret: config.sessionSecret, admin: config.admin ?? {} }), { prefix: ADMIN_PREFIX });
   return app;
 }
 

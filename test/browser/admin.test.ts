@@ -1,7 +1,10 @@
 /**
  * The editors' workspace in Chromium, JavaScript on and off: signing in with the form, every page an
- * admin reaches passing axe (WCAG 2.2 AA) with the emergency route shown, and signing out.
+ * admin reaches passing axe (WCAG 2.2 AA) with the emergency route shown, and signing out; and an
+ * edit from the records list to the public page: an editor's draft (with its errors, preview and
+ * submit) approved by a reviewer, every page on the way passing axe.
  */
+import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { addUser, PASSWORD } from '../helpers/admin.js';
 import { collectPageErrors, describeBrowser, expectNoAxeViolations, newContext, useLiveApp } from '../helpers/browser.js';
@@ -54,6 +57,78 @@ describeBrowser("the editors' workspace in Chromium", () => {
       expect(new URL(page.url()).pathname).toBe('/admin/sign-in');
       expect(errors).toEqual([]);
       await context.close();
+    });
+  }
+
+  const signInAs = async (page: Page, email: string, path: string) => {
+    await page.goto(`${live.server.baseUrl}${path}`);
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(new URL(page.url()).pathname).toBe(path.split('?')[0]);
+  };
+
+  for (const javaScriptEnabled of [true, false]) {
+    const mode = javaScriptEnabled ? 'JavaScript on' : 'JavaScript off';
+    it(`edits a service, submits it, and a reviewer publishes it, every page passing axe, ${mode}`, async () => {
+      const suffix = javaScriptEnabled ? 'on' : 'off';
+      const editorEmail = `editor.${suffix}@example.org`;
+      const reviewerEmail = `reviewer.${suffix}@example.org`;
+      await addUser(live.server.store, editorEmail, 'editor');
+      await addUser(live.server.store, reviewerEmail, 'reviewer');
+      const base = live.server.baseUrl;
+      const services = live.server.content.pack().services.filter((s) => s.status === 'active' && s.phones.length === 1);
+      const s = services[javaScriptEnabled ? 0 : 1]!;
+      const newPhone = javaScriptEnabled ? '020 7946 0111' : '020 7946 0222';
+
+      const editorContext = await newContext(live.browser, javaScriptEnabled);
+      const page = await editorContext.newPage();
+      const errors = collectPageErrors(page);
+      await signInAs(page, editorEmail, '/admin/records?type=service');
+      await expectNoAxeViolations(page);
+      await page.getByLabel('Search services').fill(s.name);
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('link', { name: s.name, exact: true }).click();
+      await expectNoAxeViolations(page);
+      await page.getByRole('link', { name: 'Edit this service' }).click();
+      await expectNoAxeViolations(page);
+      // a mistake first: the error summary and the field's error must pass too
+      await page.locator('#phones-0-number').fill('call us');
+      await page.getByRole('button', { name: 'Save draft' }).click();
+      await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain('must be a phone number');
+      await expectNoAxeViolations(page);
+      await page.locator('#phones-0-number').fill(newPhone);
+      await page.getByRole('button', { name: 'Save draft' }).click();
+      await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain('Your draft was saved');
+      await expectNoAxeViolations(page);
+      const draftUrl = page.url().split('?')[0]!;
+      await page.getByRole('link', { name: 'Preview the draft as staff would see it' }).click();
+      await expect(page.locator('[data-qa="preview-banner"]').textContent()).resolves.toContain('Preview – not published');
+      await expectNoAxeViolations(page);
+      await page.goto(draftUrl);
+      await page.getByRole('button', { name: 'Submit for review' }).click();
+      await expectNoAxeViolations(page);
+      await page.goto(`${base}/admin/drafts`);
+      await expectNoAxeViolations(page);
+
+      const reviewerContext = await newContext(live.browser, javaScriptEnabled);
+      const review = await reviewerContext.newPage();
+      const reviewErrors = collectPageErrors(review);
+      await signInAs(review, reviewerEmail, '/admin/drafts');
+      await expectNoAxeViolations(review);
+      await review.goto(draftUrl);
+      await expectNoAxeViolations(review);
+      await review.getByRole('button', { name: 'Approve and publish' }).click();
+      await expect(review.locator('.govuk-notification-banner').textContent()).resolves.toContain('approved and published');
+      await review.goto(`${base}/admin/records/service/${s.slug}/history`);
+      await expectNoAxeViolations(review);
+      await review.goto(`${base}/services/${s.slug}`);
+      await expect(review.locator('main').textContent()).resolves.toContain(newPhone);
+
+      expect(errors).toEqual([]);
+      expect(reviewErrors).toEqual([]);
+      await editorContext.close();
+      await reviewerContext.close();
     });
   }
 });
