@@ -18,6 +18,7 @@ export const auditActions = {
   'user-enabled': 'User enabled',
   'role-changed': 'Role changed',
   'password-set': 'Password set',
+  'content-exported': 'Published content exported',
 } as const;
 export type AuditAction = keyof typeof auditActions;
 

@@ -12,6 +12,7 @@ import * as m0005 from './0005_privacy.js';
 import * as m0006 from './0006_content_version.js';
 import * as m0007 from './0007_rate_counts.js';
 import * as m0008 from './0008_admin.js';
+import * as m0010 from './0010_insights.js';
 
 export type { DialectColumns };
 
@@ -29,6 +30,7 @@ const all: Record<string, DialectMigration> = {
   '0006_content_version': m0006,
   '0007_rate_counts': m0007,
   '0008_admin': m0008,
+  '0010_insights': m0010,
 };
 
 export function migrations(columns: DialectColumns): Record<string, Migration> {
