@@ -3,13 +3,17 @@
  * council's own accounts through OpenID Connect), sign-out, the editors' home, users (admins) and the
  * audit log (admins). Every answer under /admin is `no-store`, `noindex` and never framed. Anyone not
  * signed in is sent to sign in (a GET) or refused (anything else); a role without the permission a
- * page needs gets 403. Sessions live in the database (sessions.ts), so any instance serves them.
+ * page needs gets 403. The insights (insights.ts) and the export (export.ts) are registered here. Sessions live in the database (sessions.ts), so any instance serves them.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Site } from '../web/site.js';
 import type { Store } from '../store/store.js';
+import type { PublishedContent } from '../content/published.js';
+import type { Insights } from '../insights/insights.js';
 import { Accounts, AccountError } from './accounts.js';
 import { AUDIT_PAGE_SIZE, maskEmail, type Actor } from './audit.js';
+import { exportRoutes } from './export.js';
+import { insightsRoutes } from './insights.js';
 import { DEFAULT_LOCKOUT, Lockout, type LockoutRules } from './lockout.js';
 import { CouncilSignIn, PENDING_LIFETIME_MS, type OidcSettings, type PendingSignIn } from './oidc.js';
 import { PASSWORD_MAX_LENGTH, verifyAgainstNothing, verifyPassword } from './passwords.js';
@@ -34,6 +38,9 @@ export interface AdminDeps {
   /** keys the lockout's hashes of emails and addresses */
   sessionSecret: string;
   admin: AdminConfig;
+  /** the published content: labels for the insights, and what is exported */
+  content: PublishedContent;
+  insights: Insights;
 }
 
 declare module 'fastify' {
@@ -69,6 +76,8 @@ const AREAS: Array<{ title: string; description: string; permission: Permission;
   { title: 'Services, cards, FAQs and contacts', description: 'Write and update records as drafts for review.', permission: 'edit' },
   { title: 'Keeping the guidance fresh', description: 'Records due for review, unverified facts and reports from staff.', permission: 'edit' },
   { title: 'Review and publish', description: 'Approve other people’s drafts and publish them.', permission: 'review' },
+  { title: 'Insights', description: 'Needs check outcomes, searches that found nothing, unanswered questions and the most viewed services, as counts per day.', permission: 'read-insights', href: '/admin/insights' },
+  { title: 'Export', description: 'Download the published content as a content pack or an Open Referral UK feed.', permission: 'export', href: '/admin/export' },
   { title: 'Users', description: 'Add users, change their roles and disable accounts.', permission: 'manage-users', href: '/admin/users' },
   { title: 'Audit log', description: 'Sign-ins and every change, newest first.', permission: 'read-audit', href: '/admin/audit' },
 ];
@@ -373,6 +382,9 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
           : undefined,
     });
   });
+
+  await insightsRoutes(app, { insights: deps.insights, content: () => deps.content.pack(), signedIn: signedIn('read-insights'), render, problem });
+  await exportRoutes(app, { store: deps.store, published: deps.content, audit, actorOf, signedIn: signedIn('export'), render });
 
   // an unknown address under /admin: to sign in first, so nothing about the workspace shows before it
   app.setNotFoundHandler(async (request, reply) => {
