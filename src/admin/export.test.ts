@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, get, signIn } from '../../test/helpers/admin.js';
 import { buildTestApp, type TestApp } from '../../test/helpers/app.js';
 import { copyDefaultPack, type TempPack } from '../../test/helpers/pack.js';
+import { readFeed } from '../api/import.js';
 import { serviceValidator } from '../api/schema.js';
 import { chatContent } from '../chat/content.js';
 import { loadPack } from '../content/load.js';
@@ -125,6 +126,10 @@ describe('the Open Referral UK feed', () => {
     const api = JSON.parse((await t.app.inject('/api/v1/services?per_page=500')).body) as { contents: Array<{ id: string }> };
     expect(feed.contents.map((s) => s['id']).sort()).toEqual(api.contents.map((s) => s.id).sort());
     // the same record as the API's own
+    // in the shape npm run import:oruk reads
+    const file = join(work, 'oruk.json');
+    writeFileSync(file, r.body);
+    expect(await readFeed(file)).toHaveLength(feed.total_items);
     const first = feed.contents[0]!;
     expect(first).toEqual(JSON.parse((await t.app.inject(`/api/v1/services/${String(first['id'])}`)).body));
   });
