@@ -24,6 +24,7 @@ export const auditActions = {
   'draft-published': 'Draft approved and published',
   'draft-rejected': 'Draft rejected',
   'draft-publish-refused': 'Publish refused',
+  'content-exported': 'Published content exported',
 } as const;
 export type AuditAction = keyof typeof auditActions;
 

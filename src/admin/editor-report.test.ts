@@ -69,7 +69,7 @@ describe('retention', () => {
     await reports.add('childline', 'closed', 'recent', new Date('2026-08-28T13:00:00Z'));
     await chat.recordUnanswered('old question', new Date('2026-08-27T23:00:00Z'));
     await chat.recordUnanswered('recent question', new Date('2026-08-28T01:00:00Z'));
-    expect(await deleteExpired(app.store, 90, now)).toEqual({ reports: 1, questions: 1 });
+    expect(await deleteExpired(app.store, 90, now)).toEqual({ reports: 1, questions: 1, searchWords: 0 });
     expect((await reports.list()).map((r) => r.details)).toEqual(['recent']);
     expect((await chat.unanswered()).map((q) => q.question)).toEqual(['recent question']);
     await app.close();

@@ -3,15 +3,18 @@
  * council's own accounts through OpenID Connect), sign-out, the editors' home, users (admins) and the
  * audit log (admins). Every answer under /admin is `no-store`, `noindex` and never framed. Anyone not
  * signed in is sent to sign in (a GET) or refused (anything else); a role without the permission a
- * page needs gets 403. Sessions live in the database (sessions.ts), so any instance serves them.
+ * page needs gets 403. The insights (insights.ts) and the export (export.ts) are registered here. Sessions live in the database (sessions.ts), so any instance serves them.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Site } from '../web/site.js';
 import type { Store } from '../store/store.js';
 import type { PublishedContent } from '../content/published.js';
+import type { Insights } from '../insights/insights.js';
 import { Accounts, AccountError } from './accounts.js';
 import { AUDIT_PAGE_SIZE, maskEmail, type Actor } from './audit.js';
 import { editingRoutes } from './editing.js';
+import { exportRoutes } from './export.js';
+import { insightsRoutes } from './insights.js';
 import { DEFAULT_LOCKOUT, Lockout, type LockoutRules } from './lockout.js';
 import { CouncilSignIn, PENDING_LIFETIME_MS, type OidcSettings, type PendingSignIn } from './oidc.js';
 import { PASSWORD_MAX_LENGTH, verifyAgainstNothing, verifyPassword } from './passwords.js';
@@ -32,12 +35,13 @@ export interface AdminConfig {
 
 export interface AdminDeps {
   store: Store;
-  /** the published content, which editors change through drafts */
+  /** the published content: what editors change through drafts, the insights' labels, and what is exported */
   published: PublishedContent;
   site: Site;
   /** keys the lockout's hashes of emails and addresses */
   sessionSecret: string;
   admin: AdminConfig;
+  insights: Insights;
 }
 
 declare module 'fastify' {
@@ -74,6 +78,8 @@ const AREAS: Array<{ title: string; description: string; permission: Permission;
   { title: 'Your drafts', description: 'Drafts you started, submitted for review, or had returned with a comment.', permission: 'edit', href: '/admin/drafts' },
   { title: 'Keeping the guidance fresh', description: 'Records due for review, unverified facts and reports from staff.', permission: 'edit' },
   { title: 'Review and publish', description: 'Drafts waiting for review: approve and publish other people’s, or reject them with a comment.', permission: 'review', href: '/admin/drafts#waiting' },
+  { title: 'Insights', description: 'Needs check outcomes, searches that found nothing, unanswered questions and the most viewed services, as counts per day.', permission: 'read-insights', href: '/admin/insights' },
+  { title: 'Export', description: 'Download the published content as a content pack or an Open Referral UK feed.', permission: 'export', href: '/admin/export' },
   { title: 'Users', description: 'Add users, change their roles and disable accounts.', permission: 'manage-users', href: '/admin/users' },
   { title: 'Audit log', description: 'Sign-ins and every change, newest first.', permission: 'read-audit', href: '/admin/audit' },
 ];
@@ -381,6 +387,8 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
 
   // services, FAQs and key contacts: drafts, review, publishing and history
   await editingRoutes(app, { store: deps.store, published: deps.published, now, render, problem, signedIn, csrf, actorOf });
+  await insightsRoutes(app, { insights: deps.insights, content: () => deps.published.pack(), signedIn: signedIn('read-insights'), render, problem });
+  await exportRoutes(app, { store: deps.store, published: deps.published, audit, actorOf, signedIn: signedIn('export'), render });
 
   // an unknown address under /admin: to sign in first, so nothing about the workspace shows before it
   app.setNotFoundHandler(async (request, reply) => {

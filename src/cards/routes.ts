@@ -9,12 +9,13 @@ import { isDueForReview } from '../landscape/labels.js';
 import { serviceIndexFor } from '../landscape/search.js';
 
 
-export async function cardRoutes(app: FastifyInstance, { store, content }: ToolDeps): Promise<void> {
+export async function cardRoutes(app: FastifyInstance, { store, content, insights }: ToolDeps): Promise<void> {
 
   app.get<{ Params: { slug: string } }>('/services/:slug/card', async (request, reply) => {
     const stored = SLUG_PATTERN.test(request.params.slug) ? await store.content.getService(request.params.slug) : undefined;
     if (!stored) return notFound(reply);
     const pack = content();
+    insights.count('card-view', stored.service.slug);
     return reply.render('cards/views/card-page.njk', { service: stored.service, due: isDueForReview(stored.service.reviewed, pack.manifest.reviewPeriodMonths) });
   });
 

@@ -19,6 +19,7 @@ import { normalise, tokenize } from '../content/vocabulary.js';
 import type { ToolDeps } from '../web/tools.js';
 import { createChatEngine, MAX_MESSAGE_LENGTH, type ChatContext, type ChatEngine, type ChatReply } from './engine.js';
 import { redactorFor } from '../privacy/redact.js';
+import { ALL } from '../insights/insights.js';
 import { ChatRepository } from './repository.js';
 
 /** How many earlier questions the page carries; older ones drop off. */
@@ -56,7 +57,7 @@ function asList(v: unknown): string[] {
 /** Writes (unanswered questions kept, ratings) per address per day, unless the app is given another number. */
 export const CHAT_WRITES_PER_DAY = 100;
 
-export async function chatRoutes(app: FastifyInstance, { store, content, site, limits }: ToolDeps): Promise<void> {
+export async function chatRoutes(app: FastifyInstance, { store, content, site, limits, insights }: ToolDeps): Promise<void> {
   const repo = new ChatRepository(store);
   const writesPerDay = limits.chatWritesPerDay ?? CHAT_WRITES_PER_DAY;
   /** whether this address may write once more today (and counts the write), on every instance */
@@ -90,6 +91,8 @@ export async function chatRoutes(app: FastifyInstance, { store, content, site, l
   async function ask(req: FastifyRequest, message: string, context: unknown): Promise<ChatReply> {
     const r = bot().respond(message, context);
     if (r.band === 'unsure' && tokenize(message).length > 0) {
+      // counted whether or not any words of it are kept: a count per day, nothing of the question
+      insights.count('chat-unanswered', ALL);
       const kept = redactorFor(content()).question(message);
       if (kept.replace(/\[[^\]]*\]/g, '').match(/[\p{L}\p{N}]/u) && (await mayWrite(req))) await repo.recordUnanswered(kept);
     }

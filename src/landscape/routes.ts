@@ -7,6 +7,7 @@ import { sharedRateLimits } from '../web/rate-limits.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SLUG_PATTERN, type ContentPack, type Service } from '../content/schema.js';
 import { redactorFor } from '../privacy/redact.js';
+import { searchKey } from '../insights/insights.js';
 import { RecentCache } from '../collections/recent-cache.js';
 import type { ToolDeps } from '../web/tools.js';
 import { deliveryLabels, isDueForReview, providerLabels } from './labels.js';
@@ -50,7 +51,7 @@ const HTML = 'text/html; charset=utf-8';
 /** A kept page, with this response's CSRF token put in. */
 const sendPage = (reply: FastifyReply, page: CachedPage) => reply.type(HTML).send(personalise(page, reply.csrfToken()));
 
-export async function landscapeRoutes(app: FastifyInstance, { store, content, site, limits }: ToolDeps, opts: LandscapeOptions = {}): Promise<void> {
+export async function landscapeRoutes(app: FastifyInstance, { store, content, site, limits, insights }: ToolDeps, opts: LandscapeOptions = {}): Promise<void> {
   const reports = new ReportRepository(store.db);
   // build the index now, not on the first search
   serviceIndexFor(content());
@@ -80,6 +81,8 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, si
     day: string;
   }
   const caches = new WeakMap<ContentPack, LandscapeCaches>();
+  /** a kept page of a search that found nothing: the key it is counted under (see src/insights) */
+  const noResults = new WeakMap<CachedPage, string>();
   app.get('/services', (request, reply) => {
     const pack = content();
     const index = serviceIndexFor(pack);
@@ -94,10 +97,17 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, si
       caches.set(pack, (cache = { pages: new RecentCache(PAGES_KEPT), frames: new Map(), forms: new RecentCache(500), results: new RecentCache(500), items: new Array(pack.services.length), shortlisted: new Array(pack.services.length), seen: new RecentCache(PAGES_KEPT), day }));
     }
     const cached = cache.pages.get(key);
-    if (cached) return sendPage(reply, cached);
+    if (cached) {
+      const counted = noResults.get(cached);
+      if (counted !== undefined) insights.count('search-no-results', counted);
+      return sendPage(reply, cached);
+    }
     const parsed = parseLandscapeQuery(request.query as Record<string, unknown>, pack);
     const { query } = parsed;
     const result = index.search(query);
+    // a search that found nothing is counted; its words only when redaction would keep them all
+    const counted = result.total === 0 ? searchKey(query.q, redactorFor(pack).question) : undefined;
+    if (counted !== undefined) insights.count('search-no-results', counted);
     const inShortlist = new Set(shortlist);
     const names = namesFor(pack);
     const view = landscapeView(index, parsed, result, inShortlist, today, slotMark(0));
@@ -164,6 +174,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, si
       if (cache.seen.get(key)) {
         const kept = page.finish();
         cache.pages.set(key, kept);
+        if (counted !== undefined) noResults.set(kept, counted);
         return sendPage(reply, kept);
       }
       cache.seen.set(key, true);
@@ -219,6 +230,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, si
     const index = serviceIndexFor(pack);
     const s = SLUG_PATTERN.test(request.params.slug) ? index.service(request.params.slug) : undefined;
     if (!s) return notFound(reply);
+    insights.count('service-view', s.slug);
     const inShortlist = readShortlist(request, index).includes(s.slug);
     const today = new Date();
     const key = `${today.toISOString().slice(0, 10)} ${inShortlist ? '+' : '-'} ${s.slug}`;

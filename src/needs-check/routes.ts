@@ -11,6 +11,7 @@ import { formatDate } from '../web/views.js';
 import { answerParams, describeAnswerError, parseAnswers, toQuery, type AnswerError, type Answers } from './answers.js';
 import type { NeedsCheckContent } from './content.js';
 import { assess } from './engine.js';
+import { NO_FIRST_ACTION, outcomeKindKey } from '../insights/insights.js';
 import { BASE, journey, nextPage, onJourney, pagePath, previousPage, type Page } from './flow.js';
 import { summaryText } from './summary.js';
 
@@ -146,7 +147,7 @@ function directoryHref(c: NeedsCheckContent, answers: Answers, levelId: string |
   return landscapeHref({ need, level: levelId, age: band?.min });
 }
 
-export async function needsCheckRoutes(app: FastifyInstance, { content }: ToolDeps): Promise<void> {
+export async function needsCheckRoutes(app: FastifyInstance, { content, insights }: ToolDeps): Promise<void> {
   const questionPage = (page: Page) => (req: FastifyRequest, reply: FastifyReply) => {
     const pack = content();
     const c = section(pack);
@@ -258,6 +259,7 @@ export async function needsCheckRoutes(app: FastifyInstance, { content }: ToolDe
     const stepNumbers = new Set(outcome.steps.flatMap((s) => s.contact?.phones.map((p) => p.number) ?? []));
     outcome.services = outcome.services.filter((s) => s.phones.length === 0 || s.phones.some((p) => !stepNumbers.has(p.number)));
     const today = new Date().toISOString().slice(0, 10);
+    countOutcome(insights, outcome);
     return reply.render('needs-check/views/outcome.njk', {
       title: outcome.kind === 'level' && outcome.level ? `${outcome.level.label}: ${outcome.level.name}` : (outcome.routes[0]?.title ?? 'Outcome'),
       c,
@@ -269,6 +271,16 @@ export async function needsCheckRoutes(app: FastifyInstance, { content }: ToolDe
       directoryHref: directoryHref(c, answers, outcome.kind === 'level' ? outcome.level?.id : undefined),
     });
   });
+}
+
+/**
+ * The outcome shown, counted for the borough's insights: its level (or kind, when it has none), each
+ * need area worried about, and the kind of its first action. Never the answers themselves.
+ */
+function countOutcome(insights: ToolDeps['insights'], outcome: ReturnType<typeof assess>): void {
+  insights.count('needs-check-level', outcome.kind === 'level' && outcome.level ? outcome.level.id : outcomeKindKey(outcome.kind));
+  for (const a of outcome.areas) insights.count('needs-check-need-area', a.id);
+  insights.count('needs-check-first-action', outcome.firstAction?.kind ?? NO_FIRST_ACTION);
 }
 
 interface Row {

@@ -1,11 +1,13 @@
 /**
  * What staff sent is kept for the retention period (RETENTION_DAYS, 90 days unless set), then
- * deleted: reports of wrong service records and unanswered chat questions. Deletion runs when the
+ * deleted: reports of wrong service records, unanswered chat questions, and the words of directory
+ * searches that found nothing (their counts stay, as "words not kept"). Deletion runs when the
  * app starts and every few hours while it runs, and before `npm run editor:report` prints. Rows
  * stored by an older redaction are redacted again when the app starts.
  */
 import type { FastifyInstance } from 'fastify';
 import { ChatRepository } from '../chat/repository.js';
+import { Insights } from '../insights/insights.js';
 import { ReportRepository } from '../landscape/reports.js';
 import type { Store } from '../store/store.js';
 import type { Redactor } from './redact.js';
@@ -17,6 +19,8 @@ const EVERY = 6 * 60 * 60 * 1000;
 export interface Deleted {
   reports: number;
   questions: number;
+  /** searches whose words were forgotten (their counts kept) */
+  searchWords: number;
 }
 
 /** Deletes what was sent more than `days` days before `now`. */
@@ -24,7 +28,8 @@ export async function deleteExpired(store: Store, days: number, now = new Date()
   const cutoff = new Date(now.getTime() - days * DAY_MS);
   const reports = await new ReportRepository(store.db).deleteSentBefore(cutoff);
   const questions = await new ChatRepository(store).deleteAskedBefore(cutoff.toISOString().slice(0, 10));
-  return { reports, questions };
+  const searchWords = await new Insights(store.db).forgetSearchWords(cutoff.toISOString().slice(0, 10));
+  return { reports, questions, searchWords };
 }
 
 /** Deletes every report and unanswered question now (`npm run editor:delete`). */
@@ -54,7 +59,7 @@ export function setUpRetention(app: FastifyInstance, store: Store, days: number)
   const run = async () => {
     try {
       const deleted = await deleteExpired(store, days);
-      if (deleted.reports || deleted.questions) app.log.info({ ...deleted, days }, 'deleted what staff sent, past its retention period');
+      if (deleted.reports || deleted.questions || deleted.searchWords) app.log.info({ ...deleted, days }, 'deleted what staff sent, past its retention period');
     } catch (err) {
       app.log.error({ err }, 'retention: deleting expired rows failed');
     }

@@ -20,6 +20,7 @@ import { DEFAULT_RETENTION_DAYS, redactStoredAgain, setUpRetention } from '../pr
 import { publishOnStart } from '../publishing.js';
 import { openStore, type Store } from '../store/store.js';
 import { Counters } from '../store/counters.js';
+import { Insights } from '../insights/insights.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 import type { PostgresOptions } from '../store/postgres.js';
@@ -131,18 +132,22 @@ export async function createApp({ config, store, content }: { config: AppConfig;
   const pruning = setInterval(pruneCounters, 60 * 60 * 1000);
   pruning.unref();
   app.addHook('onClose', async () => clearInterval(pruning));
+  // anonymous counts for the borough's insights, written after the response; all written on close
+  const insights = new Insights(store.db, { onError: (err) => app.log.error({ err }, 'insight counts could not be written') });
+  app.addHook('preClose', async () => insights.settled().catch((err: unknown) => app.log.error({ err }, 'insight counts could not be written')));
   await app.register(pageRoutes, { retentionDays, frameAncestors: config.frameAncestors ?? ["'self'"], site });
   const deps = {
     store,
     content: pack,
     published: content,
     site,
+    insights,
     limits: { chatWritesPerDay: config.chatWritesPerDay, counters },
   };
   for (const tool of tools) await app.register(async (scope) => tool.routes(scope, deps));
   for (const plugin of routePlugins) await app.register(async (scope) => plugin.routes(scope, deps));
   // the editors' workspace: for signed-in editors only, and never in the public navigation
-  await app.register(async (scope) => adminRoutes(scope, { store, published: content, site, sessionSecret: config.sessionSecret, admin: config.admin ?? {} }), { prefix: ADMIN_PREFIX });
+  await app.register(async (scope) => adminRoutes(scope, { store, published: content, site, sessionSecret: config.sessionSecret, admin: config.admin ?? {}, insights }), { prefix: ADMIN_PREFIX });
   return app;
 }
 

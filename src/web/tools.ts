@@ -10,6 +10,7 @@ import type { ContentPack } from '../content/schema.js';
 import type { PublishedContent } from '../content/published.js';
 import type { Site } from './site.js';
 import type { Counters } from '../store/counters.js';
+import type { Insights } from '../insights/insights.js';
 
 export interface ToolDeps {
   store: Store;
@@ -19,6 +20,8 @@ export interface ToolDeps {
   published: PublishedContent;
   /** production or not, the site's own address, and whether a request came from its own pages */
   site: Site;
+  /** anonymous counts per day for the borough's insights (src/insights/insights.ts) */
+  insights: Insights;
   limits: {
     /** unanswered questions kept and ratings recorded per address per day (see src/chat/routes.ts) */
     chatWritesPerDay?: number;

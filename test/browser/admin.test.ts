@@ -37,12 +37,24 @@ describeBrowser("the editors' workspace in Chromium", () => {
       await page.getByRole('button', { name: 'Sign in' }).click();
       // back to the page asked for
       expect(new URL(page.url()).pathname).toBe('/admin/users');
-      for (const path of ['/admin/users', '/admin', '/admin/audit']) {
+      // something counted, so that the insights draw their charts and tables
+      await page.goto(`${base}/services?q=purple+elephant`);
+      await page.goto(`${base}/services/${live.server.content.pack().services[0]!.slug}`);
+      for (const path of ['/admin/users', '/admin', '/admin/audit', '/admin/insights', '/admin/export']) {
         await page.goto(base + path);
         await expect(page.locator('[data-qa="signed-in"]').textContent()).resolves.toContain(email);
         await expect(page.locator('[data-qa="emergency"]').isVisible()).resolves.toBe(true);
         await expectNoAxeViolations(page);
       }
+      // the insights' date form, sent with an impossible date: its error summary passes too
+      await page.goto(`${base}/admin/insights`);
+      await expect(page.locator('[data-qa="chart-service-views"] svg[role="img"]').isVisible()).resolves.toBe(true);
+      await page.getByRole('group', { name: 'Start date' }).getByLabel('Day').fill('31');
+      await page.getByRole('group', { name: 'Start date' }).getByLabel('Month').fill('2');
+      await page.getByRole('button', { name: 'Show these dates' }).click();
+      await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain('The start date must be a real date');
+      await expectNoAxeViolations(page);
+
       await page.goto(`${base}/admin/users`);
       await page.getByLabel('Email address').fill(`new.${email}`);
       await page.getByRole('radio', { name: 'Editor', exact: true }).check();

@@ -13,6 +13,7 @@ import * as m0006 from './0006_content_version.js';
 import * as m0007 from './0007_rate_counts.js';
 import * as m0008 from './0008_admin.js';
 import * as m0009 from './0009_drafts.js';
+import * as m0010 from './0010_insights.js';
 
 export type { DialectColumns };
 
@@ -31,6 +32,7 @@ const all: Record<string, DialectMigration> = {
   '0007_rate_counts': m0007,
   '0008_admin': m0008,
   '0009_drafts': m0009,
+  '0010_insights': m0010,
 };
 
 export function migrations(columns: DialectColumns): Record<string, Migration> {
