@@ -105,30 +105,19 @@ const STOP_WORDS = new Set(
   ).split(' '),
 );
 
-// the same few thousand words recur across records: stem each once
-const stems = new Map<string, string>();
-function stemOf(term: string): string {
-  let s = stems.get(term);
-  if (s === undefined) {
-    s = stem(term);
-    if (stems.size < 200_000) stems.set(term, s);
-  }
-  return s;
-}
-
 /**
  * Index side: keep the word and its stem, so both a typo of the word and another form of it can
  * meet ("referrals" is held as "referrals" and "referr").
  */
 export function indexTerms(token: string): readonly string[] {
   if (STOP_WORDS.has(token)) return [];
-  const s = stemOf(token);
+  const s = stem(token);
   return s === token ? [token] : [token, s];
 }
 
 /** Query side: the stem only ("referrals" meets "referral"; "housng" is one edit from "housing"). */
 export function queryTerm(token: string): string | null {
-  return STOP_WORDS.has(token) ? null : stemOf(token);
+  return STOP_WORDS.has(token) ? null : stem(token);
 }
 
 /** The fields searched, with how much a match in each counts. Few fields: each one adds postings. */
@@ -500,7 +489,7 @@ function synonymMatcher(vocabulary: Vocabulary): SynonymMatcher {
   const byFirst = new Map<string, Array<{ stems: string[]; group: number }>>();
   vocabulary.groups.forEach((g, group) => {
     for (const phrase of g.phrases) {
-      const phraseStems = phrase.split(' ').map(stemOf);
+      const phraseStems = phrase.split(' ').map(stem);
       const list = byFirst.get(phraseStems[0]!) ?? [];
       list.push({ stems: phraseStems, group });
       byFirst.set(phraseStems[0]!, list);
@@ -508,7 +497,7 @@ function synonymMatcher(vocabulary: Vocabulary): SynonymMatcher {
   });
   const groupWords = vocabulary.groups.map((g) => [...new Set(g.phrases.flatMap((p) => p.split(' ')))]);
   const spans = (text: string) => {
-    const words = tokenize(text).map(stemOf);
+    const words = tokenize(text).map(stem);
     const found: Array<{ from: number; to: number; group: number }> = [];
     for (let i = 0; i < words.length; i++) {
       for (const c of byFirst.get(words[i]!) ?? []) {
