@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultPack } from '../../test/helpers/pack.js';
 import type { ContentPack } from '../content/schema.js';
 import '../sections.js';
-import { createChatEngine, type ChatEngine } from './engine.js';
+import { readDevSet } from '../../scripts/eval-chat.js';
+import { ChatEngine, createChatEngine } from './engine.js';
 
 let pack: ContentPack;
 let engine: ChatEngine;
@@ -227,5 +228,22 @@ describe('danger as staff type it', () => {
   it('harm told about now but in the past is a same-day call, not 999', () => {
     expect(engine.respond('child told me dad hit her last week, she is in class now').danger).toBe(false);
     expect(engine.respond('girl said her dad threatened to kill her mum years ago').danger).toBe(false);
+  });
+});
+
+describe('built a slice at a time', () => {
+  it('answers every dev set question, and a follow-up, exactly as the engine built at once', async () => {
+    let pauses = 0;
+    const pause = async () => {
+      pauses++;
+    };
+    const sliced = await ChatEngine.build(pack, {}, { pause, sliceMs: 0 });
+    expect(pauses).toBeGreaterThan(0);
+    expect(sliced.entries).toEqual(engine.entries);
+    for (const { q } of readDevSet()) {
+      const r = engine.respond(q);
+      expect(sliced.respond(q), q).toEqual(r);
+      expect(sliced.respond('how do i refer to them', r.context)).toEqual(engine.respond('how do i refer to them', r.context));
+    }
   });
 });
