@@ -15,14 +15,14 @@ import { join } from 'node:path';
 import { defaultPackDir } from '../src/content/pack-dir.js';
 import { createChatEngine } from '../src/chat/engine.js';
 import { loadPack } from '../src/content/load.js';
-import '../src/sections.js';
+import { packSections } from '../src/sections.js';
 import { readDevSet } from '../scripts/eval-chat.js';
 import { loadUrl, startServerProcess, timeOperations } from './lib.js';
 import type { BenchSection } from './run.js';
 
 export async function run(): Promise<BenchSection> {
   const dir = mkdtempSync(join(tmpdir(), 'isg-bench-chat-'));
-  const { pack } = loadPack(defaultPackDir());
+  const { pack } = loadPack(defaultPackDir(), packSections);
   if (!pack) throw new Error('the default pack does not load: run npm run content:check');
   const messages = readDevSet().map((i) => i.q);
   const t0 = process.hrtime.bigint();

@@ -14,7 +14,7 @@ import { deliveryModes, providerTypes, service as serviceSchema, type ContentPac
 import { openStore } from '../src/store/store.js';
 import pg from 'pg';
 import { termId } from '../src/api/taxonomies.js';
-import '../src/sections.js';
+import { packSections } from '../src/sections.js';
 import { browserCookies, loadUrl, startServerProcess, type BenchPostgres, type BenchRow } from './lib.js';
 import type { BenchSection } from './run.js';
 import { publishLoadedPack } from '../src/publishing.js';
@@ -154,7 +154,7 @@ export async function run(): Promise<BenchSection> {
   const url = process.env['BENCH_DATABASE_URL'] || process.env['TEST_DATABASE_URL'];
   const schema = `bench_directory_${process.pid}`;
   try {
-    const { pack, hash, problems } = loadPack(defaultPackDir());
+    const { pack, hash, problems } = loadPack(defaultPackDir(), packSections);
     if (!pack) throw new Error(`the default pack does not load: ${problems.map((p) => p.message).join('; ')}`);
 
     const t0 = performance.now();

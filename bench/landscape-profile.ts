@@ -17,7 +17,7 @@ import { parseLandscapeQuery } from '../src/landscape/query.js';
 import { serviceIndexFor } from '../src/landscape/search.js';
 import { openSqliteStore } from '../src/store/store.js';
 import { buildApp } from '../src/web/app.js';
-import '../src/sections.js';
+import { packSections } from '../src/sections.js';
 import { generateServices, variedSearchPaths } from './directory.js';
 import { publishLoadedPack } from '../src/publishing.js';
 
@@ -36,7 +36,7 @@ function time(fn: () => void): number {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
-const { pack: basePack, hash, problems } = loadPack(defaultPackDir());
+const { pack: basePack, hash, problems } = loadPack(defaultPackDir(), packSections);
 if (!basePack) throw new Error(problems.map((p) => p.message).join('; '));
 const services = generateServices(basePack, COUNT);
 const paths = variedSearchPaths(basePack);

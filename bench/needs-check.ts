@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultPackDir } from '../src/content/pack-dir.js';
 import { loadPack } from '../src/content/load.js';
-import '../src/sections.js';
+import { packSections } from '../src/sections.js';
 import { parseAnswers, type Answers } from '../src/needs-check/answers.js';
 import type { NeedsCheckContent } from '../src/needs-check/content.js';
 import { assess } from '../src/needs-check/engine.js';
@@ -16,7 +16,7 @@ import type { BenchSection } from './run.js';
 
 export async function run(): Promise<BenchSection> {
   const dir = mkdtempSync(join(tmpdir(), 'isg-bench-nc-'));
-  const { pack } = loadPack(defaultPackDir());
+  const { pack } = loadPack(defaultPackDir(), packSections);
   if (!pack) throw new Error('the default pack does not load: run npm run content:check');
   const c = pack.sections['needsCheck'] as NeedsCheckContent;
   const sets: Answers[] = c.examples.flatMap((e) => {

@@ -9,7 +9,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { defaultPack } from '../../test/helpers/pack.js';
 import { projectRoot } from '../content/pack-dir.js';
-import '../sections.js';
 import { createChatEngine, type ChatEngine } from './engine.js';
 
 // the development lists the rules are tuned on (the validation and held-out sets are measured by eval:chat)

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultPack } from '../../test/helpers/pack.js';
 import type { ContentPack } from '../content/schema.js';
-import '../sections.js';
 import { readDevSet } from '../../scripts/eval-chat.js';
 import { ChatEngine, createChatEngine } from './engine.js';
 

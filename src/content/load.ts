@@ -12,7 +12,7 @@ import { contrast, logoProblem, MIN_CONTRAST } from './brand.js';
 import { levelCoverage, needAreaCoverage } from './coverage.js';
 import { ProblemList, type ContentProblem } from './problems.js';
 import { glossaryTerm, level, needArea, packManifest, service, type Brand, type ContentPack, type Service } from './schema.js';
-import { listRecordOf, packSections, type PackSection, type SectionCheckContext } from './sections.js';
+import { listRecordOf, type AnyPackSection, type PackSection, type SectionCheckContext } from './sections.js';
 
 export interface LoadOptions {
   /** the date reviews are judged against; defaults to today */
@@ -28,7 +28,8 @@ export interface LoadResult {
 
 const MAX_FILE_BYTES = 1024 * 1024;
 
-export function loadPack(packDir: string, options: LoadOptions = {}): LoadResult {
+/** `sections`: the tools' sections of the pack, in the order they are read (src/sections.ts lists them). */
+export function loadPack(packDir: string, sections: readonly AnyPackSection[], options: LoadOptions = {}): LoadResult {
   const today = options.today ?? new Date();
   const problems = new ProblemList();
   const hash = createHash('sha256');
@@ -189,8 +190,8 @@ export function loadPack(packDir: string, options: LoadOptions = {}): LoadResult
 
   // Tool sections
   const core = manifest && levels && needAreas && glossary ? { manifest, levels, needAreas, glossary, services: services.map((s) => s.value) } : undefined;
-  const sections: Record<string, unknown> = {};
-  for (const section of packSections as PackSection<unknown>[]) {
+  const values: Record<string, unknown> = {};
+  for (const section of sections as readonly PackSection<unknown>[]) {
     let value: unknown;
     if (section.kind === 'file') {
       const raw = read(section.path, section.required);
@@ -209,7 +210,7 @@ export function loadPack(packDir: string, options: LoadOptions = {}): LoadResult
       value = items;
     }
     if (value === undefined) continue;
-    sections[section.name] = value;
+    values[section.name] = value;
     if (core && section.check) {
       const ctx: SectionCheckContext = {
         pack: core,
@@ -223,7 +224,7 @@ export function loadPack(packDir: string, options: LoadOptions = {}): LoadResult
 
   const digest = hash.digest('hex');
   if (problems.errors.length > 0 || !core) return { problems: problems.items, hash: digest };
-  return { pack: { ...core, sections }, problems: problems.items, hash: digest };
+  return { pack: { ...core, sections: values }, problems: problems.items, hash: digest };
 }
 
 /** The brand's colours keep text readable, and its logo is read into the pack (or reported). */
