@@ -137,7 +137,7 @@ export async function apiRoutes(app: FastifyInstance, { store, published: conten
     checkAllowed(query, serviceParams);
     const paging = readPaging(query);
     const ix = await current();
-    const filters = readServiceFilters(query, state().taxonomies);
+    const filters = readServiceFilters(query, state().taxonomies, content.pack());
     if (notModified(req, reply, ix)) return reply;
     const page = pageOfServices(ix, filters, paging.page, paging.perPage);
     return sendJson(reply, pageJson(page.total, paging, page.rows));
@@ -157,7 +157,7 @@ export async function apiRoutes(app: FastifyInstance, { store, published: conten
     refuseLocationSearch(query);
     const paging = readPaging(query);
     const ix = await current();
-    const filters = readServiceFilters(query, state().taxonomies);
+    const filters = readServiceFilters(query, state().taxonomies, content.pack());
     if (notModified(req, reply, ix)) return reply;
     const page = pageOfServiceAtLocations(ix, filters, paging.page, paging.perPage);
     return sendJson(reply, pageJson(page.total, paging, page.rows));

@@ -90,6 +90,12 @@ export interface ServiceIndex {
   search(query: LandscapeQuery): LandscapeResult;
   /** the need areas a text names (see needAreaFinder) */
   needAreasNamed(text: string): string[];
+  /**
+   * The services (positions) holding every word of a search, as this search finds words: the pack's
+   * synonyms and abbreviations, stems, prefixes and typos. Not loosened, and no services added for a
+   * need area the words name: a filter, for the open data API. Undefined when the words say nothing.
+   */
+  servicesWithEveryWord(q: string): Bitset | undefined;
 }
 
 // Words that say nothing about a service; dropping them keeps "help for a family" from matching
@@ -300,6 +306,11 @@ class Index implements ServiceIndex {
 
   service(slug: string): Service | undefined {
     return this.bySlug.get(slug);
+  }
+
+  servicesWithEveryWord(q: string): Bitset | undefined {
+    // synonyms were added to each record when the index was built, so the words alone are enough
+    return this.text.matchEvery(this.vocabulary.expand(q).text);
   }
 
   search(query: LandscapeQuery): LandscapeResult {

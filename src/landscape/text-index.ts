@@ -274,6 +274,21 @@ export class TextIndex {
   }
 
   /**
+   * The services holding every word, each word found as `match` finds it (stems, prefixes, typos),
+   * never loosened: a filter (the open data API's search). Undefined when the text has no word that
+   * says anything. Read only: it may be a cached set.
+   */
+  matchEvery(text: string): Bitset | undefined {
+    const terms = this.queryTerms(text);
+    if (terms.length === 0) return undefined;
+    const words = terms.map((t) => this.expand(t));
+    if (words.length === 1) return words[0]!.set;
+    const set = new Bitset(this.documentCount).andInto(words[0]!.set, words[1]!.set);
+    for (let i = 2; i < words.length; i++) set.andWith(words[i]!.set);
+    return set;
+  }
+
+  /**
    * The services of `within` (a subset of the match's set) in relevance order, best first, from
    * `skip` for `count`: only those services are scored. Services in `favour` count `favourBoost` times.
    */
