@@ -1,6 +1,6 @@
 /**
  * The chat bot: the engine's messages per second over the dev set's questions, and POST /api/chat
- * under load (50 connections) beside the static route /public/app.css, on the same server in the
+ * under load (50 connections) beside the static route /public/site.css, on the same server in the
  * same run.
  *
  * The chat routes are rate limited per client (120 a minute). The bench's server believes one proxy
@@ -39,7 +39,7 @@ export async function run(): Promise<BenchSection> {
     const rows = [
       { name: 'engine: build the index', setup: `${engine.entries.length} answers`, p50: buildMs, throughput: 1000 / buildMs },
       engineRow,
-      await loadUrl('static route (/public/app.css)', `${base}/public/app.css`),
+      await loadUrl('static route (/public/site.css)', `${base}/public/site.css`),
       await loadUrl('POST /api/chat (dev questions in turn)', `${base}/api/chat`, {
         method: 'POST',
         setupRequest: (i) => ({

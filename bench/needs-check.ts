@@ -1,6 +1,6 @@
 /**
  * The needs check: engine outcomes per second over every example answer set in the content, and the
- * outcome page under load beside the static route /public/app.css, on the same server in the same run.
+ * outcome page under load beside the static route /public/site.css, on the same server in the same run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +38,7 @@ export async function run(): Promise<BenchSection> {
     const rows = [
       engine,
       parseAndAssess,
-      await loadUrl('static route (/public/app.css)', `${base}/public/app.css`),
+      await loadUrl('static route (/public/site.css)', `${base}/public/site.css`),
       await loadUrl('outcome page (2 areas, Level 3)', `${base}/needs-check/outcome?${outcomeQuery}`),
       await loadUrl('question page (indicators)', `${base}/needs-check/worry/neglect?danger=no&route=none&area=neglect`),
     ];
