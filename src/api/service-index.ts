@@ -193,16 +193,27 @@ function wordPieces(words: string[]): Map<string, Uint32Array> {
   return new Map([...pieces].map(([k, v]) => [k, Uint32Array.from(v)]));
 }
 
+/** Each of the pack's services' position in the index (−1 when absent), worked out once per index and pack. */
+const packPlaces = new WeakMap<ServiceIndex, { ids: readonly string[]; at: Int32Array }>();
+
 /** The pack's services a search found (positions in the pack's list), as positions in the index. */
 const packMatchCache = new WeakMap<Bitset, { index: ServiceIndex; set: Bitset }>();
 function packPositions(index: ServiceIndex, matches: PackMatches): Bitset {
   // the directory keeps the sets of recent searches: each is turned into the index's positions once
   const cached = packMatchCache.get(matches.set);
   if (cached?.index === index) return cached.set;
+  let places = packPlaces.get(index);
+  if (places?.ids !== matches.ids) {
+    const at = Int32Array.from(matches.ids, (id) => {
+      const p = index.positionOf.get(id);
+      return p !== undefined && index.pack.has(p) ? p : -1;
+    });
+    packPlaces.set(index, (places = { ids: matches.ids, at }));
+  }
   const set = new Bitset(index.size);
   for (const p of matches.set.slice(0, matches.ids.length)) {
-    const at = index.positionOf.get(matches.ids[p]!);
-    if (at !== undefined && index.pack.has(at)) set.add(at);
+    const at = places.at[p]!;
+    if (at >= 0) set.add(at);
   }
   packMatchCache.set(matches.set, { index, set });
   return set;

@@ -207,6 +207,8 @@ class Index implements ServiceIndex {
   /** by normalised words, and by words as typed; null: the words say nothing the index knows */
   private readonly textCache = new RecentCache<TextMatch | null>(TEXT_CACHE_SIZE);
   private readonly typedText = new RecentCache<TextMatch | null>(TEXT_CACHE_SIZE);
+  /** servicesWithEveryWord's sets by the words as typed */
+  private readonly everyWord = new RecentCache<Bitset | null>(TEXT_CACHE_SIZE);
   private readonly needFacet: Facet<string>;
   private readonly levelFacet: Facet<string>;
   private readonly deliveryFacet: Facet<DeliveryMode>;
@@ -309,8 +311,13 @@ class Index implements ServiceIndex {
   }
 
   servicesWithEveryWord(q: string): Bitset | undefined {
-    // synonyms were added to each record when the index was built, so the words alone are enough
-    return this.text.matchEvery(this.vocabulary.expand(q).text);
+    let set = this.everyWord.get(q);
+    if (set === undefined) {
+      // synonyms were added to each record when the index was built, so the words alone are enough
+      set = this.text.matchEvery(this.vocabulary.expand(q).text) ?? null;
+      this.everyWord.set(q, set);
+    }
+    return set ?? undefined;
   }
 
   search(query: LandscapeQuery): LandscapeResult {
