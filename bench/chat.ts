@@ -1,6 +1,6 @@
 /**
  * The chat bot: the engine's messages per second over the dev set's questions, and POST /api/chat
- * under load (50 connections) beside the static route /public/app.css, on the same server in the
+ * under load (50 connections) beside the static route /public/site.css, on the same server in the
  * same run.
  *
  * The chat routes are rate limited per client (120 a minute). The bench's server believes one proxy
@@ -15,14 +15,14 @@ import { join } from 'node:path';
 import { defaultPackDir } from '../src/content/pack-dir.js';
 import { createChatEngine } from '../src/chat/engine.js';
 import { loadPack } from '../src/content/load.js';
-import '../src/sections.js';
+import { packSections } from '../src/sections.js';
 import { readDevSet } from '../scripts/eval-chat.js';
 import { loadUrl, startServerProcess, timeOperations } from './lib.js';
 import type { BenchSection } from './run.js';
 
 export async function run(): Promise<BenchSection> {
   const dir = mkdtempSync(join(tmpdir(), 'isg-bench-chat-'));
-  const { pack } = loadPack(defaultPackDir());
+  const { pack } = loadPack(defaultPackDir(), packSections);
   if (!pack) throw new Error('the default pack does not load: run npm run content:check');
   const messages = readDevSet().map((i) => i.q);
   const t0 = process.hrtime.bigint();
@@ -39,7 +39,7 @@ export async function run(): Promise<BenchSection> {
     const rows = [
       { name: 'engine: build the index', setup: `${engine.entries.length} answers`, p50: buildMs, throughput: 1000 / buildMs },
       engineRow,
-      await loadUrl('static route (/public/app.css)', `${base}/public/app.css`),
+      await loadUrl('static route (/public/site.css)', `${base}/public/site.css`),
       await loadUrl('POST /api/chat (dev questions in turn)', `${base}/api/chat`, {
         method: 'POST',
         setupRequest: (i) => ({

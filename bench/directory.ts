@@ -14,7 +14,7 @@ import { deliveryModes, providerTypes, service as serviceSchema, type ContentPac
 import { openStore } from '../src/store/store.js';
 import pg from 'pg';
 import { termId } from '../src/api/taxonomies.js';
-import '../src/sections.js';
+import { packSections } from '../src/sections.js';
 import { browserCookies, loadUrl, startServerProcess, type BenchPostgres, type BenchRow } from './lib.js';
 import type { BenchSection } from './run.js';
 import { publishLoadedPack } from '../src/publishing.js';
@@ -154,7 +154,7 @@ export async function run(): Promise<BenchSection> {
   const url = process.env['BENCH_DATABASE_URL'] || process.env['TEST_DATABASE_URL'];
   const schema = `bench_directory_${process.pid}`;
   try {
-    const { pack, hash, problems } = loadPack(defaultPackDir());
+    const { pack, hash, problems } = loadPack(defaultPackDir(), packSections);
     if (!pack) throw new Error(`the default pack does not load: ${problems.map((p) => p.message).join('; ')}`);
 
     const t0 = performance.now();
@@ -193,6 +193,13 @@ async function measureOn(database: BenchDatabase, pack: ContentPack, hash: strin
   const base = server.baseUrl;
   const startMs = performance.now() - t0;
   try {
+    // the chat engine is built in the background once the app is ready: its first answer waits for
+    // it, and the loads below start after it, so that they measure the steady state
+    const chatAt = performance.now();
+    const chat = await fetch(`${base}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' }, body: JSON.stringify({ message: 'how do i refer to camhs' }) });
+    await chat.arrayBuffer();
+    if (!chat.ok) throw new Error(`the chat did not answer: ${chat.status}`);
+    const chatMs = performance.now() - chatAt;
     const need = pack.needAreas.find((a) => a.children.length > 0) ?? pack.needAreas[0]!;
     const level = pack.levels[Math.min(1, pack.levels.length - 1)]!;
     const middle = services[Math.floor(services.length / 2)]!;
@@ -200,7 +207,7 @@ async function measureOn(database: BenchDatabase, pack: ContentPack, hash: strin
 
     // pages are loaded as a browser part way through a visit loads them: with the session's cookie
     const headers = await browserCookies(`${base}/services`);
-    const staticRow = await loadUrl(`static route (/public/app.css)${on}`, `${base}/public/app.css`, { headers });
+    const staticRow = await loadUrl(`static route (/public/site.css)${on}`, `${base}/public/site.css`, { headers });
     const searchRow = await loadUrl(`landscape search, two filters, one URL repeated (${search})${on}`, `${base}${search}`, { headers });
     // the landscape caches rendered pages by URL: rotate through many different searches so that
     // every request runs the search and puts the page together
@@ -223,10 +230,13 @@ async function measureOn(database: BenchDatabase, pack: ContentPack, hash: strin
       if (row.errors) row.goal += `; ${row.errors} errors or non-2xx`;
     }
     if (pageRow.errors) pageRow.goal = `${pageRow.errors} errors or non-2xx`;
+    // the baseline every share above is of: an error page would make those shares meaningless
+    if (staticRow.errors) staticRow.goal = `${staticRow.errors} errors or non-2xx: the shares above mean nothing`;
 
     const setup: BenchRow[] = [
       { name: `content publish of ${SERVICE_COUNT} services (with the API's index)${on}`, setup: 'once, one transaction', throughput: (SERVICE_COUNT / importMs) * 1000, p50: importMs },
-      { name: `app start on the directory (read the published content, indexes)${on}`, setup: 'once', throughput: 1000 / startMs, p50: startMs, goal: `< 5 s: ${startMs < 5000 ? 'yes' : 'NO'}` },
+      { name: `app start on the directory (read the published content, indexes), to listening${on}`, setup: 'once', throughput: 1000 / startMs, p50: startMs, goal: `< 5 s: ${startMs < 5000 ? 'yes' : 'NO'}` },
+      { name: `the chat's first answer after the start (its engine built in the background meanwhile)${on}`, setup: 'once', throughput: 1000 / chatMs, p50: chatMs },
     ];
     return [...setup, staticRow, searchRow, variedRow, pageRow, apiRow, apiVariedRow];
   } finally {

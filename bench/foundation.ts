@@ -11,7 +11,7 @@ export async function run(): Promise<BenchSection> {
   const server = await startServerProcess(defaultPackDir(), join(dir, 'bench.sqlite'));
   const base = server.baseUrl;
   try {
-    const rows = [await loadUrl('static route (/public/app.css)', `${base}/public/app.css`), await loadUrl('start page (/)', `${base}/`), await loadUrl('health (/healthz)', `${base}/healthz`)];
+    const rows = [await loadUrl('static route (/public/site.css)', `${base}/public/site.css`), await loadUrl('start page (/)', `${base}/`), await loadUrl('health (/healthz)', `${base}/healthz`)];
     return { title: 'Foundation: pages beside a static route', rows };
   } finally {
     await server.stop();

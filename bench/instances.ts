@@ -15,6 +15,7 @@ import { publishContent } from '../src/publishing.js';
 import { openStore, type StoreConfig } from '../src/store/store.js';
 import { startServerProcess, type BenchPostgres, type BenchRow, type BenchServer } from './lib.js';
 import type { BenchSection } from './run.js';
+import { packSections } from '../src/sections.js';
 
 const PUBLISHES = Number(process.env['BENCH_PUBLISHES'] ?? 10);
 
@@ -26,7 +27,7 @@ async function servesName(base: string, slug: string, name: string): Promise<boo
 async function measure(label: string, database: StoreConfig, postgres: BenchPostgres | undefined, dir: string): Promise<BenchRow[]> {
   const packDir = join(dir, 'pack');
   cpSync(defaultPackDir(), packDir, { recursive: true });
-  const pack = loadPack(packDir).pack!;
+  const pack = loadPack(packDir, packSections).pack!;
   const service = pack.services[Math.floor(pack.services.length / 2)]!;
   const file = join(packDir, 'services', `${service.slug}.yaml`);
   const servers: BenchServer[] = [];
@@ -44,7 +45,7 @@ async function measure(label: string, database: StoreConfig, postgres: BenchPost
         record['name'] = name;
         writeFileSync(file, stringify(record));
         const t0 = performance.now();
-        await publishContent(publisher, packDir);
+        await publishContent(publisher, packDir, packSections);
         const published = performance.now();
         const pending = new Set(servers.map((s) => s.baseUrl));
         while (pending.size > 0) {

@@ -17,7 +17,7 @@ import { parseLandscapeQuery } from '../src/landscape/query.js';
 import { serviceIndexFor } from '../src/landscape/search.js';
 import { openSqliteStore } from '../src/store/store.js';
 import { buildApp } from '../src/web/app.js';
-import '../src/sections.js';
+import { packSections } from '../src/sections.js';
 import { generateServices, variedSearchPaths } from './directory.js';
 import { publishLoadedPack } from '../src/publishing.js';
 
@@ -36,7 +36,7 @@ function time(fn: () => void): number {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
-const { pack: basePack, hash, problems } = loadPack(defaultPackDir());
+const { pack: basePack, hash, problems } = loadPack(defaultPackDir(), packSections);
 if (!basePack) throw new Error(problems.map((p) => p.message).join('; '));
 const services = generateServices(basePack, COUNT);
 const paths = variedSearchPaths(basePack);
@@ -86,8 +86,8 @@ try {
     console.log(`${label}: ${stats(times)}; CPU ${((used.user + used.system) / 1000 / urls.length).toFixed(3)} ms/request`);
   };
   const slugs = services.slice(0, 2000).map((s) => `/services/${s.slug}`);
-  for (let i = 0; i < 200; i++) await fetchPage('/public/app.css');
-  await measure('static          ', Array.from({ length: 2000 }, () => '/public/app.css'));
+  for (let i = 0; i < 200; i++) await fetchPage('/public/site.css');
+  await measure('static          ', Array.from({ length: 2000 }, () => '/public/site.css'));
   for (let pass = 1; pass <= 3; pass++) await measure(`varied search #${pass}`, paths);
   await measure('one search URL  ', paths.map(() => paths[0]!));
   for (let pass = 1; pass <= 2; pass++) await measure(`service pages #${pass}`, slugs);

@@ -1,13 +1,13 @@
 /**
  * The needs check: engine outcomes per second over every example answer set in the content, and the
- * outcome page under load beside the static route /public/app.css, on the same server in the same run.
+ * outcome page under load beside the static route /public/site.css, on the same server in the same run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultPackDir } from '../src/content/pack-dir.js';
 import { loadPack } from '../src/content/load.js';
-import '../src/sections.js';
+import { packSections } from '../src/sections.js';
 import { parseAnswers, type Answers } from '../src/needs-check/answers.js';
 import type { NeedsCheckContent } from '../src/needs-check/content.js';
 import { assess } from '../src/needs-check/engine.js';
@@ -16,7 +16,7 @@ import type { BenchSection } from './run.js';
 
 export async function run(): Promise<BenchSection> {
   const dir = mkdtempSync(join(tmpdir(), 'isg-bench-nc-'));
-  const { pack } = loadPack(defaultPackDir());
+  const { pack } = loadPack(defaultPackDir(), packSections);
   if (!pack) throw new Error('the default pack does not load: run npm run content:check');
   const c = pack.sections['needsCheck'] as NeedsCheckContent;
   const sets: Answers[] = c.examples.flatMap((e) => {
@@ -38,7 +38,7 @@ export async function run(): Promise<BenchSection> {
     const rows = [
       engine,
       parseAndAssess,
-      await loadUrl('static route (/public/app.css)', `${base}/public/app.css`),
+      await loadUrl('static route (/public/site.css)', `${base}/public/site.css`),
       await loadUrl('outcome page (2 areas, Level 3)', `${base}/needs-check/outcome?${outcomeQuery}`),
       await loadUrl('question page (indicators)', `${base}/needs-check/worry/neglect?danger=no&route=none&area=neglect`),
     ];

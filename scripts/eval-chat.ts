@@ -25,7 +25,7 @@ import { normalise } from '../src/content/vocabulary.js';
 import { createChatEngine, type ChatEngine } from '../src/chat/engine.js';
 import type { ContentPack } from '../src/content/schema.js';
 import { heldOutItem, verdict, type HeldOutItem, type SeenReply, type Verdict } from './chat-replies.js';
-import '../src/sections.js';
+import { packSections } from '../src/sections.js';
 
 const evalItem = z.strictObject({
   q: z.string().min(1),
@@ -338,7 +338,7 @@ function printDangerValidation(engine: ChatEngine): void {
 }
 
 async function main(): Promise<void> {
-  const { pack, problems } = loadPack(process.env['CONTENT_PACK'] ?? defaultPackDir());
+  const { pack, problems } = loadPack(process.env['CONTENT_PACK'] ?? defaultPackDir(), packSections);
   if (!pack) {
     console.error(problems.filter((p) => p.severity === 'error'));
     process.exit(2);

@@ -27,7 +27,7 @@ import { describeAnswerError, parseAnswers } from '../src/needs-check/answers.js
 import { needsCheckContent } from '../src/needs-check/content.js';
 import { assess } from '../src/needs-check/engine.js';
 import { journey } from '../src/needs-check/flow.js';
-import '../src/sections.js';
+import { packSections } from '../src/sections.js';
 
 const caseSchema = z.strictObject({
   id: z.string().min(1),
@@ -76,7 +76,7 @@ export function judge(pack: NonNullable<ReturnType<typeof loadPack>['pack']>, c:
 const pct = (n: number, d: number) => (d === 0 ? '–' : `${((100 * n) / d).toFixed(1)} %`);
 
 function measure(name: string, casesFile: string, answersFile: string, showMisses: boolean) {
-  const { pack } = loadPack(defaultPackDir());
+  const { pack } = loadPack(defaultPackDir(), packSections);
   if (!pack) throw new Error('the default pack does not load: run npm run content:check');
   const cases = readCases(casesFile);
   const answers = readAnswers(answersFile);

@@ -11,10 +11,10 @@ import { loadPack } from '../src/content/load.js';
 import { defaultPackDir } from '../src/content/pack-dir.js';
 import { chatContent } from '../src/chat/content.js';
 import { ChatEngine, type EngineOptions } from '../src/chat/engine.js';
-import '../src/sections.js';
+import { packSections } from '../src/sections.js';
 import { readDevSet } from './eval-chat.js';
 
-const { pack } = loadPack(defaultPackDir());
+const { pack } = loadPack(defaultPackDir(), packSections);
 if (!pack) throw new Error('default pack does not load');
 const chat = chatContent(pack);
 const dev = readDevSet();

@@ -7,15 +7,15 @@ import { publishPack, type PublishResult, type PublishStep } from './content/pub
 import type { ContentPack } from './content/schema.js';
 import type { Transaction } from 'kysely';
 import type { Database } from './store/database.js';
+import type { AnyPackSection } from './content/sections.js';
 import type { Store } from './store/store.js';
-import './sections.js';
 
 /** What a pack publish writes besides the content: the open data API's index of the pack's services. */
 export const publishSteps: readonly PublishStep[] = [writePackApiIndex];
 
 /** `npm run content:publish`: validates the pack and publishes it as a new content version. */
-export function publishContent(store: Store, packDir: string, today?: Date): Promise<PublishResult> {
-  return publishPack(store, packDir, { today, steps: publishSteps, always: true });
+export function publishContent(store: Store, packDir: string, sections: readonly AnyPackSection[], today?: Date): Promise<PublishResult> {
+  return publishPack(store, packDir, sections, { today, steps: publishSteps, always: true });
 }
 
 /**
@@ -24,12 +24,12 @@ export function publishContent(store: Store, packDir: string, today?: Date): Pro
  * editor in the workspace (that content stays: another instance's start must not undo a publish). Derived indexes an older version of the
  * app left stale are written again. The app then reads the published content itself.
  */
-export async function publishOnStart(store: Store, packDir: string, today?: Date): Promise<Omit<PublishResult, 'pack'>> {
+export async function publishOnStart(store: Store, packDir: string, sections: readonly AnyPackSection[], today?: Date): Promise<Omit<PublishResult, 'pack'>> {
   const latest = await store.content.latestImport();
   const kind = await store.content.latestPackPublishKind();
   // content published since (a pack, or an editor's change) is never undone by a start
   const importable = !latest || (kind !== 'pack' && kind !== 'edit');
-  const result = await publishPack(store, packDir, { today, steps: publishSteps, kind: 'start', validateOnly: !importable, readBack: false });
+  const result = await publishPack(store, packDir, sections, { today, steps: publishSteps, kind: 'start', validateOnly: !importable, readBack: false });
   await ensurePackApiIndex(store);
   return result;
 }

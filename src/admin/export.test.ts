@@ -17,6 +17,7 @@ import { readFeed } from '../api/import.js';
 import { serviceValidator } from '../api/schema.js';
 import { chatContent } from '../chat/content.js';
 import { loadPack } from '../content/load.js';
+import { packSections } from '../sections.js';
 import { projectRoot } from '../content/pack-dir.js';
 import { publishContent } from '../publishing.js';
 import { AuditLog } from './audit.js';
@@ -36,7 +37,7 @@ beforeAll(async () => {
   // the published content differs from the pack folder the app started with: the export must be the database's
   changed = copyDefaultPack();
   changed.editYaml<Record<string, unknown>>('pack.yaml', (m) => void (m['serviceName'] = RENAMED));
-  await publishContent(t.store, changed.dir);
+  await publishContent(t.store, changed.dir, packSections);
   await t.content.refresh();
   work = mkdtempSync(join(tmpdir(), 'isg-export-'));
 }, 60_000);
@@ -67,7 +68,7 @@ describe('the content pack', () => {
     const dir = join(out, name!);
 
     const published = t.content.pack();
-    const loaded = loadPack(dir);
+    const loaded = loadPack(dir, packSections);
     expect(loaded.problems.filter((p) => p.severity === 'error')).toEqual([]);
     expect(loaded.pack).toBeDefined();
     expect(loaded.pack!.manifest.serviceName).toBe(RENAMED);
@@ -102,7 +103,7 @@ describe('the content pack', () => {
     const done = await cli(folder);
     expect(done.code, done.err).toBe(0);
     expect(done.out).toContain('content:check passes');
-    const loaded = loadPack(folder);
+    const loaded = loadPack(folder, packSections);
     expect(loaded.pack?.manifest.serviceName).toBe(RENAMED);
     expect(loaded.pack?.services.length).toBe(t.content.pack().services.length);
     const again = await cli(folder);

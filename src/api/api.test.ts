@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ValidateFunction } from 'ajv';
 import { projectRoot } from '../content/pack-dir.js';
 import { serviceOrukId } from '../content/ids.js';
+import { serviceIndexFor } from '../landscape/search.js';
 import { buildTestApp, type TestApp } from '../../test/helpers/app.js';
 import { copyDefaultPack, type TempPack } from '../../test/helpers/pack.js';
 import { importOrukFeed } from './import.js';
@@ -297,6 +298,19 @@ describe('Open Referral UK API', () => {
       const area = t.published.pack.needAreas.flatMap((a) => [a, ...a.children]).find((a) => a.abbreviations.length > 0 && t.published.pack.services.some((s) => s.needAreas.includes(a.id)))!;
       const found = await ids(`/api/v1/services?per_page=500&search=${encodeURIComponent(area.abbreviations[0]!)}`);
       for (const s of t.published.pack.services.filter((x) => x.needAreas.includes(area.id))) expect(found).toContain(serviceOrukId(t.published.pack.manifest.id, s.slug));
+    });
+
+    it('search finds the pack’s services as "Find services" does: a synonym from the glossary, a typo', async () => {
+      const pack = t.published.pack;
+      // "food parcel" is a synonym of "food club" that no service's own text uses; "mentorng" misses a letter
+      for (const search of ['food parcel', 'mentorng']) {
+        expect(pack.services.filter((s) => JSON.stringify(s).toLowerCase().includes(search)), search).toEqual([]);
+        const directory = serviceIndexFor(pack).search({ q: search, perPage: 100 });
+        expect(directory.loosened).toBe(false);
+        expect(directory.total, search).toBeGreaterThan(0);
+        const found = await ids(`/api/v1/services?per_page=500&search=${encodeURIComponent(search)}`);
+        expect(found.sort(), search).toEqual(directory.services.map((s) => serviceOrukId(pack.manifest.id, s.slug)).sort());
+      }
     });
 
     it('modified_after compares times, whatever their written precision', async () => {

@@ -13,6 +13,7 @@ import { buildTestApp, type TestApp } from '../../test/helpers/app.js';
 import { eventually } from '../../test/helpers/eventually.js';
 import { importOrukFeed } from './import.js';
 import { publishLoadedPack } from '../publishing.js';
+import { packSections } from '../sections.js';
 
 type Json = Record<string, unknown>;
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -105,7 +106,7 @@ describe('API freshness: ETag, Last-Modified, 304 and re-imports', () => {
   });
 
   it('serves the pack’s new service text after a content import, under a new ETag', async () => {
-    const { pack, hash } = loadPack(defaultPackDir());
+    const { pack, hash } = loadPack(defaultPackDir(), packSections);
     if (!pack) throw new Error('the default pack does not load');
     const target = pack.services[0]!;
     const listed = await get('/api/v1/services?per_page=500');

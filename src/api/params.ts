@@ -6,7 +6,11 @@
 import { stem, tokenize } from '../content/vocabulary.js';
 import { weekdays } from '../content/schema.js';
 import { normaliseTime } from './oruk-service.js';
-import type { ServiceFilters } from './repository.js';
+import type { ContentPack } from '../content/schema.js';
+import { serviceOrukId } from '../content/ids.js';
+import { Bitset } from '../collections/bitset.js';
+import { serviceIndexFor } from '../landscape/search.js';
+import type { PackMatches, ServiceFilters } from './repository.js';
 import type { PackTaxonomies } from './taxonomies.js';
 
 export class BadParameter extends Error {
@@ -82,8 +86,25 @@ const dayNames: Record<string, string> = { monday: 'MO', tuesday: 'TU', wednesda
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The filters of /services and /service_at_locations (postcode and proximity are checked by the route). */
-export function readServiceFilters(query: Query, taxonomies: PackTaxonomies | undefined): ServiceFilters {
+const packIds = new WeakMap<ContentPack, string[]>();
+
+/**
+ * The pack's services a search finds, as "Find services" finds them with every word (synonyms,
+ * abbreviations, stems, typos), so the API and the directory agree; every service when its words
+ * say nothing the directory's index knows (as the directory then ignores them).
+ */
+function packMatchesFor(pack: ContentPack, search: string): PackMatches {
+  let ids = packIds.get(pack);
+  if (!ids) packIds.set(pack, (ids = pack.services.map((s) => serviceOrukId(pack.manifest.id, s.slug))));
+  return { set: serviceIndexFor(pack).servicesWithEveryWord(search) ?? Bitset.full(ids.length), ids };
+}
+
+/**
+ * The filters of /services and /service_at_locations (postcode and proximity are checked by the route).
+ * With the published pack, a search finds its services with the directory's text index, and imported
+ * feeds' services by their words.
+ */
+export function readServiceFilters(query: Query, taxonomies: PackTaxonomies | undefined, pack?: ContentPack): ServiceFilters {
   const f: ServiceFilters = {};
   const search = one(query, 'search');
   if (search !== undefined) {
@@ -91,7 +112,10 @@ export function readServiceFilters(query: Query, taxonomies: PackTaxonomies | un
     // stems make plurals and endings meet: "referrals" finds "referral"
     const words = [...new Set(tokenize(search).map((w) => (w.length >= 4 ? stem(w) : w)))];
     if (words.length > MAX_SEARCH_WORDS) throw new BadParameter('search', `"search" can have at most ${MAX_SEARCH_WORDS} words.`);
-    if (words.length > 0) f.searchWords = words;
+    if (words.length > 0) {
+      f.searchWords = words;
+      if (pack) f.packMatches = packMatchesFor(pack, search);
+    }
   }
   const termId = one(query, 'taxonomy_term_id');
   if (termId !== undefined) {

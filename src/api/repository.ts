@@ -13,13 +13,20 @@ import type { Store } from '../store/store.js';
 import { packServiceMapper, type IndexEntry, type Json, type PackMapper } from './oruk-service.js';
 import { buildTaxonomies, type PackTaxonomies } from './taxonomies.js';
 import type { ApiTables } from './tables.js';
+import type { Bitset } from '../collections/bitset.js';
 
 export type ApiDb = Kysely<Database & ApiTables>;
 type ApiTrx = Transaction<Database & ApiTables>;
 
 export interface ServiceFilters {
-  /** normalised search words; each must appear */
+  /** normalised search words; each must appear (in the search text of an imported feed's services, when `packMatches` is given) */
   searchWords?: string[];
+  /**
+   * With a search: the pack's services that "Find services" finds with every word of it (see
+   * `ServiceIndex.servicesWithEveryWord` in src/landscape/search.ts), as positions in the pack's list
+   * of services, whose ids `ids` gives. A pack service must be one of them.
+   */
+  packMatches?: PackMatches;
   /** a term and, for a parent term, its children: any of them */
   termIds?: string[];
   taxonomyId?: string;
@@ -38,6 +45,13 @@ export interface ServiceFilters {
   endTime?: string;
   /** ISO timestamp (toISOString form) */
   modifiedAfter?: string;
+}
+
+export interface PackMatches {
+  /** positions in `ids` */
+  set: Bitset;
+  /** the Open Referral UK id of each of the pack's services, in the pack's order */
+  ids: readonly string[];
 }
 
 export interface Page<T> {
@@ -152,7 +166,16 @@ function serviceFilter(eb: ExpressionBuilder<Database & ApiTables, 'api_service'
   const c: Array<Expression<SqlBool>> = [];
   const id = eb.ref('api_service.id');
   // search words are normalised to letters and digits, so they hold no LIKE wildcards
-  for (const w of f.searchWords ?? []) c.push(eb('api_service.search_text', 'like', `%${w}%`));
+  const words = (f.searchWords ?? []).map((w) => eb('api_service.search_text', 'like', `%${w}%`));
+  if (f.packMatches) {
+    const ids = f.packMatches.set.slice(0, f.packMatches.ids.length).map((p) => f.packMatches!.ids[p]!);
+    c.push(
+      eb.or([
+        eb.and([eb('api_service.owner', '=', 'pack'), ids.length > 0 ? eb('api_service.id', 'in', ids) : eb.lit(false)]),
+        eb.and([eb('api_service.owner', '<>', 'pack'), ...words]),
+      ]),
+    );
+  } else c.push(...words);
   const orEveryPackService = (every: boolean | undefined, e: Expression<SqlBool>) => (every ? eb.or([eb('api_service.owner', '=', 'pack'), e]) : e);
   if (f.termIds) c.push(orEveryPackService(f.termMatchesEveryPackService, eb(id, 'in', eb.selectFrom('api_service_term').select('api_service_term.service_id').where('api_service_term.term_id', 'in', f.termIds))));
   if (f.taxonomyId) c.push(orEveryPackService(f.taxonomyMatchesEveryPackService, eb(id, 'in', eb.selectFrom('api_service_term').select('api_service_term.service_id').where('api_service_term.taxonomy_id', '=', f.taxonomyId))));

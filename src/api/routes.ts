@@ -87,14 +87,15 @@ function notModified(req: FastifyRequest, reply: FastifyReply, index: ServiceInd
 export async function apiRoutes(app: FastifyInstance, { store, published: content, site }: ToolDeps): Promise<void> {
   const db = apiDb(store.db);
   const openApi = readOpenApi();
-  let index: ServiceIndex = await loadServiceIndex(db);
+  let index: ServiceIndex | undefined;
   let refreshing: Promise<ServiceIndex> | undefined;
 
   // the index follows the published content's version (a pack or a feed publish): a new version is
-  // read once, concurrent requests sharing the read; no request writes
+  // read once, concurrent requests sharing the read; no request writes. It is first read once the
+  // app is ready, while the other tools serve (a request meanwhile waits for it).
   const current = async (): Promise<ServiceIndex> => {
     await content.settled();
-    if (refreshing === undefined && index.version >= content.version()) return index;
+    if (index && refreshing === undefined && index.version >= content.version()) return index;
     refreshing ??= loadServiceIndex(db)
       .then((loaded) => (index = loaded))
       .finally(() => {
@@ -103,6 +104,9 @@ export async function apiRoutes(app: FastifyInstance, { store, published: conten
     return refreshing;
   };
   const state = () => packIndexState(content.pack());
+  app.addHook('onReady', async () => {
+    current().catch((err: unknown) => app.log.error({ err }, 'the open data API could not read its index'));
+  });
 
   app.addHook('onRequest', async (_req, reply) => {
     reply.header('access-control-allow-origin', '*');
@@ -137,7 +141,7 @@ export async function apiRoutes(app: FastifyInstance, { store, published: conten
     checkAllowed(query, serviceParams);
     const paging = readPaging(query);
     const ix = await current();
-    const filters = readServiceFilters(query, state().taxonomies);
+    const filters = readServiceFilters(query, state().taxonomies, content.pack());
     if (notModified(req, reply, ix)) return reply;
     const page = pageOfServices(ix, filters, paging.page, paging.perPage);
     return sendJson(reply, pageJson(page.total, paging, page.rows));
@@ -157,7 +161,7 @@ export async function apiRoutes(app: FastifyInstance, { store, published: conten
     refuseLocationSearch(query);
     const paging = readPaging(query);
     const ix = await current();
-    const filters = readServiceFilters(query, state().taxonomies);
+    const filters = readServiceFilters(query, state().taxonomies, content.pack());
     if (notModified(req, reply, ix)) return reply;
     const page = pageOfServiceAtLocations(ix, filters, paging.page, paging.perPage);
     return sendJson(reply, pageJson(page.total, paging, page.rows));

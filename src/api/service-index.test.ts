@@ -107,6 +107,16 @@ describe('the API’s in-memory index', () => {
     }
   });
 
+  it('finds what the SQL search found when the pack’s services are found by the directory’s text index', async () => {
+    const cases = ['counsel', 'food parcel', 'mentorng', 'camhs', 'da', 'the', 'zzzq', 'feed 1', ...words.slice(0, 20)];
+    for (const search of cases) {
+      const f = readServiceFilters({ search }, state.taxonomies, t.content.pack());
+      expect(f.packMatches, search).toBeDefined();
+      await same(f, 1, 500);
+      await same({ ...f, day: 'MO' }, 1, 7);
+    }
+  });
+
   it('agrees with the SQL queries for any mix of filters, pages and page sizes', async () => {
     const terms = [...state.taxonomies.termById.keys()];
     const taxonomies = [...state.taxonomies.taxonomyById.keys()];

@@ -11,7 +11,7 @@
 import type { Json } from './oruk-service.js';
 import { Bitset } from '../collections/bitset.js';
 import { Ordered } from './positions.js';
-import { serviceAtLocationListItem, type ApiDb, type Page, type ServiceFilters } from './repository.js';
+import { serviceAtLocationListItem, type ApiDb, type PackMatches, type Page, type ServiceFilters } from './repository.js';
 
 interface Schedule {
   position: number;
@@ -51,6 +51,8 @@ export interface ServiceIndex {
    * search word is matched against a few candidate words rather than the whole vocabulary.
    */
   pieces: Map<string, Uint32Array>;
+  /** each service's position by its id */
+  positionOf: Map<string, number>;
   /** service_at_location list items in their name order, with their service's position */
   serviceAtLocations: Array<{ position: number; json: Buffer }>;
 }
@@ -170,6 +172,7 @@ export async function loadServiceIndex(db: ApiDb): Promise<ServiceIndex> {
       openOnDay,
       vocabulary,
       pieces: wordPieces(vocabulary.map((v) => v.word)),
+      positionOf: position,
       serviceAtLocations,
     };
   });
@@ -188,6 +191,32 @@ function wordPieces(words: string[]): Map<string, Uint32Array> {
     }
   });
   return new Map([...pieces].map(([k, v]) => [k, Uint32Array.from(v)]));
+}
+
+/** Each of the pack's services' position in the index (−1 when absent), worked out once per index and pack. */
+const packPlaces = new WeakMap<ServiceIndex, { ids: readonly string[]; at: Int32Array }>();
+
+/** The pack's services a search found (positions in the pack's list), as positions in the index. */
+const packMatchCache = new WeakMap<Bitset, { index: ServiceIndex; set: Bitset }>();
+function packPositions(index: ServiceIndex, matches: PackMatches): Bitset {
+  // the directory keeps the sets of recent searches: each is turned into the index's positions once
+  const cached = packMatchCache.get(matches.set);
+  if (cached?.index === index) return cached.set;
+  let places = packPlaces.get(index);
+  if (places?.ids !== matches.ids) {
+    const at = Int32Array.from(matches.ids, (id) => {
+      const p = index.positionOf.get(id);
+      return p !== undefined && index.pack.has(p) ? p : -1;
+    });
+    packPlaces.set(index, (places = { ids: matches.ids, at }));
+  }
+  const set = new Bitset(index.size);
+  for (const p of matches.set.slice(0, matches.ids.length)) {
+    const at = places.at[p]!;
+    if (at >= 0) set.add(at);
+  }
+  packMatchCache.set(matches.set, { index, set });
+  return set;
 }
 
 /** The services a search word is in: any search-text word containing it (as SQL `LIKE '%word%'`). */
@@ -255,7 +284,12 @@ export function matching(index: ServiceIndex, f: ServiceFilters): Bitset | undef
     const t = index.taxonomies.get(f.taxonomyId);
     and(orEveryPackService(f.taxonomyMatchesEveryPackService, t ? t.clone() : new Bitset(index.size)));
   }
-  for (const w of f.searchWords ?? []) and(searchWord(index, w));
+  if (f.searchWords) {
+    const words = Bitset.full(index.size);
+    for (const w of f.searchWords) words.andWith(searchWord(index, w));
+    if (f.packMatches) words.andNotWith(index.pack).orWith(packPositions(index, f.packMatches));
+    and(words);
+  }
   if (f.day !== undefined || f.startTime !== undefined || f.endTime !== undefined) and(fromSchedules(index, f));
   if (f.modifiedAfter !== undefined) and(index.modifiedAt.atLeast(f.modifiedAfter));
   // services without ages match neither, as in SQL (a comparison with null is not true)

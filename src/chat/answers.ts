@@ -87,13 +87,13 @@ function unique(list: string[]): string[] {
   return [...new Set(list)];
 }
 
-export function buildEntries(pack: ContentPack, chat: ChatContent): Entry[] {
-  const entries: Entry[] = [];
+/** The entries, one at a time (the engine indexes each as it comes, see ChatEngine.build). */
+export function* generateEntries(pack: ContentPack, chat: ChatContent): Generator<Entry> {
   const g = chat.settings.generated;
   const expand = (t: string) => expandPlaceholders(t, pack);
 
   for (const f of chat.faqs) {
-    entries.push({
+    yield {
       id: f.id,
       kind: 'faq',
       question: f.question,
@@ -102,7 +102,7 @@ export function buildEntries(pack: ContentPack, chat: ChatContent): Entry[] {
       answer: expand(f.answer),
       links: f.links,
       need: f.needAreas[0],
-    });
+    };
   }
 
   for (const s of pack.services) {
@@ -112,7 +112,7 @@ export function buildEntries(pack: ContentPack, chat: ChatContent): Entry[] {
     const many = (templates: string[]) => unique(aliases.flatMap((a) => fill(templates, { name: a })));
     const note = s.unverifiedNote ? `\n\n${s.unverifiedNote}` : '';
 
-    entries.push({
+    yield {
       id: `service-about:${s.slug}`,
       kind: 'service-about',
       question: `What does ${s.name} do?`,
@@ -121,7 +121,7 @@ export function buildEntries(pack: ContentPack, chat: ChatContent): Entry[] {
       answer: `${s.name}: ${sentence(s.summary)}\n\nWho it is for: ${sentence(s.eligibility)}${note}`,
       links: [page],
       service: s.slug,
-    });
+    };
 
     const refer = [
       `How to refer to ${s.name}: ${s.card.howToRefer.map(sentence).join(' ')}`,
@@ -131,7 +131,7 @@ export function buildEntries(pack: ContentPack, chat: ChatContent): Entry[] {
     ];
     const referLinks = [{ text: `Expectation card for ${s.name}`, href: `/services/${s.slug}/card` }, page];
     if (s.referral.formUrl) referLinks.push({ text: 'Referral form', href: s.referral.formUrl });
-    entries.push({
+    yield {
       id: `service-refer:${s.slug}`,
       kind: 'service-refer',
       question: `How do I refer to ${s.name}?`,
@@ -140,7 +140,7 @@ export function buildEntries(pack: ContentPack, chat: ChatContent): Entry[] {
       answer: refer.join('\n\n'),
       links: referLinks,
       service: s.slug,
-    });
+    };
 
     const phoneLinks = s.phones.filter((p) => p.kind === 'voice').map((p) => telLink(`Call ${s.name}: ${p.number}`, p.number));
     let phoneAnswer: string;
@@ -151,7 +151,7 @@ export function buildEntries(pack: ContentPack, chat: ChatContent): Entry[] {
       const other = [s.referral.phone && `phone ${s.referral.phone}`, s.email && `email ${s.email}`, s.url && `the website ${s.url}`].filter(Boolean);
       phoneAnswer = `We do not have a phone number for ${s.name}.${other.length ? ` You can reach them by ${other.join(' or ')}.` : ''} ${s.referral.notes ?? ''}`.trim();
     }
-    entries.push({
+    yield {
       id: `service-phone:${s.slug}`,
       kind: 'service-phone',
       question: `Phone number for ${s.name}`,
@@ -160,13 +160,13 @@ export function buildEntries(pack: ContentPack, chat: ChatContent): Entry[] {
       answer: phoneAnswer,
       links: [...phoneLinks, page],
       service: s.slug,
-    });
+    };
   }
 
   for (const l of pack.levels) {
     const contact = l.contactRole ? pack.manifest.contacts[l.contactRole] : undefined;
     const route = contact?.phones[0] ? `${sentence(l.route)} ${contact.name}: ${phoneText(contact.phones[0])}.` : sentence(l.route);
-    entries.push({
+    yield {
       id: `level:${l.id}`,
       kind: 'level',
       question: `What does ${l.label} mean?`,
@@ -177,7 +177,7 @@ export function buildEntries(pack: ContentPack, chat: ChatContent): Entry[] {
         { text: `Services at ${l.label}`, href: `/services?level=${l.id}` },
         { text: 'Start the needs check', href: '/needs-check' },
       ],
-    });
+    };
   }
 
   for (const parent of pack.needAreas) {
@@ -186,7 +186,7 @@ export function buildEntries(pack: ContentPack, chat: ChatContent): Entry[] {
       const services = pack.services.filter((s) => s.status !== 'defunct' && s.needAreas.some((id) => ids.has(id)));
       const local = [...services.filter((s) => s.coverage === 'local'), ...services.filter((s) => s.coverage !== 'local')];
       const names = [area.name, ...area.synonyms.slice(0, 3), ...area.abbreviations.slice(0, 2)];
-      entries.push({
+      yield {
         id: `need-services:${area.id}`,
         kind: 'need-services',
         question: `Services for ${area.name.toLowerCase()}`,
@@ -201,11 +201,11 @@ export function buildEntries(pack: ContentPack, chat: ChatContent): Entry[] {
             : `We have no services listed for ${area.name.toLowerCase()} yet. Talk to your DSL or the front door.`,
         links: [{ text: `Services for ${area.name.toLowerCase()}`, href: `/services?need=${area.id}` }, ...local.slice(0, 3).map((s) => ({ text: s.name, href: `/services/${s.slug}` }))],
         need: area.id,
-      });
+      };
     }
   }
 
-  entries.push({
+  yield {
     id: 'nav:needs-check',
     kind: 'nav',
     question: 'Start the needs check',
@@ -214,8 +214,8 @@ export function buildEntries(pack: ContentPack, chat: ChatContent): Entry[] {
     answer:
       'The needs check asks a few short questions about your concern, then suggests the level of need, what to do next and services that fit. It stores nothing about the child. It is a guide and does not replace your judgement.',
     links: [{ text: 'Start the needs check', href: '/needs-check' }],
-  });
-  entries.push({
+  };
+  yield {
     id: 'nav:services',
     kind: 'nav',
     question: 'Find a service',
@@ -223,6 +223,5 @@ export function buildEntries(pack: ContentPack, chat: ChatContent): Entry[] {
     keywords: [],
     answer: `The service list has ${pack.services.length} local and national services. You can filter it by need and level, and search it.`,
     links: [{ text: 'Find a service', href: '/services' }],
-  });
-  return entries;
+  };
 }

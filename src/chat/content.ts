@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { contactRoles, isoDate, slug, source, type ContentPack } from '../content/schema.js';
 import { normalise } from '../content/vocabulary.js';
-import { packSections, type PackSection, type SectionCheckContext, type SectionValue } from '../content/sections.js';
+import { type PackSection, type SectionCheckContext, type SectionValue } from '../content/sections.js';
 
 const internalHref = z.string().regex(/^\/[a-z0-9\-/?=&]*$/, 'must be a path on this site such as /services?need=housing');
 const externalHref = z.string().regex(/^https:\/\/[^\s<>"]+$/, 'must be a full web address starting https://');
@@ -310,7 +310,6 @@ export const dangerExamplesSection: PackSection<DangerExamples> = {
   check: checkDangerExamples,
 };
 
-packSections.push(faqSection, chatSettingsSection, dangerExamplesSection);
 
 /** The chat content of a validated pack, typed. */
 export function chatContent(pack: ContentPack): ChatContent {

@@ -9,7 +9,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { defaultPack } from '../../test/helpers/pack.js';
 import { projectRoot } from '../content/pack-dir.js';
-import '../sections.js';
 import { createChatEngine, type ChatEngine } from './engine.js';
 
 // the development lists the rules are tuned on (the validation and held-out sets are measured by eval:chat)
@@ -55,7 +54,8 @@ describe('the learned detector beside the rules', () => {
   it('catches danger in wording no rule has, and a rule\'s "except" still says when it is never an emergency', async () => {
     const { loadPack } = await import('../content/load.js');
     const { defaultPackDir } = await import('../content/pack-dir.js');
-    const { pack } = loadPack(defaultPackDir());
+    const { packSections } = await import('../sections.js');
+    const { pack } = loadPack(defaultPackDir(), packSections);
     const settings = pack!.sections['chat'] as { danger: { learnedThreshold?: number } };
     // the same pack without the learned detector: the rules alone
     const rulesOnly = createChatEngine({ ...pack!, sections: { ...pack!.sections, chat: { ...settings, danger: { ...settings.danger, learnedThreshold: undefined } } } });

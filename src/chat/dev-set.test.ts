@@ -5,7 +5,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultPack } from '../../test/helpers/pack.js';
 import type { ContentPack } from '../content/schema.js';
-import '../sections.js';
 import { chatContent } from './content.js';
 import { leakedQuestions, readDevSet, readEvalSet, sharedQuestions, type EvalItem } from '../../scripts/eval-chat.js';
 import { createChatEngine, type ChatEngine } from './engine.js';

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultPack } from '../../test/helpers/pack.js';
 import type { ContentPack } from '../content/schema.js';
-import '../sections.js';
-import { createChatEngine, type ChatEngine } from './engine.js';
+import { readDevSet } from '../../scripts/eval-chat.js';
+import { ChatEngine, createChatEngine } from './engine.js';
 
 let pack: ContentPack;
 let engine: ChatEngine;
@@ -269,5 +269,22 @@ describe('a statement about a sign of harm, with what the needs check makes of i
     expect(engine.respond('what do i do if a child says they are hit at home?').reply).not.toContain('In the needs check');
     // a worry weighed with the family's strengths has no level until the check asks about them
     expect(engine.respond('year 6 girl is worried all the time and not sleeping').reply).not.toContain('In the needs check');
+  });
+});
+
+describe('built a slice at a time', () => {
+  it('answers every dev set question, and a follow-up, exactly as the engine built at once', async () => {
+    let pauses = 0;
+    const pause = async () => {
+      pauses++;
+    };
+    const sliced = await ChatEngine.build(pack, {}, { pause, sliceMs: 0 });
+    expect(pauses).toBeGreaterThan(0);
+    expect(sliced.entries).toEqual(engine.entries);
+    for (const { q } of readDevSet()) {
+      const r = engine.respond(q);
+      expect(sliced.respond(q), q).toEqual(r);
+      expect(sliced.respond('how do i refer to them', r.context)).toEqual(engine.respond('how do i refer to them', r.context));
+    }
   });
 });

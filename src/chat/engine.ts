@@ -29,11 +29,11 @@
  */
 import type { ContentPack } from '../content/schema.js';
 import { buildVocabulary, midSentence, normalise, stem, tokenize, type Vocabulary } from '../content/vocabulary.js';
+import { expandPlaceholders, generateEntries, serviceAliases, telLink, type ChatLink, type Entry } from './answers.js';
 import { DangerModel } from './danger-model.js';
 import { IntentModel } from './intent-model.js';
 import type { NeedsCheckContent } from '../needs-check/content.js';
 import { assess } from '../needs-check/engine.js';
-import { buildEntries, expandPlaceholders, serviceAliases, telLink, type ChatLink, type Entry } from './answers.js';
 import { chatContent, type ChatContent, type DangerRule } from './content.js';
 import { serviceIndexFor, type ServiceIndex } from '../landscape/search.js';
 import { TopicIndex, type TopicScore } from './topics.js';
@@ -192,6 +192,11 @@ function phrasesRegex(phrases: readonly string[]): RegExp {
   return new RegExp(`(?:^| )(?:${alternatives.join('|')})(?= |$)`, 'g');
 }
 
+/** How long the engine is built for before `ChatEngine.build` lets other work run, ms. */
+const SLICE_MS = 20;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 function addPosting(map: Map<string, number[]>, term: string, id: number): void {
   const list = map.get(term);
   if (!list) map.set(term, [id]);
@@ -199,13 +204,13 @@ function addPosting(map: Map<string, number[]>, term: string, id: number): void 
 }
 
 export class ChatEngine {
-  readonly entries: Entry[];
-  private readonly byId: Map<string, number>;
+  readonly entries: Entry[] = [];
+  private readonly byId = new Map<string, number>();
   private readonly o: Required<EngineOptions>;
   private readonly vocabulary: Vocabulary;
   private readonly groups = new PhraseIndex<number>();
   private readonly groupNeeds: Array<string | undefined> = [];
-  private readonly typos: TypoIndex;
+  private typos!: TypoIndex;
   /** service names staff use, as word sets: "food bank dagenham" names the Dagenham food bank too */
   private readonly aliases: Array<{ words: string[]; slug: string }> = [];
   private readonly danger: Array<{ id: string; any?: RegExp; all?: RegExp[]; unless?: RegExp; still?: RegExp; except?: RegExp }>;
@@ -215,7 +220,7 @@ export class ChatEngine {
    */
   private readonly harmSigns = new Map<string, string>();
   /** which FAQ a message asks, read by term evidence rather than by phrasing cover (see intent-model.ts) */
-  private readonly intent: IntentModel;
+  private intent!: IntentModel;
   /** the detector learned from the pack's danger examples, beside the rules, with its threshold */
   private readonly dangerModel?: { model: DangerModel; threshold: number };
   private readonly followUps: Array<{ kind: 'refer' | 'phone' | 'about' | 'services'; terms: Set<string> }> = [];
@@ -224,7 +229,7 @@ export class ChatEngine {
 
   // --- the index, built once per pack
   private readonly idf = new Map<string, number>();
-  private readonly maxIdf: number;
+  private maxIdf = 0;
   /** per phrasing: its entry, its weight, the sum of its terms' weights */
   private readonly phrasingEntry: number[] = [];
   private readonly phrasingWeight: number[] = [];
@@ -237,9 +242,9 @@ export class ChatEngine {
   private readonly pairPostings = new Map<string, number[]>();
   private readonly answerPostings = new Map<string, number[]>();
   /** per entry: the services it is about (its own, or those an FAQ links to) */
-  private readonly entryServices: string[][];
+  private readonly entryServices: string[][] = [];
   /** each entry's id by its own question, normalised (the text its suggestion button sends) */
-  private readonly byQuestion: Map<string, string>;
+  private readonly byQuestion = new Map<string, string>();
   /** the directory, searched as "Find services" searches it, when no answer fits */
   private readonly directory: ServiceIndex;
   /** the needs check's worry for a need area (itself, or its broader area), for a link with it chosen */
@@ -252,26 +257,25 @@ export class ChatEngine {
   private readonly faqsByNeed = new Map<string, string[]>();
 
   // --- scratch arrays reused by every message (the engine is synchronous, so never shared)
-  private readonly matched: Float64Array;
+  private matched!: Float64Array;
   private readonly touchedPhrasings: number[] = [];
-  private readonly best: Float64Array;
-  private readonly coverage: Float64Array;
-  private readonly keyword: Float64Array;
-  private readonly pair: Float64Array;
-  private readonly answer: Float64Array;
-  private readonly touched: Uint8Array;
+  private best!: Float64Array;
+  private coverage!: Float64Array;
+  private keyword!: Float64Array;
+  private pair!: Float64Array;
+  private answer!: Float64Array;
+  private touched!: Uint8Array;
   private readonly touchedEntries: number[] = [];
 
   constructor(
     private readonly pack: ContentPack,
     private readonly chat: ChatContent = chatContent(pack),
     options: EngineOptions = {},
+    /** false: the entries are left to index (ChatEngine.build does it a slice at a time) */
+    indexNow = true,
   ) {
     this.o = { ...DEFAULTS, ...options };
     this.vocabulary = buildVocabulary(pack);
-    this.entries = buildEntries(pack, this.chat);
-    this.byId = new Map(this.entries.map((e, i) => [e.id, i]));
-    this.byQuestion = new Map(this.entries.map((e) => [normalise(e.question), e.id]));
     this.directory = serviceIndexFor(pack);
     const worries = new Set(((pack.sections['needsCheck'] as { areas?: Array<{ id: string }> } | undefined)?.areas ?? []).map((a) => a.id));
     this.checkWorry = new Map(
@@ -281,9 +285,6 @@ export class ChatEngine {
       }),
     );
     this.parentOf = new Map(this.directory.needAreas.flatMap((a) => (a.parentId ? [[a.id, a.parentId] as const] : [])));
-    this.entryServices = this.entries.map((e) =>
-      e.service ? [e.service] : e.links.map((l) => /^\/services\/([^/?]+)/.exec(l.href)?.[1]).filter((x): x is string => !!x),
-    );
     this.needNames = new Map(pack.needAreas.flatMap((a) => [a, ...a.children]).map((a) => [a.id, a.name]));
     this.serviceNames = new Map(pack.services.map((s) => [s.slug, s.name]));
 
@@ -309,25 +310,74 @@ export class ChatEngine {
       this.aliases.push({ words: [...new Set(phrase.split(' ').filter((w) => !STOPWORDS.has(w)))], slug });
     }
 
-    // Known words for typo correction: every word of every phrasing, keyword, answer and synonym.
-    const surface = new Map<string, number>();
-    const addSurface = (text: string) => {
-      for (const w of tokenize(text)) if (!STOPWORDS.has(w) && w.length >= 3) surface.set(w, (surface.get(w) ?? 0) + 1);
-    };
-    for (const e of this.entries) {
-      e.phrasings.forEach(addSurface);
-      e.keywords.forEach(addSurface);
-      addSurface(e.answer);
+    for (const kind of ['refer', 'phone', 'about', 'services'] as const) {
+      for (const f of this.chat.settings.followUps[kind]) this.followUps.push({ kind, terms: new Set(this.termsOf(tokenize(f)).terms) });
     }
-    for (const phrases of groupPhrases) phrases.forEach(addSurface);
-    this.typos = new TypoIndex(surface);
 
-    // Index: document frequency over entries (phrasings and keywords), so a word many entries share counts for little.
+    this.topics = this.buildTopics();
+
+    const lists = this.chat.settings.danger.lists;
+    // "@past" stands for the phrases of the list named past
+    const expand = (phrases: readonly string[], depth = 0): string[] =>
+      phrases.flatMap((p) => (p.startsWith('@') && depth < 3 ? expand(lists[p.slice(1)] ?? [], depth + 1) : [p]));
+    const regex = (phrases: string[] | undefined) => (phrases ? phrasesRegex(expand(phrases)) : undefined);
+    this.danger = this.chat.settings.danger.rules.map((r: DangerRule) => ({
+      id: r.id,
+      any: regex(r.any),
+      all: r.all?.map((group) => phrasesRegex(expand(group))),
+      unless: regex(r.unless),
+      still: regex(r.still),
+      except: regex(r.except),
+    }));
+    const threshold = this.chat.settings.danger.learnedThreshold;
+    if (threshold !== undefined && this.chat.dangerExamples.length > 0) this.dangerModel = { model: new DangerModel(this.chat.dangerExamples), threshold };
+
+    this.indexing = this.index(generateEntries(pack, this.chat), groupPhrases);
+    if (indexNow) while (!this.indexing.next().done);
+  }
+
+  /**
+   * The engine for a pack, built a slice of entries at a time with `pause` awaited between slices, so
+   * that a server answers its other requests meanwhile. It answers exactly as `new ChatEngine(pack)`.
+   */
+  static async build(pack: ContentPack, options: EngineOptions = {}, { pause = nextTurn, sliceMs = SLICE_MS } = {}): Promise<ChatEngine> {
+    const engine = new ChatEngine(pack, chatContent(pack), options, false);
+    let slice = performance.now();
+    while (!engine.indexing.next().done) {
+      if (performance.now() - slice < sliceMs) continue;
+      await pause();
+      slice = performance.now();
+    }
+    return engine;
+  }
+
+  /** what is left of the indexing (see `index`) */
+  private readonly indexing: Generator<void>;
+
+  /**
+   * Indexes the entries as they come (yielding now and then, see `build`), then works out the word
+   * weights and the rest that needs every entry.
+   */
+  private *index(entries: Iterable<Entry>, groupPhrases: readonly string[][]): Generator<void> {
+    // Known words for typo correction (every word of every phrasing, keyword, answer and synonym),
+    // and the index: each text is tokenised once for both, an entry at a time.
+    // Document frequency is over entries (phrasings and keywords), so a word many entries share counts for little.
+    const surface = new Map<string, number>();
+    const addSurface = (words: readonly string[]) => {
+      for (const w of words) if (!STOPWORDS.has(w) && w.length >= 3) surface.set(w, (surface.get(w) ?? 0) + 1);
+    };
     const df = new Map<string, number>();
-    this.entries.forEach((e, i) => {
+    for (const e of entries) {
+      const i = this.entries.length;
+      this.entries.push(e);
+      this.byId.set(e.id, i);
+      this.byQuestion.set(normalise(e.question), e.id);
+      this.entryServices.push(e.service ? [e.service] : e.links.map((l) => /^\/services\/([^/?]+)/.exec(l.href)?.[1]).filter((x): x is string => !!x));
       const seen = new Set<string>();
       e.phrasings.forEach((p, j) => {
-        const { terms, pairs } = this.termsOf(tokenize(p));
+        const words = tokenize(p);
+        addSurface(words);
+        const { terms, pairs } = this.termsOf(words);
         const k = this.phrasingEntry.length;
         this.phrasingEntry.push(i);
         // the entry's own question is its clearest phrasing; the rest are slightly less certain
@@ -339,9 +389,15 @@ export class ChatEngine {
         }
         for (const pr of pairs) addPosting(this.pairPostings, pr, i);
       });
+      for (const kw of e.keywords) addSurface(tokenize(kw));
+      const answerWords = tokenize(e.answer);
+      addSurface(answerWords);
       for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
-      for (const t of this.termsOf(tokenize(e.answer)).terms) addPosting(this.answerPostings, t, i);
-    });
+      for (const t of this.termsOf(answerWords).terms) addPosting(this.answerPostings, t, i);
+      if (i % 50 === 49) yield;
+    }
+    for (const phrases of groupPhrases) for (const p of phrases) addSurface(tokenize(p));
+    this.typos = new TypoIndex(surface);
     const n = this.entries.length;
     // BM25's IDF: a word in most entries weighs almost nothing; a word in one weighs most
     for (const [t, d] of df) this.idf.set(t, Math.log(1 + (n - d + 0.5) / (d + 0.5)));
@@ -367,32 +423,11 @@ export class ChatEngine {
     this.pair = new Float64Array(n);
     this.answer = new Float64Array(n);
     this.touched = new Uint8Array(n);
-
-    for (const kind of ['refer', 'phone', 'about', 'services'] as const) {
-      for (const f of this.chat.settings.followUps[kind]) this.followUps.push({ kind, terms: new Set(this.termsOf(tokenize(f)).terms) });
-    }
-
-    this.topics = this.buildTopics();
+    yield;
     this.readNeedsCheck();
     this.intent = new IntentModel(
       this.entries.filter((e) => e.kind === 'faq').map((e) => ({ id: e.id, texts: [...e.phrasings, ...e.keywords].map((p) => this.termsOf(tokenize(p))) })),
     );
-
-    const lists = this.chat.settings.danger.lists;
-    // "@past" stands for the phrases of the list named past
-    const expand = (phrases: readonly string[], depth = 0): string[] =>
-      phrases.flatMap((p) => (p.startsWith('@') && depth < 3 ? expand(lists[p.slice(1)] ?? [], depth + 1) : [p]));
-    const regex = (phrases: string[] | undefined) => (phrases ? phrasesRegex(expand(phrases)) : undefined);
-    this.danger = this.chat.settings.danger.rules.map((r: DangerRule) => ({
-      id: r.id,
-      any: regex(r.any),
-      all: r.all?.map((group) => phrasesRegex(expand(group))),
-      unless: regex(r.unless),
-      still: regex(r.still),
-      except: regex(r.except),
-    }));
-    const threshold = this.chat.settings.danger.learnedThreshold;
-    if (threshold !== undefined && this.chat.dangerExamples.length > 0) this.dangerModel = { model: new DangerModel(this.chat.dangerExamples), threshold };
   }
 
   /**

@@ -17,7 +17,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { normalise, tokenize } from '../content/vocabulary.js';
 import type { ToolDeps } from '../web/tools.js';
-import { createChatEngine, MAX_MESSAGE_LENGTH, type ChatContext, type ChatEngine, type ChatReply } from './engine.js';
+import { ChatEngine, MAX_MESSAGE_LENGTH, type ChatContext, type ChatReply } from './engine.js';
 import { redactorFor } from '../privacy/redact.js';
 import { ALL } from '../insights/insights.js';
 import { ChatRepository } from './repository.js';
@@ -67,18 +67,27 @@ export async function chatRoutes(app: FastifyInstance, { store, content, site, l
   };
   const forbidden = (reply: FastifyReply) =>
     reply.code(403).send({ error: 'Forbidden', message: 'The chat answers its own pages only: ask from the guidance.', statusCode: 403 });
-  let engine: ChatEngine | undefined;
-  let enginePack: unknown;
-  // the engine is rebuilt when the published pack changes
-  const bot = () => {
+  // The engine for the published pack, built in the background a slice at a time (on a large
+  // directory it takes seconds, and the other tools serve meanwhile): from when the app is ready, and
+  // again on the first question after a new version. A question asked before it is ready waits for it.
+  let building: { pack: unknown; engine: Promise<ChatEngine> } | undefined;
+  const bot = (): Promise<ChatEngine> => {
     const pack = content();
-    if (!engine || enginePack !== pack) {
-      engine = createChatEngine(pack);
-      enginePack = pack;
+    if (building?.pack !== pack) {
+      const engine = ChatEngine.build(pack);
+      const current = { pack, engine };
+      building = current;
+      // a failed build is tried again by the next question
+      engine.catch((err: unknown) => {
+        if (building === current) building = undefined;
+        app.log.error({ err }, 'the chat engine could not be built');
+      });
     }
-    return engine;
+    return building.engine;
   };
-  bot();
+  app.addHook('onReady', async () => {
+    void bot();
+  });
 
   // questions and feedback are limited per client; reading the page is not (a school shares one address)
   await app.register(rateLimit, sharedRateLimits(limits.counters));
@@ -89,7 +98,7 @@ export async function chatRoutes(app: FastifyInstance, { store, content, site, l
    * words only, and only when some are left.
    */
   async function ask(req: FastifyRequest, message: string, context: unknown): Promise<ChatReply> {
-    const r = bot().respond(message, context);
+    const r = (await bot()).respond(message, context);
     if (r.band === 'unsure' && tokenize(message).length > 0) {
       // counted whether or not any words of it are kept: a count per day, nothing of the question
       insights.count('chat-unanswered', ALL);
@@ -100,13 +109,14 @@ export async function chatRoutes(app: FastifyInstance, { store, content, site, l
   }
 
   /** Replays the earlier questions of a page conversation to rebuild the replies and the context. */
-  function replay(questions: string[]): { turns: Turn[]; context: ChatContext } {
+  async function replay(questions: string[]): Promise<{ turns: Turn[]; context: ChatContext }> {
+    const engine = await bot();
     const turns: Turn[] = [];
     let context: ChatContext = {};
     for (const q of questions.slice(-MAX_TURNS)) {
       const text = q.slice(0, MAX_MESSAGE_LENGTH);
       if (!normalise(text)) continue;
-      const reply = bot().respond(text, context);
+      const reply = engine.respond(text, context);
       context = reply.context;
       turns.push({ question: text, reply, paragraphs: reply.reply.split(/\n\n+/) });
     }
@@ -132,7 +142,7 @@ export async function chatRoutes(app: FastifyInstance, { store, content, site, l
 
   app.post('/ask', { preHandler: app.csrfProtection, config: limited }, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const { turns, context } = replay(asList(body['q']));
+    const { turns, context } = await replay(asList(body['q']));
     const suggestion = asList(body['suggestion'])[0];
     const message = suggestion ?? asList(body['message'])[0] ?? '';
     if (!message.trim()) {
@@ -151,8 +161,8 @@ export async function chatRoutes(app: FastifyInstance, { store, content, site, l
     const body = (req.body ?? {}) as Record<string, unknown>;
     const answerId = asList(body['answerId'])[0] ?? '';
     const helpful = asList(body['helpful'])[0];
-    if (bot().entry(answerId) && (helpful === 'yes' || helpful === 'no') && (await mayWrite(req))) await repo.recordFeedback(answerId, helpful === 'yes');
-    const { turns } = replay(asList(body['q']));
+    if ((await bot()).entry(answerId) && (helpful === 'yes' || helpful === 'no') && (await mayWrite(req))) await repo.recordFeedback(answerId, helpful === 'yes');
+    const { turns } = await replay(asList(body['q']));
     return renderPage(reply, { turns, thanks: true });
   });
 
@@ -183,7 +193,7 @@ export async function chatRoutes(app: FastifyInstance, { store, content, site, l
     if (!isJson(req)) return badRequest(reply, 415, 'Send the request as JSON with content-type application/json.');
     const parsed = feedbackRequest.safeParse(req.body);
     if (!parsed.success) return badRequest(reply, 400, 'Send {"answerId": "...", "helpful": true or false}.');
-    if (!bot().entry(parsed.data.answerId)) return badRequest(reply, 400, 'There is no answer with that id.');
+    if (!(await bot()).entry(parsed.data.answerId)) return badRequest(reply, 400, 'There is no answer with that id.');
     if (!(await mayWrite(req))) return reply.code(429).send({ error: 'Too Many Requests', message: 'This address has sent as many ratings as it may today.', statusCode: 429 });
     await repo.recordFeedback(parsed.data.answerId, parsed.data.helpful);
     return reply.code(202).send({ recorded: true });

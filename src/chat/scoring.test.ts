@@ -6,7 +6,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultPack } from '../../test/helpers/pack.js';
 import type { ContentPack } from '../content/schema.js';
-import '../sections.js';
 import { chatContent } from './content.js';
 import { ChatEngine, createChatEngine } from './engine.js';
 import { PhraseIndex, TypoIndex } from './text.js';

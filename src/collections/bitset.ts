@@ -69,6 +69,14 @@ export class Bitset {
     return this;
   }
 
+  /** this minus other, in place */
+  andNotWith(other: Bitset): this {
+    const a = this.words;
+    const b = other.words;
+    for (let i = 0; i < a.length; i++) a[i]! &= ~b[i]!;
+    return this;
+  }
+
   /** this ∪ other, in place */
   orWith(other: Bitset): this {
     const a = this.words;

@@ -6,10 +6,10 @@ import { resolve } from 'node:path';
 import { loadPack } from './load.js';
 import { formatProblem } from './problems.js';
 import { defaultPackDir } from './pack-dir.js';
-import '../sections.js';
+import { packSections } from '../sections.js';
 
 const dir = resolve(process.argv[2] ?? process.env['CONTENT_PACK'] ?? defaultPackDir());
-const { pack, problems } = loadPack(dir);
+const { pack, problems } = loadPack(dir, packSections);
 for (const p of problems) console.log(formatProblem(p));
 const errors = problems.filter((p) => p.severity === 'error').length;
 const warnings = problems.length - errors;

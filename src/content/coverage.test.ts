@@ -4,7 +4,7 @@ import { chatContent } from '../chat/content.js';
 import { allNeedAreas, coverageTable, needAreaCoverage } from './coverage.js';
 import { loadPack } from './load.js';
 import type { ContentProblem } from './problems.js';
-import '../sections.js';
+import { packSections } from '../sections.js';
 
 let temp: TempPack | undefined;
 afterEach(() => {
@@ -78,7 +78,7 @@ describe('coverage gaps are reported as file › record › field', () => {
     temp = copyDefaultPack();
     temp.editYaml<Yaml>('pack.yaml', (m) => void delete m['coverage']);
     temp.editYaml<Yaml[]>('need-areas.yaml', (areas) => void areas.push({ id: 'brand-new-worry', name: 'A brand new worry', hint: 'h' }));
-    const result = loadPack(temp.dir, { today: TEST_TODAY });
+    const result = loadPack(temp.dir, packSections, { today: TEST_TODAY });
     expect(result.pack).toBeDefined();
     expect(withSeverity(result.problems, 'warning')).toContainEqual({ file: 'need-areas.yaml', record: 'brand-new-worry', field: 'services', message: 'no active service is tagged with this need area; a worry staff can name should lead to a service' });
   });

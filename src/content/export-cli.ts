@@ -11,6 +11,7 @@ import { openStore } from '../store/store.js';
 import { readConfig } from '../web/config.js';
 import { packFiles, writePackFolder } from './export.js';
 import { loadPack } from './load.js';
+import { packSections } from '../sections.js';
 import { formatProblem } from './problems.js';
 
 const args = process.argv.slice(2);
@@ -37,7 +38,7 @@ try {
   } else {
     const files = packFiles(pack, { version });
     writePackFolder(dir, files);
-    const check = loadPack(dir);
+    const check = loadPack(dir, packSections);
     const errors = check.problems.filter((p) => p.severity === 'error');
     for (const p of errors) console.error(formatProblem(p));
     if (!check.pack) {

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import type { ArchiveFile } from './tar.js';
 import type { ContentPack } from './schema.js';
-import { packSections } from './sections.js';
+import { packSections } from '../sections.js';
 
 const SAFE_PATH = /^[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9][a-z0-9._-]*)*$/i;
 

@@ -4,7 +4,8 @@ import { copyDefaultPack, problemsAfter, TEST_TODAY, type TempPack } from '../..
 import { loadPack } from './load.js';
 import { defaultPackDir } from './pack-dir.js';
 import type { ContentProblem } from './problems.js';
-import '../sections.js';
+import { needsCheckSection } from '../needs-check/content.js';
+import { packSections } from '../sections.js';
 
 const FRONT_DOOR = 'services/childrens-front-door-mash.yaml';
 
@@ -20,7 +21,7 @@ function errorsOf(problems: ContentProblem[]) {
 }
 
 describe('the default content pack', () => {
-  const result = loadPack(defaultPackDir(), { today: TEST_TODAY });
+  const result = loadPack(defaultPackDir(), packSections, { today: TEST_TODAY });
 
   it('loads with no errors', () => {
     expect(errorsOf(result.problems)).toEqual([]);
@@ -46,7 +47,7 @@ describe('the default content pack', () => {
   });
 
   it('gives the same hash for the same files', () => {
-    expect(loadPack(defaultPackDir(), { today: TEST_TODAY }).hash).toBe(result.hash);
+    expect(loadPack(defaultPackDir(), packSections, { today: TEST_TODAY }).hash).toBe(result.hash);
   });
 });
 
@@ -163,17 +164,26 @@ describe('bad content gives a precise error (file, record, field)', () => {
   it('returns no pack at all when there is any error (never half a pack)', () => {
     pack = copyDefaultPack();
     pack.editYaml<{ levels: string[] }>(FRONT_DOOR, (s) => void (s.levels = ['nope']));
-    expect(loadPack(pack.dir, { today: TEST_TODAY }).pack).toBeUndefined();
+    expect(loadPack(pack.dir, packSections, { today: TEST_TODAY }).pack).toBeUndefined();
   });
 });
 
 
 describe('sources shown to staff', () => {
   it('name public documents and websites, never the team\u2019s own research notes', () => {
-    const { pack } = loadPack(defaultPackDir(), { today: TEST_TODAY });
+    const { pack } = loadPack(defaultPackDir(), packSections, { today: TEST_TODAY });
     const faqs = (pack!.sections['faqs'] as Array<{ value: { faqs: Array<{ id: string; source: { title: string } }> } }>).flatMap((t) => t.value.faqs);
     const titles = [...pack!.services.map((s) => [s.slug, s.source.title] as const), ...faqs.map((f) => [f.id, f.source.title] as const)];
     expect(titles.length).toBeGreaterThan(300);
     expect(titles.filter(([, title]) => /\bFACTS\b|§/.test(title))).toEqual([]);
+  });
+});
+
+describe('the sections read', () => {
+  it('are the ones given, in the order given, whatever modules were imported', () => {
+    const sectionsRead = (sections: typeof packSections) => Object.keys(loadPack(defaultPackDir(), sections, { today: TEST_TODAY }).pack!.sections);
+    expect(sectionsRead(packSections)).toEqual(['faqs', 'chat', 'needsCheck']);
+    expect(sectionsRead([needsCheckSection])).toEqual(['needsCheck']);
+    expect(sectionsRead([])).toEqual([]);
   });
 });

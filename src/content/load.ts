@@ -12,7 +12,7 @@ import { contrast, logoProblem, MIN_CONTRAST } from './brand.js';
 import { levelCoverage, needAreaCoverage } from './coverage.js';
 import { ProblemList, type ContentProblem } from './problems.js';
 import { glossaryTerm, level, needArea, packManifest, service, type Brand, type ContentPack, type Service } from './schema.js';
-import { listRecordOf, packSections, type PackSection, type SectionCheckContext } from './sections.js';
+import { listRecordOf, type AnyPackSection, type PackSection, type SectionCheckContext } from './sections.js';
 
 export interface LoadOptions {
   /** the date reviews are judged against; defaults to today */
@@ -72,7 +72,8 @@ export function memorySource(files: ReadonlyMap<string, string | Buffer>): PackS
   };
 }
 
-export function loadPack(packDir: string | PackSource, options: LoadOptions = {}): LoadResult {
+/** `sections`: the tools' sections of the pack, in the order they are read (src/sections.ts lists them). */
+export function loadPack(packDir: string | PackSource, sections: readonly AnyPackSection[], options: LoadOptions = {}): LoadResult {
   const today = options.today ?? new Date();
   const problems = new ProblemList();
   const hash = createHash('sha256');
@@ -226,8 +227,8 @@ export function loadPack(packDir: string | PackSource, options: LoadOptions = {}
 
   // Tool sections
   const core = manifest && levels && needAreas && glossary ? { manifest, levels, needAreas, glossary, services: services.map((s) => s.value) } : undefined;
-  const sections: Record<string, unknown> = {};
-  for (const section of packSections as PackSection<unknown>[]) {
+  const values: Record<string, unknown> = {};
+  for (const section of sections as readonly PackSection<unknown>[]) {
     let value: unknown;
     if (section.kind === 'file') {
       const raw = read(section.path, section.required);
@@ -246,7 +247,7 @@ export function loadPack(packDir: string | PackSource, options: LoadOptions = {}
       value = items;
     }
     if (value === undefined) continue;
-    sections[section.name] = value;
+    values[section.name] = value;
     if (core && section.check) {
       const ctx: SectionCheckContext = {
         pack: core,
@@ -260,7 +261,7 @@ export function loadPack(packDir: string | PackSource, options: LoadOptions = {}
 
   const digest = hash.digest('hex');
   if (problems.errors.length > 0 || !core) return { problems: problems.items, hash: digest };
-  return { pack: { ...core, sections }, problems: problems.items, hash: digest };
+  return { pack: { ...core, sections: values }, problems: problems.items, hash: digest };
 }
 
 /** The brand's colours keep text readable, and its logo is read into the pack (or reported). */

@@ -1,12 +1,13 @@
 /** The published pack written back out as files is the same pack, with the same problems, as its folder. */
 import { describe, expect, it } from 'vitest';
 import { loadPack } from './load.js';
+import { packSections } from '../sections.js';
 import { defaultPackDir } from './pack-dir.js';
 import { checkPack } from './pack-files.js';
 import '../sections.js';
 
 describe('checkPack', () => {
-  const folder = loadPack(defaultPackDir());
+  const folder = loadPack(defaultPackDir(), packSections);
 
   it('reads the pack written out from memory as the same pack, with the same problems', () => {
     expect(folder.pack).toBeDefined();

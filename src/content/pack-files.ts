@@ -5,7 +5,8 @@
  */
 import { loadPack, memorySource, type LoadOptions, type LoadResult } from './load.js';
 import type { ContentPack } from './schema.js';
-import { packSections, type PackSection } from './sections.js';
+import { packSections } from '../sections.js';
+import type { PackSection } from './sections.js';
 
 export function packFiles(pack: ContentPack): Map<string, string | Buffer> {
   const files = new Map<string, string | Buffer>();
@@ -29,5 +30,5 @@ export function packFiles(pack: ContentPack): Map<string, string | Buffer> {
 
 /** Validates a pack held in memory as content:check validates a folder. */
 export function checkPack(pack: ContentPack, options: LoadOptions = {}): LoadResult {
-  return loadPack(memorySource(packFiles(pack)), options);
+  return loadPack(memorySource(packFiles(pack)), packSections, options);
 }

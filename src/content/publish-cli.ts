@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { publishContent } from '../publishing.js';
+import { packSections } from '../sections.js';
 import { openStore } from '../store/store.js';
 import { readConfig } from '../web/config.js';
 import { InvalidContentError, formatProblem } from './problems.js';
@@ -18,7 +19,7 @@ const packDir = resolve(args[0]!);
 const config = readConfig();
 const store = await openStore(config);
 try {
-  const result = await publishContent(store, packDir);
+  const result = await publishContent(store, packDir, packSections);
   for (const w of result.warnings) console.warn(formatProblem(w));
   console.log(`Published ${result.pack.manifest.id} (${result.pack.services.length} services) from ${packDir} to the ${store.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'} database as content version ${result.version}.`);
 } catch (err) {

@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import { loadPack } from './load.js';
 import { InvalidContentError, type ContentProblem } from './problems.js';
 import type { ContentPack } from './schema.js';
+import type { AnyPackSection } from './sections.js';
 
 /** Something kept beside the content and derived from it, written in the publish's transaction. */
 export type PublishStep = (trx: Transaction<Database>, pack: ContentPack, importId: number) => Promise<void>;
@@ -41,10 +42,10 @@ export interface PublishOptions {
  * Validates the pack at `packDir` (throwing InvalidContentError with every problem) and publishes it
  * when the store holds no pack yet, another pack, or another version of this one.
  */
-export async function publishPack(store: Store, packDir: string, opts: PublishOptions & { readBack: false }): Promise<Omit<PublishResult, 'pack'>>;
-export async function publishPack(store: Store, packDir: string, opts?: PublishOptions): Promise<PublishResult>;
-export async function publishPack(store: Store, packDir: string, opts: PublishOptions = {}): Promise<Omit<PublishResult, 'pack'> & { pack?: ContentPack }> {
-  const { pack, problems, hash } = loadPack(packDir, { today: opts.today });
+export async function publishPack(store: Store, packDir: string, sections: readonly AnyPackSection[], opts: PublishOptions & { readBack: false }): Promise<Omit<PublishResult, 'pack'>>;
+export async function publishPack(store: Store, packDir: string, sections: readonly AnyPackSection[], opts?: PublishOptions): Promise<PublishResult>;
+export async function publishPack(store: Store, packDir: string, sections: readonly AnyPackSection[], opts: PublishOptions = {}): Promise<Omit<PublishResult, 'pack'> & { pack?: ContentPack }> {
+  const { pack, problems, hash } = loadPack(packDir, sections, { today: opts.today });
   if (!pack) throw new InvalidContentError(packDir, problems);
   const same = (latest: { contentHash: string; packId: string } | undefined) => latest !== undefined && latest.contentHash === hash && latest.packId === pack.manifest.id;
   let imported = false;

@@ -1,9 +1,10 @@
 /**
  * Pack sections owned by the tools (the needs check's questions and rules, the chat bot's FAQs...).
  *
- * A tool adds its section by appending its definition to `packSections` below; the loader reads,
- * validates and cross-checks it with the rest of the pack, and the store imports it. The tool reads
- * it back, typed, with its own accessor (e.g. `needsCheckContent(pack)`).
+ * A tool exports its section's definition; the sections are listed in one place (src/sections.ts) and
+ * passed to `loadPack`, which reads, validates and cross-checks them with the rest of the pack, and
+ * the store imports them. The tool reads its section back, typed, with its own accessor (e.g.
+ * `needsCheckContent(pack)`).
  */
 import type { z } from 'zod';
 import type { ContentPack } from './schema.js';
@@ -38,9 +39,9 @@ export interface PackSection<T = unknown> {
 
 export type SectionValue<T> = T | Array<{ file: string; value: T }>;
 
-/** The registered sections. Tools append theirs here. */
+/** A section of any value type, as a list of sections holds them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each section has its own value type
-export const packSections: PackSection<any>[] = [];
+export type AnyPackSection = PackSection<any>;
 
 /** Names a record in a list of objects with an `id` (or `slug`) field: "#3 (some-id)". */
 export function listRecordOf(value: unknown, path: readonly PropertyKey[]): { record?: string; rest: readonly PropertyKey[] } {

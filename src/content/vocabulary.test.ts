@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultPack } from '../../test/helpers/pack.js';
-import { buildVocabulary, normalise, stem, tokenize } from './vocabulary.js';
+import { buildVocabulary, normalise, normaliseAnyText, stem, tokenize } from './vocabulary.js';
 
 describe('stem', () => {
   it('makes plurals and common endings meet, so staff find what they mean in their own words', () => {
@@ -51,5 +52,37 @@ describe('the vocabulary from the pack', () => {
 
   it('adds nothing for words it does not know', () => {
     expect(vocabulary.expand('weather tomorrow')).toEqual({ text: 'weather tomorrow', added: [], needAreaIds: [] });
+  });
+});
+
+describe('the quicker path for plain text', () => {
+  const reference = (text: string) => {
+    const n = normaliseAnyText(text);
+    return n ? n.split(' ') : [];
+  };
+
+  it('gives the same words as the definition, for any text', () => {
+    // ASCII with apostrophes, ampersands and the characters either side of the quick path's limits
+    const chars = fc.constantFrom(...'aZ09 &\'’-._!\t\n"é\u0301İK\u00a0ß'.split(''), 'x', 'Y', '7');
+    const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.array(chars, { maxLength: 30 }).map((cs) => cs.join('')));
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(tokenize(t)).toEqual(reference(t));
+        expect(normalise(t)).toBe(normaliseAnyText(t));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('gives the same words for every text of the default pack', () => {
+    const seen = new Set<string>();
+    const walk = (value: unknown): void => {
+      if (typeof value === 'string') {
+        if (!seen.has(value)) expect(tokenize(value), value).toEqual(reference(value));
+        seen.add(value);
+      } else if (value && typeof value === 'object') for (const v of Object.values(value)) walk(v);
+    };
+    walk(defaultPack());
+    expect(seen.size).toBeGreaterThan(1000);
   });
 });

@@ -6,6 +6,16 @@ import type { ContentPack } from './schema.js';
 
 /** lower case, accents folded, "&" as "and", punctuation as spaces */
 export function normalise(text: string): string {
+  const words = asciiWords(text);
+  return words ? words.join(' ') : normaliseAnyText(text);
+}
+
+/**
+ * `normalise` for any text: the definition. `normalise` and `tokenize` take a quicker path for plain
+ * ASCII text (almost every record, phrasing and question), which gives the same words
+ * (vocabulary.test.ts checks them against this).
+ */
+export function normaliseAnyText(text: string): string {
   return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -14,6 +24,41 @@ export function normalise(text: string): string {
     .replace(/['’]/g, '')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
+}
+
+/** any character but printable ASCII, tab, line breaks and the curly apostrophe */
+const NOT_PLAIN = /[^\t\n\r\x20-\x7e\u2019]/;
+
+/**
+ * The words of a plain ASCII text (curly apostrophes allowed) as `normaliseAnyText` makes them, in
+ * one pass without the Unicode steps, none of which changes such text; undefined for any other text.
+ * Building the chat and search indexes tokenises hundreds of thousands of phrasings and records.
+ */
+function asciiWords(text: string): string[] | undefined {
+  if (NOT_PLAIN.test(text)) return undefined;
+  const lower = text.toLowerCase();
+  const words: string[] = [];
+  // the word so far: `lower` from `from`, after `done` (the part before an apostrophe, rarely any)
+  let from = -1;
+  let done = '';
+  for (let i = 0; i <= lower.length; i++) {
+    const c = i < lower.length ? lower.charCodeAt(i) : 32;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      if (from < 0) from = i;
+    } else if (c === 39 || c === 0x2019) {
+      // an apostrophe is dropped and joins what is either side of it
+      if (from >= 0) done += lower.slice(from, i);
+      from = -1;
+    } else {
+      const word = from >= 0 ? done + lower.slice(from, i) : done;
+      if (word) words.push(word);
+      from = -1;
+      done = '';
+      // "&" is a word of its own
+      if (c === 38) words.push('and');
+    }
+  }
+  return words;
 }
 
 /**
@@ -29,15 +74,29 @@ export function midSentence(text: unknown): string {
 }
 
 export function tokenize(text: string): string[] {
-  const n = normalise(text);
+  const words = asciiWords(text);
+  if (words) return words;
+  const n = normaliseAnyText(text);
   return n ? n.split(' ') : [];
 }
+
+// the same few thousand words recur across records and phrasings: each is stemmed once
+const stems = new Map<string, string>();
 
 /**
  * A light English stemmer: enough to make plurals and common endings meet
  * ("services" → "servic", "service" → "servic", "referrals" → "referr", "referring" → "referr").
  */
 export function stem(token: string): string {
+  let s = stems.get(token);
+  if (s === undefined) {
+    s = stemWord(token);
+    if (stems.size < 200_000) stems.set(token, s);
+  }
+  return s;
+}
+
+function stemWord(token: string): string {
   let t = token;
   if (t.length <= 3 || /^\d+$/.test(t)) return t;
   if (t.endsWith('ies') && t.length > 4) t = `${t.slice(0, -3)}y`;

@@ -4,6 +4,7 @@ import { loadPack } from '../content/load.js';
 import { defaultPackDir } from '../content/pack-dir.js';
 import { deliveryModes, providerTypes, type ContentPack, type Service } from '../content/schema.js';
 import { referralRoutes, searchServices, serviceIndexFor, type LandscapeQuery } from './search.js';
+import { packSections } from '../sections.js';
 
 /** A small pack of our own, so each expectation names the services that prove it. */
 function service(slug: string, over: Partial<Service> = {}): Service {
@@ -182,7 +183,7 @@ describe('landscape search: facets, sorting, pages', () => {
   });
 
   it('counts what choosing each option would give, search after search (counts are cached by words and filters)', () => {
-    const { pack: real } = loadPack(defaultPackDir());
+    const { pack: real } = loadPack(defaultPackDir(), packSections);
     const pack = { ...real! };
     const index = serviceIndexFor(pack);
     const needs = pack.needAreas.flatMap((a) => [a.id, ...a.children.map((c) => c.id)]);
@@ -249,7 +250,7 @@ describe('landscape search: facets, sorting, pages', () => {
 });
 
 describe('landscape search on the default pack', () => {
-  const { pack } = loadPack(defaultPackDir());
+  const { pack } = loadPack(defaultPackDir(), packSections);
   if (!pack) throw new Error('default pack does not load');
 
   it.each([
@@ -266,7 +267,7 @@ describe('landscape search on the default pack', () => {
 });
 
 describe('words and filters agree on the default pack', () => {
-  const { pack } = loadPack(defaultPackDir());
+  const { pack } = loadPack(defaultPackDir(), packSections);
   const index = serviceIndexFor(pack!);
   const every = (query: Partial<LandscapeQuery>) => {
     const slugs = new Set<string>();

@@ -90,6 +90,12 @@ export interface ServiceIndex {
   search(query: LandscapeQuery): LandscapeResult;
   /** the need areas a text names (see needAreaFinder) */
   needAreasNamed(text: string): string[];
+  /**
+   * The services (positions) holding every word of a search, as this search finds words: the pack's
+   * synonyms and abbreviations, stems, prefixes and typos. Not loosened, and no services added for a
+   * need area the words name: a filter, for the open data API. Undefined when the words say nothing.
+   */
+  servicesWithEveryWord(q: string): Bitset | undefined;
 }
 
 // Words that say nothing about a service; dropping them keeps "help for a family" from matching
@@ -105,30 +111,19 @@ const STOP_WORDS = new Set(
   ).split(' '),
 );
 
-// the same few thousand words recur across records: stem each once
-const stems = new Map<string, string>();
-function stemOf(term: string): string {
-  let s = stems.get(term);
-  if (s === undefined) {
-    s = stem(term);
-    if (stems.size < 200_000) stems.set(term, s);
-  }
-  return s;
-}
-
 /**
  * Index side: keep the word and its stem, so both a typo of the word and another form of it can
  * meet ("referrals" is held as "referrals" and "referr").
  */
 export function indexTerms(token: string): readonly string[] {
   if (STOP_WORDS.has(token)) return [];
-  const s = stemOf(token);
+  const s = stem(token);
   return s === token ? [token] : [token, s];
 }
 
 /** Query side: the stem only ("referrals" meets "referral"; "housng" is one edit from "housing"). */
 export function queryTerm(token: string): string | null {
-  return STOP_WORDS.has(token) ? null : stemOf(token);
+  return STOP_WORDS.has(token) ? null : stem(token);
 }
 
 /** The fields searched, with how much a match in each counts. Few fields: each one adds postings. */
@@ -212,6 +207,8 @@ class Index implements ServiceIndex {
   /** by normalised words, and by words as typed; null: the words say nothing the index knows */
   private readonly textCache = new RecentCache<TextMatch | null>(TEXT_CACHE_SIZE);
   private readonly typedText = new RecentCache<TextMatch | null>(TEXT_CACHE_SIZE);
+  /** servicesWithEveryWord's sets by the words as typed */
+  private readonly everyWord = new RecentCache<Bitset | null>(TEXT_CACHE_SIZE);
   private readonly needFacet: Facet<string>;
   private readonly levelFacet: Facet<string>;
   private readonly deliveryFacet: Facet<DeliveryMode>;
@@ -311,6 +308,16 @@ class Index implements ServiceIndex {
 
   service(slug: string): Service | undefined {
     return this.bySlug.get(slug);
+  }
+
+  servicesWithEveryWord(q: string): Bitset | undefined {
+    let set = this.everyWord.get(q);
+    if (set === undefined) {
+      // synonyms were added to each record when the index was built, so the words alone are enough
+      set = this.text.matchEvery(this.vocabulary.expand(q).text) ?? null;
+      this.everyWord.set(q, set);
+    }
+    return set ?? undefined;
   }
 
   search(query: LandscapeQuery): LandscapeResult {
@@ -500,7 +507,7 @@ function synonymMatcher(vocabulary: Vocabulary): SynonymMatcher {
   const byFirst = new Map<string, Array<{ stems: string[]; group: number }>>();
   vocabulary.groups.forEach((g, group) => {
     for (const phrase of g.phrases) {
-      const phraseStems = phrase.split(' ').map(stemOf);
+      const phraseStems = phrase.split(' ').map(stem);
       const list = byFirst.get(phraseStems[0]!) ?? [];
       list.push({ stems: phraseStems, group });
       byFirst.set(phraseStems[0]!, list);
@@ -508,7 +515,7 @@ function synonymMatcher(vocabulary: Vocabulary): SynonymMatcher {
   });
   const groupWords = vocabulary.groups.map((g) => [...new Set(g.phrases.flatMap((p) => p.split(' ')))]);
   const spans = (text: string) => {
-    const words = tokenize(text).map(stemOf);
+    const words = tokenize(text).map(stem);
     const found: Array<{ from: number; to: number; group: number }> = [];
     for (let i = 0; i < words.length; i++) {
       for (const c of byFirst.get(words[i]!) ?? []) {

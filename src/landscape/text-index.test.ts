@@ -10,6 +10,7 @@ import { buildVocabulary } from '../content/vocabulary.js';
 import { coversNeedArea } from '../content/coverage.js';
 import { indexTerms, needAreaFinder, queryTerm, SEARCH_FIELDS, searchFieldTexts, searchServices, TOPIC_BOOST } from './search.js';
 import { boundedLevenshtein, FEW_MATCH_EVERY_WORD, TextIndex, topK } from './text-index.js';
+import { packSections } from '../sections.js';
 
 /** a tiny index over one-field documents */
 function small(texts: string[], national: number[] = []): TextIndex {
@@ -212,7 +213,7 @@ function previousEngine(pack: ContentPack) {
 }
 
 describe('filter-first scoring ranks as the previous engine did', () => {
-  const { pack: base } = loadPack(defaultPackDir());
+  const { pack: base } = loadPack(defaultPackDir(), packSections);
   if (!base) throw new Error('default pack does not load');
   const pack: ContentPack = { ...base, services: [...base.services, ...generateServices(base, 1500, 3)] };
   const previous = previousEngine(pack);

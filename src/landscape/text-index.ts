@@ -118,8 +118,9 @@ export class TextIndex {
       }
       return t;
     };
-    // a token's term ids, looked up once per distinct token rather than once per occurrence
-    const tokenTerms = new Map<string, number[]>();
+    // a token's term ids, looked up once per distinct token rather than once per occurrence, and
+    // the field it was last seen in (document × fields + field), to count a field's distinct words
+    const tokenTerms = new Map<string, { ids: number[]; lastField: number }>();
     const idOf = (term: string): number => {
       let id = ids.get(term);
       if (id === undefined) {
@@ -139,13 +140,16 @@ export class TextIndex {
       for (let f = 0; f < fieldCount; f++) {
         const tokens = tokensOf(texts[f] ?? '');
         // as before: a field's length is its number of distinct words
-        const length = tokens.length <= 1 ? tokens.length : new Set(tokens).size;
-        fieldLength[doc * fieldCount + f] = Math.min(length, 0xffff);
-        totalLength[f]! += length;
+        const field = doc * fieldCount + f;
+        let length = 0;
         for (const token of tokens) {
-          let termIds = tokenTerms.get(token);
-          if (!termIds) tokenTerms.set(token, (termIds = options.indexTerms(token).map(idOf)));
-          for (const t of termIds) {
+          let known = tokenTerms.get(token);
+          if (!known) tokenTerms.set(token, (known = { ids: options.indexTerms(token).map(idOf), lastField: -1 }));
+          if (known.lastField !== field) {
+            known.lastField = field;
+            length++;
+          }
+          for (const t of known.ids) {
             let p: number;
             if (lastDoc.data[t] !== doc) {
               p = postDoc.length;
@@ -165,6 +169,8 @@ export class TextIndex {
             if (postTf.data[slot]! < 0xffff) postTf.data[slot]! += 1;
           }
         }
+        fieldLength[field] = Math.min(length, 0xffff);
+        totalLength[f]! += length;
       }
     }
 
@@ -265,6 +271,21 @@ export class TextIndex {
       return { words, set, loosened: set.count() > every };
     }
     return { words, set, loosened: false };
+  }
+
+  /**
+   * The services holding every word, each word found as `match` finds it (stems, prefixes, typos),
+   * never loosened: a filter (the open data API's search). Undefined when the text has no word that
+   * says anything. Read only: it may be a cached set.
+   */
+  matchEvery(text: string): Bitset | undefined {
+    const terms = this.queryTerms(text);
+    if (terms.length === 0) return undefined;
+    const words = terms.map((t) => this.expand(t));
+    if (words.length === 1) return words[0]!.set;
+    const set = new Bitset(this.documentCount).andInto(words[0]!.set, words[1]!.set);
+    for (let i = 2; i < words.length; i++) set.andWith(words[i]!.set);
+    return set;
   }
 
   /**

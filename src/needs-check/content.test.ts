@@ -9,6 +9,7 @@ import { loadPack } from '../content/load.js';
 import type { ContentProblem } from '../content/problems.js';
 import { defaultPack } from '../../test/helpers/pack.js';
 import { NEEDS_CHECK_FILE, needsCheckContent as nc } from './content.js';
+import { packSections } from '../sections.js';
 
 const today = new Date('2026-11-30T12:00:00Z');
 let dir: string;
@@ -27,7 +28,7 @@ function errorsAfter(edit: (doc: Record<string, any>) => void): ContentProblem[]
   edit(doc);
   writeFileSync(join(dir, NEEDS_CHECK_FILE), stringify(doc));
   try {
-    return loadPack(dir, { today }).problems.filter((p) => p.severity === 'error');
+    return loadPack(dir, packSections, { today }).problems.filter((p) => p.severity === 'error');
   } finally {
     writeFileSync(join(dir, NEEDS_CHECK_FILE), original);
   }
@@ -38,7 +39,7 @@ const route = (doc: Record<string, any>, id: string) => (doc['routes'] as Array<
 
 describe('the default needs check content', () => {
   it('loads without errors or warnings, with every area from need-areas.yaml ids', () => {
-    const r = loadPack(defaultPackDir(), { today });
+    const r = loadPack(defaultPackDir(), packSections, { today });
     expect(r.problems.filter((p) => p.file === NEEDS_CHECK_FILE)).toEqual([]);
     const c = nc(defaultPack());
     const ids = new Set(defaultPack().needAreas.flatMap((a) => [a.id, ...a.children.map((ch) => ch.id)]));
@@ -154,7 +155,7 @@ describe('a broken needs-check file gives a precise error', () => {
     area(doc, 'neglect')['indicators'][0]['level'] = 'level-9';
     writeFileSync(join(dir, NEEDS_CHECK_FILE), stringify(doc));
     try {
-      expect(loadPack(dir, { today }).pack).toBeUndefined();
+      expect(loadPack(dir, packSections, { today }).pack).toBeUndefined();
     } finally {
       writeFileSync(join(dir, NEEDS_CHECK_FILE), original);
     }

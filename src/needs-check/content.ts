@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { contactRoles, isoDate, slug, source, type ContentPack } from '../content/schema.js';
-import { packSections, type PackSection, type SectionCheckContext, type SectionValue } from '../content/sections.js';
+import { type PackSection, type SectionCheckContext, type SectionValue } from '../content/sections.js';
 import { runExamples } from './examples.js';
 
 export const NEEDS_CHECK_FILE = 'needs-check.yaml';
@@ -602,4 +602,3 @@ export const needsCheckSection: PackSection<NeedsCheckContent> = {
     if (!Array.isArray(value)) checkNeedsCheck(value, ctx, runExamples);
   },
 };
-packSections.push(needsCheckSection);

@@ -15,12 +15,12 @@ import { PublishedContent } from '../content/published.js';
 import { ChatRepository } from '../chat/repository.js';
 import { publishLoadedPack } from '../publishing.js';
 import { openStore, type Store, type StoreConfig } from './store.js';
-import '../sections.js';
+import { packSections } from '../sections.js';
 
 const skip = onPostgres && !requirePostgres();
 if (skip) console.warn(POSTGRES_SKIPPED);
 
-const { pack, hash } = loadPack(defaultPackDir());
+const { pack, hash } = loadPack(defaultPackDir(), packSections);
 if (!pack) throw new Error('the default pack does not load');
 
 describe.skipIf(skip)(`the store on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, () => {

@@ -18,6 +18,7 @@ import { needsCheckTool } from '../needs-check/tool.js';
 import { redactorFor } from '../privacy/redact.js';
 import { DEFAULT_RETENTION_DAYS, redactStoredAgain, setUpRetention } from '../privacy/retention.js';
 import { publishOnStart } from '../publishing.js';
+import { packSections } from '../sections.js';
 import { openStore, type Store } from '../store/store.js';
 import { Counters } from '../store/counters.js';
 import { Insights } from '../insights/insights.js';
@@ -181,7 +182,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   let published: App['published'];
   let content: PublishedContent;
   try {
-    const result = await publishOnStart(store, opts.packDir, opts.today);
+    const result = await publishOnStart(store, opts.packDir, packSections, opts.today);
     content = await PublishedContent.open(store);
     published = { ...result, pack: content.pack() };
     // what an older redaction stored is redacted again with the current one, before anyone reads it

@@ -7,7 +7,7 @@ import { loadPack } from '../../src/content/load.js';
 import { defaultPackDir } from '../../src/content/pack-dir.js';
 import type { ContentProblem } from '../../src/content/problems.js';
 import type { ContentPack } from '../../src/content/schema.js';
-import '../../src/sections.js';
+import { packSections } from '../../src/sections.js';
 
 export interface TempPack {
   dir: string;
@@ -49,7 +49,7 @@ export function problemsAfter(edit: (p: TempPack) => void): ContentProblem[] {
   const temp = copyDefaultPack();
   try {
     edit(temp);
-    return loadPack(temp.dir, { today: TEST_TODAY }).problems;
+    return loadPack(temp.dir, packSections, { today: TEST_TODAY }).problems;
   } finally {
     temp.cleanup();
   }
@@ -60,7 +60,7 @@ let cached: ContentPack | undefined;
 /** The default pack with every tool's section, loaded once per test file. */
 export function defaultPack(): ContentPack {
   if (!cached) {
-    const r = loadPack(defaultPackDir(), { today: TEST_TODAY });
+    const r = loadPack(defaultPackDir(), packSections, { today: TEST_TODAY });
     if (!r.pack) throw new Error(`the default pack does not load: ${JSON.stringify(r.problems.filter((p) => p.severity === 'error'))}`);
     cached = r.pack;
   }

@@ -12,6 +12,7 @@ import { dropSchema, newSchemaName, POSTGRES_SKIPPED, requirePostgres } from '..
 import { eventually } from '../helpers/eventually.js';
 import { copyDefaultPack, type TempPack } from '../helpers/pack.js';
 import { loadPack } from '../../src/content/load.js';
+import { packSections } from '../../src/sections.js';
 
 const url = requirePostgres();
 if (!url) console.warn(POSTGRES_SKIPPED);
@@ -23,7 +24,7 @@ describe.skipIf(!url)('two instances on one PostgreSQL', () => {
   const database = { databaseFile: ':memory:', databaseUrl: url, postgres: { schema, max: 4 } };
   const instances: App[] = [];
   let pack: TempPack;
-  const original = loadPack(defaultPackDir()).pack!;
+  const original = loadPack(defaultPackDir(), packSections).pack!;
   const service = original.services.find((s) => s.status === 'active' && s.phones.length > 0) ?? original.services[0]!;
   const oldFrontDoor = original.manifest.contacts.frontDoor.phones[0]!.number;
   // a number Ofcom keeps for drama, so never a real line
@@ -60,7 +61,7 @@ describe.skipIf(!url)('two instances on one PostgreSQL', () => {
     let version: number;
     const started = performance.now();
     try {
-      version = (await publishContent(publisher, pack.dir)).version;
+      version = (await publishContent(publisher, pack.dir, packSections)).version;
     } finally {
       await publisher.close();
     }
