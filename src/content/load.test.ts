@@ -182,7 +182,7 @@ describe('sources shown to staff', () => {
 describe('the sections read', () => {
   it('are the ones given, in the order given, whatever modules were imported', () => {
     const sectionsRead = (sections: typeof packSections) => Object.keys(loadPack(defaultPackDir(), sections, { today: TEST_TODAY }).pack!.sections);
-    expect(sectionsRead(packSections)).toEqual(['faqs', 'chat', 'needsCheck']);
+    expect(sectionsRead(packSections)).toEqual(['faqs', 'chat', 'dangerExamples', 'needsCheck']);
     expect(sectionsRead([needsCheckSection])).toEqual(['needsCheck']);
     expect(sectionsRead([])).toEqual([]);
   });
