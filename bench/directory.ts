@@ -17,21 +17,13 @@ import { termId } from '../src/api/taxonomies.js';
 import { packSections } from '../src/sections.js';
 import { browserCookies, loadUrl, startServerProcess, type BenchPostgres, type BenchRow } from './lib.js';
 import type { BenchSection } from './run.js';
+import { seededRandom } from '../src/collections/random.js';
 import { publishLoadedPack } from '../src/publishing.js';
 
 const SERVICE_COUNT = Number(process.env['BENCH_SERVICES'] ?? 20_000);
 
-/** A small deterministic PRNG (mulberry32), so every run measures the same directory. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same made-up directory on every run. */
+const random = seededRandom;
 
 const PLACES = ['Riverside', 'Northgate', 'Eastbrook', 'Parkside', 'Westfield', 'Hillview', 'Marsh Lane', 'Station Road', 'Oakwood', 'Castle Green', 'Millbrook', 'Abbey'];
 const KINDS = ['support group', 'advice service', 'drop-in', 'family project', 'helpline', 'youth project', 'outreach team', 'hub', 'mentoring scheme', 'clinic', 'parenting programme', 'wellbeing service'];

@@ -7,6 +7,7 @@
  * Deterministic: the examples are visited in an order fixed by a seeded generator, so one pack always
  * gives the same model. Features are hashed into a fixed table, so nothing grows with the vocabulary.
  */
+import { seededRandom } from '../collections/random.js';
 import { normalise } from '../content/vocabulary.js';
 
 export interface LabelledMessage {
@@ -46,18 +47,6 @@ export function features(message: string): Uint32Array {
   return Uint32Array.from(out);
 }
 
-/** A small seeded generator (mulberry32), for a fixed visiting order. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 export class DangerModel {
@@ -67,7 +56,7 @@ export class DangerModel {
   constructor(examples: readonly LabelledMessage[]) {
     const xs = examples.map((e) => features(e.q));
     const order = [...xs.keys()];
-    const random = seeded(0x5afe);
+    const random = seededRandom(0x5afe);
     // weight decay applied lazily would be faster; at a few thousand examples plain is fast enough
     let decay = 1;
     for (let epoch = 0; epoch < EPOCHS; epoch++) {
