@@ -421,7 +421,8 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   const unsureSteps = unsure ? c.rules.notSure.steps.filter(mine) : [];
   // what the chosen signs add that cannot wait (medical help today): before the level's steps
   const soonSteps = areaIds.flatMap((id) => (idx.areas.get(id)?.indicators ?? []).filter((i) => answers.indicators[id]?.indicators.includes(i.id)).flatMap((i) => i.soonSteps.filter(mine)));
-  const refers = Boolean(levelSteps?.referral) && !ownResponse && !replacesReferral && !refused && levelOwn.length > 0;
+  const referral = Boolean(levelSteps?.referral) && !ownResponse && !replacesReferral && !refused;
+  const refers = referral && levelOwn.length > 0;
   const main = levelSteps?.urgent || sameDay ? [...levelOwn, ...otherRoutes] : [...otherRoutes, ...(ownResponse ? responseSteps : levelOwn)];
   const lead = [...first, ...urgent, ...(unsureOnly ? unsureSteps : [])];
   const ordered: Step[] = [
@@ -434,7 +435,6 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
     ...(otherAlone ? somethingElse.steps.filter(mine) : []),
     ...(unsureOnly ? [] : unsureSteps),
   ];
-  const referral = Boolean(levelSteps?.referral) && !ownResponse && !replacesReferral && !refused;
 
   // Consent: one voice. A route's own note, or telling the family being unsafe, overrides the level's rule.
   const guidance: string[] = [...routeConsentNotes];
