@@ -10,6 +10,7 @@ const ci = Boolean(process.env['CI']);
 /** the tests that run on both databases: the store's contract, every route test, publishing */
 const ON_BOTH_DATABASES = [
   'src/store/store.test.ts',
+  'src/publishing.test.ts',
   'src/content/publish.test.ts',
   'src/content/publish-cli.test.ts',
   'src/**/routes.test.ts',
