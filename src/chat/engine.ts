@@ -738,7 +738,6 @@ export class ChatEngine {
     return { text: expandPlaceholders(this.chat.settings.danger.reply, this.pack), links };
   }
 
-  /** "Check the level of need" with the worry chosen, beside an answer about a need area */
   /** The needs check's signs of harm by need area (none when the pack has no needs check). */
   private readNeedsCheck(): void {
     const c = this.pack.sections['needsCheck'] as NeedsCheckContent | undefined;
@@ -764,6 +763,7 @@ export class ChatEngine {
     return said && isStatement(message) ? `\n\n${said}` : '';
   }
 
+  /** "Check the level of need" with the worry chosen, beside an answer about a need area */
   private checkLinkFor(need: string | undefined, links: ChatLink[]): ChatLink[] {
     const worry = need ? this.checkWorry.get(need) : undefined;
     if (!worry || links.some((l) => l.href.startsWith('/needs-check'))) return [];
