@@ -65,6 +65,16 @@ describe('needs check pages', () => {
     expect(r.body).toContain('name="danger" value="no"');
   });
 
+  it('shows a sign\u2019s hint under it on its worry page, escaped', async () => {
+    const c = needsCheckContent(defaultPack());
+    const area = c.areas.find((a) => a.indicators.some((i) => i.hint))!;
+    const sign = area.indicators.find((i) => i.hint)!;
+    const r = await get(`/needs-check/worry/${area.id}?asker=dsl&danger=no&route=none&area=${area.id}`);
+    expect(r.statusCode).toBe(200);
+    const escaped = sign.hint!.replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/"/g, '&quot;');
+    expect(r.body).toContain(escaped);
+  });
+
   it('refuses "none of these" with a route', async () => {
     const r = await get('/needs-check/special-routes?asker=dsl&danger=no&step=routes&answer=none&answer=lado');
     expect(r.body).toContain('govuk-error-summary');
