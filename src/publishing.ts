@@ -21,15 +21,20 @@ export function publishContent(store: Store, packDir: string, sections: readonly
 /**
  * On start: the configured pack is imported into a new database, and again when it changed since
  * the app last imported it, unless content was published since with `content:publish` or by an
- * editor in the workspace (that content stays: another instance's start must not undo a publish). Derived indexes an older version of the
+ * editor in the workspace (that content stays: another instance's start must not undo a publish, and
+ * then the folder is not read at all). Derived indexes an older version of the
  * app left stale are written again. The app then reads the published content itself.
  */
 export async function publishOnStart(store: Store, packDir: string, sections: readonly AnyPackSection[], today?: Date): Promise<Omit<PublishResult, 'pack'>> {
   const latest = await store.content.latestImport();
   const kind = await store.content.latestPackPublishKind();
-  // content published since (a pack, or an editor's change) is never undone by a start
-  const importable = !latest || (kind !== 'pack' && kind !== 'edit');
-  const result = await publishPack(store, packDir, sections, { today, steps: publishSteps, kind: 'start', validateOnly: !importable, readBack: false });
+  // content published since (a pack, or an editor's change) is never undone by a start, and the
+  // folder, which will not be used, is not read: a start serves what is published without checking it
+  if (latest && (kind === 'pack' || kind === 'edit')) {
+    await ensurePackApiIndex(store);
+    return { hash: latest.contentHash, imported: false, version: await store.contentVersion(), warnings: [] };
+  }
+  const result = await publishPack(store, packDir, sections, { today, steps: publishSteps, kind: 'start', readBack: false });
   await ensurePackApiIndex(store);
   return result;
 }
