@@ -24,6 +24,9 @@ export const auditActions = {
   'draft-published': 'Draft approved and published',
   'draft-rejected': 'Draft rejected',
   'draft-publish-refused': 'Publish refused',
+  'draft-withdrawn': 'Draft withdrawn',
+  'report-dealt-with': 'Report marked as dealt with',
+  'faq-draft-from-question': 'FAQ draft made from an unanswered question',
   'content-exported': 'Published content exported',
 } as const;
 export type AuditAction = keyof typeof auditActions;

@@ -15,7 +15,8 @@ import type { Store } from '../store/store.js';
 import { AuditLog, type Actor } from './audit.js';
 import { checkDraft, findRecord, recordHash, type DraftCheck, type Proposed, type RecordType } from './records.js';
 
-export type DraftStatus = 'draft' | 'submitted' | 'rejected' | 'published';
+/** a withdrawn draft is kept (its history and audit trail stay readable), never published, and cannot be changed again */
+export type DraftStatus = 'draft' | 'submitted' | 'rejected' | 'published' | 'withdrawn';
 export type DraftAction = 'create' | 'change' | 'remove';
 
 export const draftStatusLabels: Record<DraftStatus, string> = {
@@ -23,6 +24,7 @@ export const draftStatusLabels: Record<DraftStatus, string> = {
   submitted: 'Waiting for review',
   rejected: 'Rejected',
   published: 'Published',
+  withdrawn: 'Withdrawn',
 };
 
 interface DraftTable {
@@ -221,7 +223,7 @@ export class Drafts {
 
   async submit(draft: Draft, actor: Actor): Promise<Draft> {
     if (draft.status === 'submitted') return draft;
-    if (!isOpen(draft)) throw new DraftError('This draft has been published already.', 409);
+    if (!isOpen(draft)) throw new DraftError(draft.status === 'withdrawn' ? 'This draft has been withdrawn.' : 'This draft has been published already.', 409);
     const { errors } = this.check(draft);
     if (errors.length) throw new DraftError('Fix the problems in this draft before you submit it.', 400, errors);
     await this.db.updateTable('content_draft').set({ status: 'submitted', submitted_at: this.iso(), updated_at: this.iso() }).where('id', '=', draft.id).execute();
@@ -288,6 +290,23 @@ export class Drafts {
   private async getIn(trx: Transaction<Database>, id: number): Promise<Draft | undefined> {
     const r = await (trx as unknown as Transaction<{ content_draft: DraftTable }>).selectFrom('content_draft').selectAll().where('id', '=', id).executeTakeFirst();
     return r && toDraft(r as Row);
+  }
+
+  /**
+   * Withdraws a draft not yet published (a draft, one waiting for review, or a rejected one): it is
+   * kept, marked withdrawn, and leaves every list of open drafts. Only the caller's check says who may.
+   */
+  async withdraw(draft: Draft, actor: Actor): Promise<Draft> {
+    if (!isOpen(draft)) throw new DraftError(draft.status === 'withdrawn' ? 'This draft has been withdrawn already.' : 'This draft has been published: it cannot be withdrawn. Revert the change from the record’s history instead.', 409);
+    const r = await this.db
+      .updateTable('content_draft')
+      .set({ status: 'withdrawn', updated_at: this.iso() })
+      .where('id', '=', draft.id)
+      .where('status', 'in', ['draft', 'submitted', 'rejected'])
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) throw new DraftError('This draft was published or withdrawn meanwhile. Nothing was changed.', 409);
+    await this.audit.record({ actor, action: 'draft-withdrawn', recordType: draft.recordType, recordId: draft.recordId, detail: { draft: draft.id, was: draft.status } }, new Date(this.deps.now()));
+    return (await this.get(draft.id))!;
   }
 
   /** A new draft that undoes a published change: the record as it was before it, for review like any draft. */

@@ -173,7 +173,7 @@ export async function editingRoutes(app: FastifyInstance, kit: EditingKit): Prom
   app.get<{ Querystring: { done?: string } }>('/drafts/:id', { preHandler: signedIn('edit') }, async (request, reply) => {
     const draft = await draftOf(request);
     if (!draft) return notFound(reply, 'There is no such draft.');
-    return draftPage(request, reply, draft, { done: ['saved', 'submitted', 'rejected', 'published', 'created'].includes(request.query.done ?? '') ? request.query.done : undefined });
+    return draftPage(request, reply, draft, { done: ['saved', 'submitted', 'rejected', 'published', 'created', 'withdrawn'].includes(request.query.done ?? '') ? request.query.done : undefined });
   });
 
   app.get('/drafts/:id/edit', { preHandler: signedIn('edit') }, async (request, reply) => {
@@ -191,7 +191,7 @@ export async function editingRoutes(app: FastifyInstance, kit: EditingKit): Prom
     const draft = await draftOf(request);
     if (!draft) return notFound(reply, 'There is no such draft.');
     if (!mayChange(draft, request.adminUser!)) return problem(reply, 403, 'You cannot change this draft', 'Only its author (or an admin) can change a draft. Nothing was changed.', [{ href: draftHref(draft), text: 'Back to the draft' }]);
-    if (!isOpen(draft) || draft.action === 'remove') return problem(reply, 409, 'This draft cannot be changed', 'It has been published. Nothing was changed. Start a new draft from the record.', [{ href: draftHref(draft), text: 'Back to the draft' }]);
+    if (!isOpen(draft) || draft.action === 'remove') return problem(reply, 409, 'This draft cannot be changed', `It has been ${draft.status === 'withdrawn' ? 'withdrawn' : 'published'}. Nothing was changed. Start a new draft from the record.`, [{ href: draftHref(draft), text: 'Back to the draft' }]);
     return saveForm(request, reply, { type: draft.recordType, id: draft.recordId, isNew: draft.action === 'create', action: `${draftHref(draft)}/edit`, draft });
   });
 
@@ -234,6 +234,19 @@ export async function editingRoutes(app: FastifyInstance, kit: EditingKit): Prom
       return refused(reply, err, draftHref(draft));
     }
     return reply.redirect(`${draftHref(draft)}?done=rejected`, 303);
+  });
+
+  // a draft withdrawn by its author (or an admin) before it is published: kept, marked withdrawn
+  app.post('/drafts/:id/withdraw', { preHandler: [signedIn('edit'), csrf] }, async (request, reply) => {
+    const draft = await draftOf(request);
+    if (!draft) return notFound(reply, 'There is no such draft.');
+    if (!mayChange(draft, request.adminUser!)) return problem(reply, 403, 'You cannot withdraw this draft', 'Only its author (or an admin) can withdraw a draft. Nothing was changed.', [{ href: draftHref(draft), text: 'Back to the draft' }]);
+    try {
+      await drafts.withdraw(draft, actorOf(request));
+    } catch (err) {
+      return refused(reply, err, draftHref(draft));
+    }
+    return reply.redirect(`${draftHref(draft)}?done=withdrawn`, 303);
   });
 
   // a published change undone: a new draft of the record as it was before, for review
@@ -319,6 +332,7 @@ export async function editingRoutes(app: FastifyInstance, kit: EditingKit): Prom
       conflict,
       mayChange: open && mayChange(draft, user),
       mayEdit: open && mayChange(draft, user) && draft.action !== 'remove',
+      mayWithdraw: open && mayChange(draft, user),
       maySubmit: open && draft.status !== 'submitted' && mayChange(draft, user) && errorList.length === 0,
       mayReview: draft.status === 'submitted' && mayReview(draft, user),
       ownSubmitted: draft.status === 'submitted' && draft.authorId === user.id,

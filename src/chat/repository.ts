@@ -7,7 +7,7 @@ import { REDACTION_VERSION } from '../privacy/redact.js';
 import type { Store } from '../store/store.js';
 
 export type ChatTables = {
-  chat_unanswered: { id: Generated<number>; question: string; asked_on: string; redaction: Generated<number> };
+  chat_unanswered: { id: Generated<number>; question: string; asked_on: string; redaction: Generated<number>; faq_draft_id: Generated<number | null> };
   chat_feedback: { answer_id: string; helpful: number; not_helpful: number };
 };
 
@@ -43,6 +43,23 @@ export class ChatRepository {
     return rows.map((r) => ({ question: r.question, askedOn: r.asked_on }));
   }
 
+  /** one page of the unanswered questions with their ids, newest first, and how many there are */
+  async unansweredPage(offset: number, limit: number): Promise<{ questions: UnansweredQuestion[]; total: number }> {
+    const total = Number((await this.db.selectFrom('chat_unanswered').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const rows = await this.db.selectFrom('chat_unanswered').select(['id', 'question', 'asked_on', 'faq_draft_id']).orderBy('id', 'desc').limit(limit).offset(offset).execute();
+    return { questions: rows.map(toQuestion), total };
+  }
+
+  async unansweredById(id: number): Promise<UnansweredQuestion | undefined> {
+    const r = await this.db.selectFrom('chat_unanswered').select(['id', 'question', 'asked_on', 'faq_draft_id']).where('id', '=', id).executeTakeFirst();
+    return r && toQuestion(r);
+  }
+
+  /** remembers the FAQ draft an editor made of the question */
+  async setFaqDraft(id: number, draftId: number): Promise<void> {
+    await this.db.updateTable('chat_unanswered').set({ faq_draft_id: draftId }).where('id', '=', id).execute();
+  }
+
   async recordFeedback(answerId: string, helpful: boolean): Promise<void> {
     await this.db
       .insertInto('chat_feedback')
@@ -70,3 +87,19 @@ export class ChatRepository {
     return rows.map((r) => ({ answerId: r.answer_id, helpful: r.helpful, notHelpful: r.not_helpful }));
   }
 }
+
+export interface UnansweredQuestion {
+  id: number;
+  /** as stored: redacted */
+  question: string;
+  askedOn: string;
+  /** the FAQ draft an editor made of it, if any */
+  faqDraftId: number | null;
+}
+
+const toQuestion = (r: { id: number; question: string; asked_on: string; faq_draft_id: number | null }): UnansweredQuestion => ({
+  id: Number(r.id),
+  question: r.question,
+  askedOn: r.asked_on,
+  faqDraftId: r.faq_draft_id === null ? null : Number(r.faq_draft_id),
+});

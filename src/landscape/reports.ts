@@ -85,10 +85,60 @@ export class ReportRepository {
   }
 
   /** newest first, for editors */
-  async list(slug?: string): Promise<Array<{ id: number; serviceSlug: string; reason: string; details: string | null; status: string; createdAt: string }>> {
+  async list(slug?: string): Promise<StoredReport[]> {
     let q = this.db.selectFrom('landscape_report').selectAll().orderBy('id', 'desc');
     if (slug) q = q.where('service_slug', '=', slug);
     const rows = await q.execute();
-    return rows.map((r) => ({ id: r.id, serviceSlug: r.service_slug, reason: r.reason, details: r.details, status: r.status, createdAt: r.created_at }));
+    return rows.map(toReport);
+  }
+
+  /** one page of the reports still open (not dealt with), newest first, and how many are open */
+  async openPage(offset: number, limit: number): Promise<{ reports: StoredReport[]; total: number }> {
+    const total = Number((await this.db.selectFrom('landscape_report').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '<>', DEALT_WITH).executeTakeFirstOrThrow()).n);
+    const rows = await this.db.selectFrom('landscape_report').selectAll().where('status', '<>', DEALT_WITH).orderBy('id', 'desc').limit(limit).offset(offset).execute();
+    return { reports: rows.map(toReport), total };
+  }
+
+  /** how many open reports each service has (slug → count) */
+  async openCounts(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('landscape_report')
+      .select(['service_slug', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('status', '<>', DEALT_WITH)
+      .groupBy('service_slug')
+      .execute();
+    return new Map(rows.map((r) => [r.service_slug, Number(r.n)]));
+  }
+
+  async get(id: number): Promise<StoredReport | undefined> {
+    const r = await this.db.selectFrom('landscape_report').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toReport(r);
+  }
+
+  /** Marks an open report as dealt with; false when there is no such open report. */
+  async markDealtWith(id: number): Promise<boolean> {
+    const r = await this.db.updateTable('landscape_report').set({ status: DEALT_WITH }).where('id', '=', id).where('status', '<>', DEALT_WITH).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 }
+
+/** a report's status once an editor has dealt with it (a new report is 'new') */
+export const DEALT_WITH = 'dealt-with';
+
+export interface StoredReport {
+  id: number;
+  serviceSlug: string;
+  reason: string;
+  details: string | null;
+  status: string;
+  createdAt: string;
+}
+
+const toReport = (r: { id: number; service_slug: string; reason: string; details: string | null; status: string; created_at: string }): StoredReport => ({
+  id: Number(r.id),
+  serviceSlug: r.service_slug,
+  reason: r.reason,
+  details: r.details,
+  status: r.status,
+  createdAt: r.created_at,
+});

@@ -2,10 +2,13 @@
  * The editors' workspace in Chromium, JavaScript on and off: signing in with the form, every page an
  * admin reaches passing axe (WCAG 2.2 AA) with the emergency route shown, and signing out; and an
  * edit from the records list to the public page: an editor's draft (with its errors, preview and
- * submit) approved by a reviewer, every page on the way passing axe.
+ * submit) approved by a reviewer, every page on the way passing axe; keeping the guidance fresh: the
+ * dashboard, a report marked as dealt with, a question turned into an FAQ draft, and a draft withdrawn.
  */
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { ChatRepository } from '../../src/chat/repository.js';
+import { ReportRepository } from '../../src/landscape/reports.js';
 import { addUser, PASSWORD } from '../helpers/admin.js';
 import { collectPageErrors, describeBrowser, expectNoAxeViolations, newContext, useLiveApp } from '../helpers/browser.js';
 
@@ -141,6 +144,45 @@ describeBrowser("the editors' workspace in Chromium", () => {
       expect(reviewErrors).toEqual([]);
       await editorContext.close();
       await reviewerContext.close();
+    });
+  }
+
+  for (const javaScriptEnabled of [true, false]) {
+    const mode = javaScriptEnabled ? 'JavaScript on' : 'JavaScript off';
+    it(`keeps the guidance fresh: dashboard, reports, questions into an FAQ draft, and withdrawing it, every page passing axe, ${mode}`, async () => {
+      const suffix = javaScriptEnabled ? 'on' : 'off';
+      const email = `fresh.${suffix}@example.org`;
+      await addUser(live.server.store, email, 'editor');
+      const slug = live.server.content.pack().services[0]!.slug;
+      await new ReportRepository(live.server.store.db).add(slug, 'wrong-contact', `the number rings out ${suffix}`);
+      await new ChatRepository(live.server.store).recordUnanswered(`where is the trampoline club ${suffix}`);
+      const context = await newContext(live.browser, javaScriptEnabled);
+      const page = await context.newPage();
+      const errors = collectPageErrors(page);
+      await signInAs(page, email, '/admin');
+      await page.getByRole('link', { name: 'Keeping the guidance fresh' }).click();
+      expect(new URL(page.url()).pathname).toBe('/admin/fresh');
+      await expectNoAxeViolations(page);
+
+      await page.getByRole('link', { name: 'Read the reports' }).click();
+      await expectNoAxeViolations(page);
+      await page.locator('tr', { hasText: `the number rings out ${suffix}` }).getByRole('button', { name: /Mark as dealt with/ }).click();
+      await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain('marked as dealt with');
+      await expect(page.locator('main').textContent()).resolves.not.toContain(`the number rings out ${suffix}`);
+      await expectNoAxeViolations(page);
+
+      await page.goto(`${live.server.baseUrl}/admin/questions`);
+      await expectNoAxeViolations(page);
+      await page.locator('tr', { hasText: `trampoline club ${suffix}` }).getByRole('button', { name: /Turn this into an FAQ draft/ }).click();
+      expect(new URL(page.url()).pathname).toMatch(/^\/admin\/drafts\/\d+\/edit$/);
+      await expect(page.getByLabel('Question', { exact: true }).inputValue()).resolves.toContain('trampoline club');
+      await expectNoAxeViolations(page);
+      await page.goto(page.url().replace(/\/edit$/, ''));
+      await page.getByRole('button', { name: 'Withdraw draft' }).click();
+      await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain('The draft was withdrawn');
+      await expectNoAxeViolations(page);
+      expect(errors).toEqual([]);
+      await context.close();
     });
   }
 });

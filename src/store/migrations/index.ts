@@ -14,6 +14,7 @@ import * as m0007 from './0007_rate_counts.js';
 import * as m0008 from './0008_admin.js';
 import * as m0009 from './0009_drafts.js';
 import * as m0010 from './0010_insights.js';
+import * as m0011 from './0011_fresh.js';
 
 export type { DialectColumns };
 
@@ -33,6 +34,7 @@ const all: Record<string, DialectMigration> = {
   '0008_admin': m0008,
   '0009_drafts': m0009,
   '0010_insights': m0010,
+  '0011_fresh': m0011,
 };
 
 export function migrations(columns: DialectColumns): Record<string, Migration> {
