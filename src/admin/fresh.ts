@@ -5,28 +5,16 @@
  * with") and the queue of chat questions the bot could not answer ("turn this into an FAQ draft").
  * Reports and questions are shown as they are stored: redacted. Every change is audited.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ChatRepository } from '../chat/repository.js';
-import type { PublishedContent } from '../content/published.js';
 import { contactRoles, type ContentPack } from '../content/schema.js';
 import { isDueForReview } from '../landscape/labels.js';
 import { ReportRepository, reportReasonLabels, type ReportReason } from '../landscape/reports.js';
-import type { Store } from '../store/store.js';
-import { AuditLog, type Actor } from './audit.js';
+import { AuditLog } from './audit.js';
 import { DraftError, Drafts } from './drafts.js';
+import type { EditingKit } from './editing.js';
+import { pagination } from './pagination.js';
 import { listRecords, recordTypeLabels, type RecordType } from './records.js';
-
-export interface FreshKit {
-  store: Store;
-  published: PublishedContent;
-  now: () => number;
-  render(reply: FastifyReply, template: string, context?: Record<string, unknown>): FastifyReply;
-  problem(reply: FastifyReply, status: number, heading: string, message: string, links?: Array<{ href: string; text: string }>): FastifyReply;
-  /** signed in, with the 'edit' permission */
-  signedIn: preHandlerHookHandler;
-  csrf: preHandlerHookHandler;
-  actorOf(request: FastifyRequest): Actor;
-}
 
 export const QUEUE_PAGE_SIZE = 50;
 
@@ -93,19 +81,12 @@ const idOf = (request: FastifyRequest) => {
   return /^\d{1,9}$/.test(raw) ? Number(raw) : undefined;
 };
 
-function pagination(page: number, total: number, base: string) {
-  const pages = Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE));
-  if (pages <= 1) return undefined;
-  const href = (n: number) => `${base}?page=${n}`;
-  return {
-    previous: page > 1 ? { href: href(page - 1) } : undefined,
-    next: page < pages ? { href: href(page + 1) } : undefined,
-    items: Array.from({ length: pages }, (_, i) => ({ number: i + 1, href: href(i + 1), current: i + 1 === page })).filter((it) => it.number === 1 || it.number === pages || Math.abs(it.number - page) <= 2),
-  };
-}
+/** the pages of a queue of `total` items */
+const queuePages = (page: number, total: number, base: string) => pagination(page, Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE)), (n) => `${base}?page=${n}`);
 
-export async function freshRoutes(app: FastifyInstance, kit: FreshKit): Promise<void> {
-  const { render, problem, signedIn, csrf, actorOf } = kit;
+export async function freshRoutes(app: FastifyInstance, kit: EditingKit): Promise<void> {
+  const { render, problem, csrf, actorOf } = kit;
+  const signedIn = kit.signedIn('edit');
   const pack = () => kit.published.pack();
   const reports = new ReportRepository(kit.store.db);
   const chat = new ChatRepository(kit.store);
@@ -147,7 +128,7 @@ export async function freshRoutes(app: FastifyInstance, kit: FreshKit): Promise<
         const name = serviceName(p, r.serviceSlug);
         return { ...r, serviceTitle: name ?? r.serviceSlug, href: name ? editHref('service', r.serviceSlug) : undefined, reasonLabel: reportReasonLabels[r.reason as ReportReason] ?? r.reason };
       }),
-      pagination: pagination(page, total, '/admin/reports'),
+      pagination: queuePages(page, total, '/admin/reports'),
     });
   });
 
@@ -172,7 +153,7 @@ export async function freshRoutes(app: FastifyInstance, kit: FreshKit): Promise<
       title: page > 1 ? `Questions the chat could not answer (page ${page} of ${pages})` : 'Questions the chat could not answer',
       total,
       questions: questions.map((q) => ({ ...q, draftHref: q.faqDraftId === null ? undefined : `/admin/drafts/${q.faqDraftId}` })),
-      pagination: pagination(page, total, '/admin/questions'),
+      pagination: queuePages(page, total, '/admin/questions'),
     });
   });
 

@@ -12,6 +12,7 @@ import type { PublishedContent } from '../content/published.js';
 import type { Insights } from '../insights/insights.js';
 import { Accounts, AccountError } from './accounts.js';
 import { AUDIT_PAGE_SIZE, maskEmail, type Actor } from './audit.js';
+import { pagination } from './pagination.js';
 import { editingRoutes } from './editing.js';
 import { exportRoutes } from './export.js';
 import { freshRoutes } from './fresh.js';
@@ -375,20 +376,13 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
       title: page > 1 ? `Audit log (page ${page} of ${pages})` : 'Audit log',
       entries: shown.map((e) => ({ ...e, detailText: Object.entries(e.detail).map(([k, v]) => `${k}: ${v === null ? '–' : String(v)}`).join('; ') })),
       total,
-      pagination:
-        pages > 1
-          ? {
-              previous: page > 1 ? { href: href(page - 1) } : undefined,
-              next: page < pages ? { href: href(page + 1) } : undefined,
-              items: pageItems(page, pages, href),
-            }
-          : undefined,
+      pagination: pagination(page, pages, href),
     });
   });
 
   // services, FAQs and key contacts: drafts, review, publishing and history
   await editingRoutes(app, { store: deps.store, published: deps.published, now, render, problem, signedIn, csrf, actorOf });
-  await freshRoutes(app, { store: deps.store, published: deps.published, now, render, problem, signedIn: signedIn('edit'), csrf, actorOf });
+  await freshRoutes(app, { store: deps.store, published: deps.published, now, render, problem, signedIn, csrf, actorOf });
   await insightsRoutes(app, { insights: deps.insights, content: () => deps.published.pack(), signedIn: signedIn('read-insights'), render, problem });
   await exportRoutes(app, { store: deps.store, published: deps.published, audit, actorOf, signedIn: signedIn('export'), render });
 
@@ -403,11 +397,3 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
 }
 
 /** govuk-frontend's pagination items: the first and last pages, those near the current one, and an ellipsis for each gap */
-function pageItems(page: number, pages: number, href: (n: number) => string): Array<{ number?: number; href?: string; current?: boolean; ellipsis?: boolean }> {
-  const items: Array<{ number?: number; href?: string; current?: boolean; ellipsis?: boolean }> = [];
-  for (let n = 1; n <= pages; n++) {
-    if (n === 1 || n === pages || Math.abs(n - page) <= 2) items.push({ number: n, href: href(n), current: n === page });
-    else if (!items.at(-1)?.ellipsis) items.push({ ellipsis: true });
-  }
-  return items;
-}
