@@ -113,7 +113,8 @@ export const area = z.strictObject({
   hint: text,
   /** the heading of this area's indicator page */
   question: text,
-  indicators: z.array(indicator).min(3).max(10),
+  /** one page of checkboxes: long enough for the signs staff meet, short enough to read */
+  indicators: z.array(indicator).min(3).max(12),
   response: areaResponse.optional(),
   /** "not sure" in this area gives at least this level (e.g. a possible sign of abuse), else rules.notSure.level */
   notSureLevel: slug.optional(),
@@ -134,7 +135,18 @@ const familyAnswer = z.strictObject({
   refusesHelp: z.boolean().default(false),
 });
 const disclosureAnswer = z.strictObject({ id: slug, text, steps: z.array(step).default([]) });
-const voiceAnswer = z.strictObject({ id: slug, text, hint: text.optional(), consent: text.optional() });
+const voiceAnswer = z.strictObject({
+  id: slug,
+  text,
+  hint: text.optional(),
+  consent: text.optional(),
+  /**
+   * with this answer a young person of at least `fromAge` agrees to help for themselves: where the level
+   * needs consent, `text` stands in for the family's consent advice (a 16-year-old asking for sexual health
+   * advice is not told to get their parents' agreement)
+   */
+  ownConsent: z.strictObject({ fromAge: z.number().int().min(0).max(25), text }).optional(),
+});
 const strength = z.strictObject({ id: slug, text, hint: text.optional() });
 
 /**

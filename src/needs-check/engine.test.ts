@@ -69,6 +69,21 @@ describe('outcome rules', () => {
     expect(fm.consent.guidance).toEqual([c.routes.find((r) => r.id === 'forced-marriage')!.consentNote]);
   });
 
+  it('lets a young person old enough to agree for themselves stand in for the family where consent is needed', () => {
+    const wants = c.child.voice.options.find((o) => o.ownConsent)!;
+    const family = c.family.view.options.find((o) => o.id === 'not-asked')!;
+    const q = (age: string) => `asker=dsl&danger=no&route=none&area=sex-and-relationships&ind=sr-advice&age=${age}&disclosure=yes&voice=${wants.id}&family=not-asked&strength=none`;
+    const older = assess(pack, answersOf(q('16-to-17')));
+    expect(older.consent.required).toBe(true);
+    expect(older.consent.guidance).toEqual([wants.ownConsent!.text]);
+    const younger = assess(pack, answersOf(q('13-to-15')));
+    expect(younger.consent.guidance).toContain(family.ifConsentNeeded);
+    expect(younger.consent.guidance).not.toContain(wants.ownConsent!.text);
+    // a child protection referral keeps its own advice: consent is not what decides it
+    const harm = assess(pack, answersOf('asker=dsl&danger=no&route=none&area=abuse&ind=abuse-child-says-hurt&age=16-to-17&disclosure=yes&voice=wants-help&family=not-asked&strength=none'));
+    expect(harm.consent.guidance).not.toContain(wants.ownConsent!.text);
+  });
+
   it('adds the disclosure steps when the child told the member of staff', () => {
     const yes = c.child.disclosure.options.find((o) => o.id === 'yes')!;
     const o = assess(pack, answersOf('asker=dsl&danger=no&route=none&area=abuse&ind=abuse-child-says-hurt&age=5-to-12&disclosure=yes&voice=wants-help&family=not-asked&strength=none'));

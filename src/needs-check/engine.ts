@@ -439,9 +439,15 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   // Consent: one voice. A route's own note, or telling the family being unsafe, overrides the level's rule.
   const guidance: string[] = [...routeConsentNotes];
   if (routeConsentNotes.length === 0) {
-    guidance.push(overall.consent.guidance);
-    if (familyAnswer) guidance.push(overall.consent.required ? familyAnswer.ifConsentNeeded : familyAnswer.ifConsentNotNeeded);
     const voice = c.child.voice.options.find((o) => o.id === answers.voice);
+    const band = c.child.age.options.find((o) => o.id === answers.age);
+    // a young person old enough to agree for themselves, who wants help: their agreement is the consent
+    const ownConsent = overall.consent.required && voice?.ownConsent && band && band.min >= voice.ownConsent.fromAge ? voice.ownConsent.text : undefined;
+    if (ownConsent) guidance.push(ownConsent);
+    else {
+      guidance.push(overall.consent.guidance);
+      if (familyAnswer) guidance.push(overall.consent.required ? familyAnswer.ifConsentNeeded : familyAnswer.ifConsentNotNeeded);
+    }
     if (voice?.consent) guidance.push(voice.consent);
   }
 
