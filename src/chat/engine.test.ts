@@ -95,6 +95,13 @@ describe('entities, synonyms and typos', () => {
     expect(engine.respond('forced marrige concern').ranked[0]!.id).toMatch(/forced-marriage/);
   });
 
+  it('never "corrects" a real English word into a word the pack knows', () => {
+    // "grabbing" once became "stabbing": a pupil grabbing others in a corridor raised the 999 alarm
+    const r = engine.respond('girls in year 10 say one boy keeps grabbing them in the corridor');
+    expect(r.danger).toBe(false);
+    expect(r.reply).not.toMatch(/999/);
+  });
+
   it('uses the pack abbreviations (LADO, MASH, DV)', () => {
     // the LADO's own service answer, or the FAQ about the LADO: both answer it
     expect(['service-about:lado-allegations-against-staff', 'what-is-the-lado']).toContain(engine.respond('what does the lado do').answerId);

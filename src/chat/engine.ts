@@ -37,6 +37,7 @@ import { assess } from '../needs-check/engine.js';
 import { chatContent, type ChatContent, type DangerRule } from './content.js';
 import { serviceIndexFor, type ServiceIndex } from '../landscape/search.js';
 import { TopicIndex, type TopicScore } from './topics.js';
+import { lexicon } from '../privacy/lexicon.js';
 import { CONTRACTIONS, isStatement, NEGATION_TERM, NEGATIONS, NUMBER_WORDS, PhraseIndex, STOPWORDS, TypoIndex } from './text.js';
 
 export type { ChatLink } from './answers.js';
@@ -211,6 +212,8 @@ export class ChatEngine {
   private readonly groups = new PhraseIndex<number>();
   private readonly groupNeeds: Array<string | undefined> = [];
   private typos!: TypoIndex;
+  /** common English words (the redactor's lexicon): never corrected into a word the pack knows */
+  private readonly english: ReadonlySet<string> = lexicon().english;
   /** service names staff use, as word sets: "food bank dagenham" names the Dagenham food bank too */
   private readonly aliases: Array<{ words: string[]; slug: string }> = [];
   private readonly danger: Array<{ id: string; any?: RegExp; all?: RegExp[]; unless?: RegExp; still?: RegExp; except?: RegExp }>;
@@ -548,6 +551,8 @@ export class ChatEngine {
   private correct(words: string[]): string[] {
     return words.map((w) => {
       if (!w || STOPWORDS.has(w) || NEGATIONS.has(w) || this.typos.has(w) || /\d/.test(w) || w.length < 3) return w;
+      // a real English word the pack never uses is not a typo: "reading" is not "leading", "grabbing" not "stabbing"
+      if (this.english.has(w)) return w;
       return this.typos.correct(w) ?? w;
     });
   }
