@@ -95,6 +95,14 @@ describe('entities, synonyms and typos', () => {
     expect(engine.respond('forced marrige concern').ranked[0]!.id).toMatch(/forced-marriage/);
   });
 
+  it('knows a service by the first words of its name, or by a word of its name the pack uses for nothing else, on stems', () => {
+    const named = (q: string) => engine.respond(q).answerId ?? '';
+    expect(named('school nurse duty desk number')).toMatch(/^service-\w+:school-nursing-nelft$/);
+    expect(named('karma nirvana opening times')).toMatch(/^service-\w+:karma-nirvana$/);
+    // an everyday word that begins a service's name is not that service
+    expect(engine.respond('what does the future hold for a young carer').ranked[0]!.id).not.toMatch(/future-youth-zone/);
+  });
+
   it('never "corrects" a real English word into a word the pack knows', () => {
     // "grabbing" once became "stabbing": a pupil grabbing others in a corridor raised the 999 alarm
     const r = engine.respond('girls in year 10 say one boy keeps grabbing them in the corridor');

@@ -299,18 +299,45 @@ export class ChatEngine {
     });
 
     const aliasMap = new Map<string, Set<string>>();
-    for (const s of pack.services) {
-      for (const a of serviceAliases(s)) {
-        const n = normalise(a);
-        if (n.split(' ').every((w) => STOPWORDS.has(w))) continue;
-        if (!aliasMap.has(n)) aliasMap.set(n, new Set());
-        aliasMap.get(n)!.add(s.slug);
-      }
+    const addAlias = (phrase: string, slug: string) => {
+      const n = normalise(phrase);
+      if (n.split(' ').every((w) => STOPWORDS.has(w))) return;
+      if (!aliasMap.has(n)) aliasMap.set(n, new Set());
+      aliasMap.get(n)!.add(slug);
+    };
+    for (const s of pack.services) for (const a of serviceAliases(s)) addAlias(a, s.slug);
+    // Staff shorten a name to its first words ("karma nirvana", "subwize"): the first two words of a name
+    // whose first word begins no other service's name, and the first word alone when the pack uses it
+    // for nothing else (no other service's record, no need area, not the borough's name)
+    const nameWords = new Map(pack.services.map((s) => [s.slug, tokenize(s.name).filter((w) => !STOPWORDS.has(w))]));
+    const firstWords = new Map<string, number>();
+    for (const words of nameWords.values()) if (words[0]) firstWords.set(words[0], (firstWords.get(words[0]) ?? 0) + 1);
+    const stemsOf = (text: string) => new Set(tokenize(text).map(stem));
+    const elsewhere = new Map(
+      pack.services.map((s) => [
+        s.slug,
+        stemsOf(
+          [
+            ...pack.services.filter((o) => o.slug !== s.slug).flatMap((o) => [o.name, o.summary, o.description, o.organization.name]),
+            ...pack.needAreas.flatMap((a) => [a, ...a.children].flatMap((x) => [x.name, ...x.synonyms, ...x.abbreviations])),
+            ...this.chat.faqs.flatMap((f) => [f.question, ...f.phrasings]),
+            pack.manifest.borough.name,
+          ].join(' '),
+        ),
+      ]),
+    );
+    for (const [slug, words] of nameWords) {
+      const [first, second] = words;
+      if (!first || firstWords.get(first) !== 1) continue;
+      if (second) addAlias(`${first} ${second}`, slug);
+      // an everyday word alone ("future", "true") names a service only when it is long and rare enough
+      if (first.length >= 4 && !elsewhere.get(slug)!.has(stem(first)) && (!this.english.has(first) || first.length >= 7)) addAlias(first, slug);
     }
     for (const [phrase, slugs] of aliasMap) {
       if (slugs.size !== 1) continue;
       const slug = [...slugs][0]!;
-      this.aliases.push({ words: [...new Set(phrase.split(' ').filter((w) => !STOPWORDS.has(w)))], slug });
+      // matched on stems, so "school nurse" names School nursing
+      this.aliases.push({ words: [...new Set(phrase.split(' ').filter((w) => !STOPWORDS.has(w)).map(stem))], slug });
     }
 
     for (const kind of ['refer', 'phone', 'about', 'services'] as const) {
@@ -565,7 +592,7 @@ export class ChatEngine {
     const words = this.correct(tokenize(message).slice(0, MAX_WORDS).map((w) => CONTRACTIONS[w] ?? w));
     const corrected = words.join(' ');
     const services = new Set<string>();
-    const present = new Set(words);
+    const present = new Set(words.map(stem));
     for (const a of this.aliases) if (a.words.length > 0 && a.words.every((w) => present.has(w))) services.add(a.slug);
     const { terms, pairs } = this.termsOf(words);
     const weights = terms.map((t) => this.weight(t));
