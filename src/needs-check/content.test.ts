@@ -46,7 +46,7 @@ describe('the default needs check content', () => {
     for (const a of c.areas) expect(ids.has(a.id)).toBe(true);
   });
 
-  it('covers every level in the indicators, 3 to 10 indicators per area, and every top-level need area but the route-only ones', () => {
+  it('covers every level in the indicators, 3 to 12 indicators per area, and every top-level need area but the route-only ones', () => {
     const pack = defaultPack();
     const c = nc(pack);
     const used = new Set(c.areas.flatMap((a) => a.indicators.map((i) => i.level)));

@@ -31,6 +31,8 @@ export const step = z.strictObject({
   tellsFamily: z.boolean().default(false),
   /** left out when a step of the same kind comes before it ("tell your DSL" once, the most urgent) */
   onceOfKind: z.boolean().default(false),
+  /** left out when the outcome makes a referral: advice from the front door is part of the referral call */
+  withoutReferral: z.boolean().default(false),
 });
 
 export const routeEffects = ['instead', 'alongside', 'replaces-referral'] as const;

@@ -72,9 +72,11 @@ describe('outcome rules', () => {
   it('lets a young person old enough to agree for themselves stand in for the family where consent is needed', () => {
     const wants = c.child.voice.options.find((o) => o.ownConsent)!;
     const family = c.family.view.options.find((o) => o.id === 'not-asked')!;
-    const q = (age: string) => `asker=dsl&danger=no&route=none&area=sex-and-relationships&ind=sr-advice&age=${age}&disclosure=yes&voice=${wants.id}&family=not-asked&strength=none`;
+    const q = (age: string) => `asker=dsl&danger=no&route=none&area=sex-and-relationships&ind=sr-pregnant&age=${age}&disclosure=yes&voice=${wants.id}&family=not-asked&strength=none`;
     const older = assess(pack, answersOf(q('16-to-17')));
-    expect(older.consent.required).toBe(true);
+    expect(older.level?.consent.required).toBe(true);
+    // one voice: no "the family's consent is needed" heading above the young person's own agreement
+    expect(older.consent.required).toBeUndefined();
     expect(older.consent.guidance).toEqual([wants.ownConsent!.text]);
     const younger = assess(pack, answersOf(q('13-to-15')));
     expect(younger.consent.guidance).toContain(family.ifConsentNeeded);
@@ -82,6 +84,20 @@ describe('outcome rules', () => {
     // a child protection referral keeps its own advice: consent is not what decides it
     const harm = assess(pack, answersOf('asker=dsl&danger=no&route=none&area=abuse&ind=abuse-child-says-hurt&age=16-to-17&disclosure=yes&voice=wants-help&family=not-asked&strength=none'));
     expect(harm.consent.guidance).not.toContain(wants.ownConsent!.text);
+  });
+
+  it('gives no family consent advice where no help is asked for, and no consultation beside a referral', () => {
+    const everyday = assess(pack, answersOf(`asker=dsl&danger=no&route=none&area=family-wellbeing&ind=fw-ordinary${ctx.replace('family=not-asked', 'family=agrees')}`));
+    expect(everyday.level?.id).toBe(pack.levels[0]!.id);
+    expect(everyday.consent.required).toBeUndefined();
+    for (const f of c.family.view.options) expect(everyday.consent.guidance).not.toContain(f.ifConsentNeeded);
+    const consult = (o: ReturnType<typeof assess>) => o.steps.filter((s) => s.kind === 'front-door-consultation');
+    // "something else" beside a sign of harm: the referral call is where the front door advises
+    const referred = assess(pack, answersOf(`asker=dsl&danger=no&route=none&area=abuse&area=${c.areasQuestion.somethingElse.id}&ind=abuse-child-says-hurt${ctx}`));
+    expect(referred.referral).toBe(true);
+    expect(consult(referred)).toEqual([]);
+    // alone, "something else" is a consultation
+    expect(consult(assess(pack, answersOf(`asker=dsl&danger=no&route=none&area=${c.areasQuestion.somethingElse.id}${ctx}`))).length).toBe(1);
   });
 
   it('adds the disclosure steps when the child told the member of staff', () => {

@@ -425,28 +425,34 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   const refers = referral && levelOwn.length > 0;
   const main = levelSteps?.urgent || sameDay ? [...levelOwn, ...otherRoutes] : [...otherRoutes, ...(ownResponse ? responseSteps : levelOwn)];
   const lead = [...first, ...urgent, ...(unsureOnly ? unsureSteps : [])];
-  const ordered: Step[] = [
+  // a step marked withoutReferral (ask the front door for advice) says nothing more beside a referral,
+  // unless talking it through comes first because every answer was "not sure"
+  const besideReferral = (steps: Step[]) => (referral && !unsureOnly ? steps.filter((s) => !s.withoutReferral) : steps);
+  const ordered: Step[] = besideReferral([
     ...lead,
     // first, unless the first step is a referral (a safeguarding concern as well): then straight after it
     ...(refers ? [...main.slice(0, 1), ...soonSteps, ...main.slice(1)] : [...soonSteps, ...main]),
-    ...(disclosure?.steps ?? []).filter(mine),
+    // what to do with what a child told you matters for a worry beyond everyday support, not for a request for help at school
+    ...(overall.rank > idx.lowest.rank ? (disclosure?.steps ?? []).filter(mine) : []),
     ...signSteps,
     ...ownAfter,
     ...(otherAlone ? somethingElse.steps.filter(mine) : []),
     ...(unsureOnly ? [] : unsureSteps),
-  ];
+  ]);
 
   // Consent: one voice. A route's own note, or telling the family being unsafe, overrides the level's rule.
   const guidance: string[] = [...routeConsentNotes];
+  const everyday = overall.rank === idx.lowest.rank;
+  const voice = c.child.voice.options.find((o) => o.id === answers.voice);
+  const band = c.child.age.options.find((o) => o.id === answers.age);
+  // a young person old enough to agree for themselves, who wants help: their agreement is the consent
+  const ownConsent = routeConsentNotes.length === 0 && overall.consent.required && voice?.ownConsent && band && band.min >= voice.ownConsent.fromAge ? voice.ownConsent.text : undefined;
   if (routeConsentNotes.length === 0) {
-    const voice = c.child.voice.options.find((o) => o.id === answers.voice);
-    const band = c.child.age.options.find((o) => o.id === answers.age);
-    // a young person old enough to agree for themselves, who wants help: their agreement is the consent
-    const ownConsent = overall.consent.required && voice?.ownConsent && band && band.min >= voice.ownConsent.fromAge ? voice.ownConsent.text : undefined;
     if (ownConsent) guidance.push(ownConsent);
     else {
       guidance.push(overall.consent.guidance);
-      if (familyAnswer) guidance.push(overall.consent.required ? familyAnswer.ifConsentNeeded : familyAnswer.ifConsentNotNeeded);
+      // at the lowest level no help is asked for, so what the family agreed to has no advice of its own
+      if (familyAnswer && !everyday) guidance.push(overall.consent.required ? familyAnswer.ifConsentNeeded : familyAnswer.ifConsentNotNeeded);
     }
     if (voice?.consent) guidance.push(voice.consent);
   }
@@ -464,7 +470,8 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
       unsure,
       referral,
       whatHappensNext: referral ? levelSteps?.whatHappensNext : undefined,
-      consent: { required: doNotTell ? undefined : overall.consent.required, guidance },
+      // no "consent is (not) needed" heading where the young person's own agreement, not the family's, is the answer
+      consent: { required: doNotTell || ownConsent || everyday || routeConsentNotes.length > 0 ? undefined : overall.consent.required, guidance },
       services,
     },
     ordered,
