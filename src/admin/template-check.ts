@@ -102,6 +102,15 @@ export function checkUpload(workbook: ExcelJS.Workbook, pack: ContentPack, today
     const message = column ? (line ? `line ${Number(line[1]) + 1} ${p.message}` : p.message) : `${p.field ? `${readableField(p.field)}: ` : ''}${p.message}`;
     problems.push({ sheet: template.sheet, row: r.row, column: column && { header: column.header, letter: column.letter }, message });
   }
+  // one entry per cell: zod may say two things of one value (not a date; not a real date)
+  const byCell = new Map<string, CellProblem>();
+  for (const p of problems.splice(0)) {
+    const key = `${p.row ?? ''}|${p.column?.letter ?? ''}|${p.column ? '' : p.message}`;
+    const first = byCell.get(key);
+    if (!first) byCell.set(key, p);
+    else if (!first.message.includes(p.message)) first.message += `; ${p.message}`;
+  }
+  problems.push(...byCell.values());
   const order = (c?: { letter: string }) => (c ? [...c.letter].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) : 0);
   problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || order(a.column) - order(b.column));
 
