@@ -126,7 +126,7 @@ export function checkUpload(workbook: ExcelJS.Workbook, pack: ContentPack, today
       proposal.unchanged.push({ row: r.row, id: r.id, title });
       continue;
     }
-    proposal.items.push({ type, id: r.id, action: current ? 'change' : 'create', row: r.row, title, proposed, baseHash: recordHash(current) ?? null, changes: diffRecords(current, proposed) });
+    proposal.items.push({ type, id: r.id, action: current ? 'change' : 'create', row: r.row, title, proposed, baseHash: recordHash(current) ?? null, changes: current ? diffRecords(current, proposed) : [] });
   }
   result.proposal = proposal;
   return result;

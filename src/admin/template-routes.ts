@@ -180,7 +180,8 @@ export async function templateRoutes(app: FastifyInstance, kit: EditingKit): Pro
   );
 
   function errorsPage(reply: FastifyReply, check: UploadCheck) {
-    const total = check.problems.length + check.elsewhere.length;
+    // what the rest of the pack would say is shown once the rows themselves are right
+    const total = check.problems.length || check.elsewhere.length;
     const rows = new Set(check.problems.map((p) => p.row)).size;
     const summary = check.problems.length
       ? `The file has ${nf(total)} ${total === 1 ? 'problem' : 'problems'}${rows > 1 ? ` in ${nf(rows)} rows` : ''}. Nothing was saved: fix ${total === 1 ? 'it' : 'them'} in the spreadsheet and upload it again.`
@@ -192,7 +193,6 @@ export async function templateRoutes(app: FastifyInstance, kit: EditingKit): Pro
       problems: check.problems.slice(0, PROBLEMS_SHOWN).map((p) => ({ ...p, text: describeProblem(p) })),
       more: Math.max(0, check.problems.length - PROBLEMS_SHOWN),
       total,
-      // what the rest of the pack would say is shown once the rows themselves are right
       elsewhere: check.problems.length ? [] : check.elsewhere,
       rows: check.rows,
       maxMb: Math.round(UPLOAD_MAX_BYTES / (1024 * 1024)),

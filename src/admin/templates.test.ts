@@ -278,6 +278,24 @@ describe('the services template', () => {
   }, 120_000);
 });
 
+describe('an upload that would break the guidance elsewhere', () => {
+  it('is refused with the problems named as content:check names them, and nothing is saved', async () => {
+    const workbook = await download(editor, 'services');
+    const sheet = workbook.getWorksheet('Services')!;
+    const status = column(sheet, 'Status');
+    sheet.eachRow((row, n) => {
+      if (n > 1) row.getCell(status).value = 'Defunct';
+    });
+    const r = await upload(editor, await bufferOf(workbook), 'services.xlsx');
+    expect(r.statusCode).toBe(400);
+    expect(problemsIn(r.body)).toEqual([]);
+    expect(r.body).toContain('would leave problems elsewhere in the guidance');
+    const list = /<ul class="govuk-list govuk-list--bullet" data-qa="elsewhere">([\s\S]*?)<\/ul>/.exec(r.body)?.[1] ?? '';
+    expect(list).toContain(`<li>need-areas.yaml › ${pack().needAreas[0]!.id} › services: no active service is tagged with this need area`);
+    expect(await uploadsWaiting()).toBe(0);
+  }, 60_000);
+});
+
 describe('the FAQs template', () => {
   it('round trip: a new FAQ that repeats another’s phrasings is refused by row and column; fixed, 1 new and 1 changed become drafts another reviewer publishes', async () => {
     const workbook = await download(editor, 'faqs');
@@ -411,6 +429,11 @@ describe('a 500-row upload', () => {
     expect(good.statusCode).toBe(303);
     const page = await get(t.app, editor, String(good.headers.location));
     expect(page.body).toContain(`<strong data-qa="count-new">${500 - existing} new</strong>`);
+    const before = (await draftsBy('editor@example.org')).length;
+    started = performance.now();
+    expect((await confirm(editor, String(good.headers.location))).statusCode).toBe(303);
+    const confirmMs = performance.now() - started;
+    expect((await draftsBy('editor@example.org')).length - before).toBe(500 - existing);
 
     // one mistake in each of 60 rows, of several kinds, all reported
     const phone = column(sheet, 'Phone 1');
@@ -429,7 +452,7 @@ describe('a 500-row upload', () => {
     expect(bad.statusCode).toBe(400);
     const reported = problemsIn(bad.body).map((x) => ({ row: x.row, column: x.column }));
     expect(reported).toEqual(mistakes);
-    console.log(`500-row services upload: checked and stored for preview in ${Math.round(previewMs)} ms; with 60 mistakes, all ${reported.length} reported in ${Math.round(errorsMs)} ms`);
+    console.log(`500-row services upload: checked and stored for preview in ${Math.round(previewMs)} ms; ${500 - existing} drafts made on confirming in ${Math.round(confirmMs)} ms; with 60 mistakes, all ${reported.length} reported in ${Math.round(errorsMs)} ms`);
     expect(previewMs).toBeLessThan(30_000);
   }, 120_000);
 });

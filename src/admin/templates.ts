@@ -14,6 +14,7 @@ import { faqTopics, findRecord, type Proposed, type RecordType } from './records
 import { contactRoles, deliveryModes, providerTypes, serviceStatuses, weekdays, SLUG_PATTERN, type ContentPack } from '../content/schema.js';
 import { deliveryLabels, providerLabels } from '../landscape/labels.js';
 import { FIELD_MAX_LENGTH } from './forms.js';
+import { UPLOAD_MAX_BYTES } from './workbook-file.js';
 
 export const templateNames = ['services', 'faqs'] as const;
 export type TemplateName = (typeof templateNames)[number];
@@ -273,7 +274,7 @@ const INSTRUCTIONS = (template: Template, pack: ContentPack) => [
   `How to use it: the “${template.sheet}” sheet has one row per ${template.recordLabel.one}. The rows already there are the ${template.recordLabel.many} published now: change what is out of date, and add a row for each new ${template.recordLabel.one}. Leave a row as it is if nothing changed. Leaving a row out does not remove a ${template.recordLabel.one}.`,
   'Keep the headings in row 1 as they are; do not rename, add or remove sheets. Columns with a list (need areas, levels, types and so on) only take a value from their list. Type values, not formulas: a cell with a formula is refused. Save the file as an Excel Workbook (.xlsx), not a macro-enabled one.',
   `When it is uploaded, every row is checked as the guidance checks all its content, and each problem is listed by row and column; nothing is saved until there are none. Then the editor sees what is new, changed and unchanged, and each new or changed ${template.recordLabel.one} becomes a draft that a reviewer checks before it is published.`,
-  `At most ${TEMPLATE_MAX_ROWS.toLocaleString('en-GB')} rows, in a file of up to 5 MB.`,
+  `At most ${TEMPLATE_MAX_ROWS.toLocaleString('en-GB')} rows, in a file of up to ${Math.round(UPLOAD_MAX_BYTES / (1024 * 1024))} MB.`,
   '',
   'The columns (* required):',
 ];
