@@ -410,6 +410,10 @@ describe('hostile and wrong uploads', () => {
 
     for (let i = 0; i <= TEMPLATE_MAX_ROWS; i++) sheet.getRow(i + 2).values = [`service-${i}`];
     await refused(await bufferOf(headingsOnly), 'rows.xlsx', 400, /more than 2,000 rows of services/);
+
+    // rows that only carry a format are not rows of services, but a reader would still hold each
+    for (let i = 0; i <= 20_000; i++) sheet.getRow(i + 2).getCell(2).style = { font: { bold: true } };
+    await refused(await bufferOf(headingsOnly), 'formatted.xlsx', 413, /more than 20,000 rows or a row more than 1,000 cells/);
     expect(await uploadsWaiting()).toBe(0);
   }, 60_000);
 });
