@@ -28,6 +28,8 @@ export const auditActions = {
   'report-dealt-with': 'Report marked as dealt with',
   'faq-draft-from-question': 'FAQ draft made from an unanswered question',
   'content-exported': 'Published content exported',
+  'template-uploaded': 'Template uploaded',
+  'template-confirmed': 'Template upload confirmed: drafts made',
 } as const;
 export type AuditAction = keyof typeof auditActions;
 
@@ -78,6 +80,26 @@ export class AuditLog {
         detail: JSON.stringify(entry.detail ?? {}),
       })
       .execute();
+  }
+
+  /** several entries at once, in one statement per 200 (a template upload's drafts) */
+  async recordMany(entries: Array<{ actor?: Actor; action: AuditAction; recordType?: string; recordId?: string | number; detail?: AuditDetail }>, now = new Date()): Promise<void> {
+    for (let i = 0; i < entries.length; i += 200) {
+      await this.db
+        .insertInto('audit_log')
+        .values(
+          entries.slice(i, i + 200).map((entry) => ({
+            at: now.toISOString(),
+            actor_user_id: entry.actor?.id ?? null,
+            actor_email: entry.actor?.email ?? null,
+            action: entry.action,
+            record_type: entry.recordType ?? null,
+            record_id: entry.recordId === undefined ? null : String(entry.recordId),
+            detail: JSON.stringify(entry.detail ?? {}),
+          })),
+        )
+        .execute();
+    }
   }
 
   /** one page of entries, newest first, and how many there are in all */

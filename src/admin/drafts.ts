@@ -12,7 +12,7 @@ import type { ContentPack } from '../content/schema.js';
 import { publishEdit } from '../publishing.js';
 import type { Database } from '../store/database.js';
 import type { Store } from '../store/store.js';
-import { AuditLog, type Actor } from './audit.js';
+import { AuditLog, type Actor, type AuditDetail } from './audit.js';
 import { checkDraft, findRecord, recordHash, type DraftCheck, type Proposed, type RecordType } from './records.js';
 
 /** a withdrawn draft is kept (its history and audit trail stay readable), never published, and cannot be changed again */
@@ -197,6 +197,63 @@ export class Drafts {
     const id = Number(row.id);
     await this.audit.record({ actor, action: 'draft-created', recordType: input.type, recordId: input.id, detail: { draft: id, change: input.action, ...(input.revertsDraftId ? { reverts: input.revertsDraftId } : {}) } }, new Date(this.deps.now()));
     return (await this.get(id))!;
+  }
+
+  /**
+   * Starts several drafts at once, each submitted for review: the records of a stakeholder template's
+   * upload, checked together when it was uploaded (template-check.ts). One transaction, which first
+   * runs `claim` (false: the upload was confirmed already, and nothing is written). A reviewer other
+   * than the author approves each as usual.
+   */
+  async createSubmitted(
+    inputs: Array<{ type: RecordType; id: string; action: 'create' | 'change'; proposed: Proposed; baseHash: string | null }>,
+    actor: Actor,
+    opts: { claim(trx: Transaction<Database>): Promise<boolean>; detail?: AuditDetail },
+  ): Promise<number[] | undefined> {
+    const at = this.iso();
+    const version = this.deps.version();
+    return this.deps.store.db.transaction().execute(async (trx) => {
+      if (!(await opts.claim(trx))) return undefined;
+      const t = trx as unknown as Transaction<{ content_draft: DraftTable }>;
+      const ids: number[] = [];
+      for (const input of inputs) {
+        const row = await t
+          .insertInto('content_draft')
+          .values({
+            record_type: input.type,
+            record_id: input.id,
+            action: input.action,
+            proposed: JSON.stringify(input.proposed),
+            base_version: version,
+            base_hash: input.baseHash,
+            author_id: actor.id,
+            author_email: actor.email,
+            status: 'submitted',
+            created_at: at,
+            updated_at: at,
+            submitted_at: at,
+            reviewer_id: null,
+            reviewer_email: null,
+            reviewed_at: null,
+            review_comment: null,
+            published_version: null,
+            previous: null,
+            reverts_draft_id: null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        ids.push(Number(row.id));
+      }
+      const when = new Date(this.deps.now());
+      await new AuditLog(trx).recordMany(
+        inputs.flatMap((input, i) => [
+          { actor, action: 'draft-created' as const, recordType: input.type, recordId: input.id, detail: { draft: ids[i]!, change: input.action, ...opts.detail } },
+          { actor, action: 'draft-submitted' as const, recordType: input.type, recordId: input.id, detail: { draft: ids[i]! } },
+        ]),
+        when,
+      );
+      return ids;
+    });
   }
 
   /** Saves the proposed record of an open draft; a draft under review or rejected becomes a draft again. */

@@ -3,7 +3,7 @@
  * council's own accounts through OpenID Connect), sign-out, the editors' home, users (admins) and the
  * audit log (admins). Every answer under /admin is `no-store`, `noindex` and never framed. Anyone not
  * signed in is sent to sign in (a GET) or refused (anything else); a role without the permission a
- * page needs gets 403. The insights (insights.ts), keeping it fresh (fresh.ts) and the export (export.ts) are registered here. Sessions live in the database (sessions.ts), so any instance serves them.
+ * page needs gets 403. The insights (insights.ts), keeping it fresh (fresh.ts), the stakeholder templates (template-routes.ts) and the export (export.ts) are registered here. Sessions live in the database (sessions.ts), so any instance serves them.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Site } from '../web/site.js';
@@ -16,6 +16,7 @@ import { pagination } from './pagination.js';
 import { editingRoutes } from './editing.js';
 import { exportRoutes } from './export.js';
 import { freshRoutes } from './fresh.js';
+import { templateRoutes } from './template-routes.js';
 import { insightsRoutes } from './insights.js';
 import { DEFAULT_LOCKOUT, Lockout, type LockoutRules } from './lockout.js';
 import { CouncilSignIn, PENDING_LIFETIME_MS, type OidcSettings, type PendingSignIn } from './oidc.js';
@@ -79,6 +80,7 @@ const AREAS: Array<{ title: string; description: string; permission: Permission;
   { title: 'Services, cards, FAQs and contacts', description: 'Write and update records as drafts for review; see each record’s history.', permission: 'edit', href: '/admin/records' },
   { title: 'Your drafts', description: 'Drafts you started, submitted for review, or had returned with a comment.', permission: 'edit', href: '/admin/drafts' },
   { title: 'Keeping the guidance fresh', description: 'Records due for review, unverified facts and services with reports from staff; the queues of reports and of chat questions not answered.', permission: 'edit', href: '/admin/fresh' },
+  { title: 'Templates for gathering content', description: 'Spreadsheets of services and FAQs for council teams, the NHS and charities to fill in; an upload is checked row by row, then becomes drafts for review.', permission: 'edit', href: '/admin/templates' },
   { title: 'Review and publish', description: 'Drafts waiting for review: approve and publish other people’s, or reject them with a comment.', permission: 'review', href: '/admin/drafts#waiting' },
   { title: 'Insights', description: 'Needs check outcomes, searches that found nothing, unanswered questions and the most viewed services, as counts per day.', permission: 'read-insights', href: '/admin/insights' },
   { title: 'Export', description: 'Download the published content as a content pack or an Open Referral UK feed.', permission: 'export', href: '/admin/export' },
@@ -383,6 +385,8 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
   // services, FAQs and key contacts: drafts, review, publishing and history
   await editingRoutes(app, { store: deps.store, published: deps.published, now, render, problem, signedIn, csrf, actorOf });
   await freshRoutes(app, { store: deps.store, published: deps.published, now, render, problem, signedIn, csrf, actorOf });
+  // in a scope of their own: the multipart parser and the upload's error page serve these routes only
+  await app.register(async (scope) => templateRoutes(scope, { store: deps.store, published: deps.published, now, render, problem, signedIn, csrf, actorOf }));
   await insightsRoutes(app, { insights: deps.insights, content: () => deps.published.pack(), signedIn: signedIn('read-insights'), render, problem });
   await exportRoutes(app, { store: deps.store, published: deps.published, audit, actorOf, signedIn: signedIn('export'), render });
 
