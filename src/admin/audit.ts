@@ -28,6 +28,10 @@ export const auditActions = {
   'report-dealt-with': 'Report marked as dealt with',
   'faq-draft-from-question': 'FAQ draft made from an unanswered question',
   'content-exported': 'Published content exported',
+  'provider-link-created': 'Provider check link made',
+  'provider-link-revoked': 'Provider check link cancelled',
+  'provider-confirmed': 'Provider confirmed the record (review date updated)',
+  'provider-proposed': 'Provider proposed changes (draft waiting for review)',
 } as const;
 export type AuditAction = keyof typeof auditActions;
 

@@ -15,6 +15,7 @@ import * as m0008 from './0008_admin.js';
 import * as m0009 from './0009_drafts.js';
 import * as m0010 from './0010_insights.js';
 import * as m0011 from './0011_fresh.js';
+import * as m0013 from './0013_provider_checks.js';
 
 export type { DialectColumns };
 
@@ -35,6 +36,7 @@ const all: Record<string, DialectMigration> = {
   '0009_drafts': m0009,
   '0010_insights': m0010,
   '0011_fresh': m0011,
+  '0013_provider_checks': m0013,
 };
 
 export function migrations(columns: DialectColumns): Record<string, Migration> {
