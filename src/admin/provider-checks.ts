@@ -477,8 +477,9 @@ export async function providerCheckRoutes(app: FastifyInstance, deps: ProviderCh
       // nothing of the proposal is left half made (the pack changed meanwhile): the link can be used again
       if (draft) await drafts.withdraw(draft, actor).catch(() => undefined);
       await links.unclaim(use.link);
-      if (err instanceof DraftError && err.problems.length) return proposePage(reply.code(400), use, values, { problems: err.problems });
-      throw err;
+      if (!(err instanceof DraftError)) throw err;
+      if (err.problems.length) return proposePage(reply.code(400), use, values, { problems: err.problems });
+      return refused(reply, 'gone');
     }
     const draftId = draft.id;
     await links.recordOutcome(use.link, { draftId });
