@@ -33,7 +33,8 @@ describeBrowser('provider checks in Chromium', () => {
     if (javaScriptEnabled) {
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: live.server.baseUrl });
       await copy.click();
-      await expect(newest.locator('[role="status"]').textContent()).resolves.toContain('The link was copied');
+      // the clipboard answers a moment later
+      await newest.locator('[role="status"]', { hasText: 'The link was copied' }).waitFor({ timeout: 5_000 });
       await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(url);
     } else {
       // no button without JavaScript: the link is plain text on the page, to select and copy
