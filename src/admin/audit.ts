@@ -30,6 +30,10 @@ export const auditActions = {
   'content-exported': 'Published content exported',
   'template-uploaded': 'Template uploaded',
   'template-confirmed': 'Template upload confirmed: drafts made',
+  'provider-link-created': 'Provider check link made',
+  'provider-link-revoked': 'Provider check link cancelled',
+  'provider-confirmed': 'Provider confirmed the record (review date updated)',
+  'provider-proposed': 'Provider proposed changes (draft waiting for review)',
 } as const;
 export type AuditAction = keyof typeof auditActions;
 

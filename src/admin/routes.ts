@@ -3,7 +3,7 @@
  * council's own accounts through OpenID Connect), sign-out, the editors' home, users (admins) and the
  * audit log (admins). Every answer under /admin is `no-store`, `noindex` and never framed. Anyone not
  * signed in is sent to sign in (a GET) or refused (anything else); a role without the permission a
- * page needs gets 403. The insights (insights.ts), keeping it fresh (fresh.ts), the stakeholder templates (template-routes.ts) and the export (export.ts) are registered here. Sessions live in the database (sessions.ts), so any instance serves them.
+ * page needs gets 403. The insights (insights.ts), keeping it fresh (fresh.ts), the stakeholder templates (template-routes.ts), provider check links (provider-checks.ts) and the export (export.ts) are registered here. Sessions live in the database (sessions.ts), so any instance serves them.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Site } from '../web/site.js';
@@ -13,6 +13,7 @@ import type { Insights } from '../insights/insights.js';
 import { Accounts, AccountError } from './accounts.js';
 import { AUDIT_PAGE_SIZE, maskEmail, type Actor } from './audit.js';
 import { pagination } from './pagination.js';
+import { providerLinkRoutes, providerLinksFor, type ProviderLinkConfig } from './provider-checks.js';
 import { editingRoutes } from './editing.js';
 import { exportRoutes } from './export.js';
 import { freshRoutes } from './fresh.js';
@@ -34,6 +35,8 @@ export interface AdminConfig {
   oidc?: OidcSettings;
   /** the clock, in ms since 1970 (tests move it) */
   now?: () => number;
+  /** provider check links: their key, how long they work, the rate limits of the provider's pages */
+  providerLinks?: ProviderLinkConfig;
 }
 
 export interface AdminDeps {
@@ -387,6 +390,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
   await freshRoutes(app, { store: deps.store, published: deps.published, now, render, problem, signedIn, csrf, actorOf });
   // in a scope of their own: the multipart parser and the upload's error page serve these routes only
   await app.register(async (scope) => templateRoutes(scope, { store: deps.store, published: deps.published, now, render, problem, signedIn, csrf, actorOf }));
+  await providerLinkRoutes(app, { store: deps.store, published: deps.published, now, render, problem, signedIn, csrf, actorOf, site: deps.site, links: providerLinksFor(deps.store, deps.sessionSecret, deps.admin.providerLinks, now) });
   await insightsRoutes(app, { insights: deps.insights, content: () => deps.published.pack(), signedIn: signedIn('read-insights'), render, problem });
   await exportRoutes(app, { store: deps.store, published: deps.published, audit, actorOf, signedIn: signedIn('export'), render });
 

@@ -1,13 +1,14 @@
 /**
  * Makes the application: `createApp({ config, store, content })` sets up the named concerns, then
  * the tools in the order they appear on the start page and in the navigation, then the routes that
- * are not tools, then the editors' workspace (/admin). Reading it tells you everything the app does to a request. `buildApp` opens the
+ * are not tools, then the editors' workspace (/admin) and its provider check pages (/provider-check). Reading it tells you everything the app does to a request. `buildApp` opens the
  * store and publishes the pack first: the server and every test use it, so tests run the
  * production app.
  */
 import compress from '@fastify/compress';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { ADMIN_PREFIX, adminRoutes, type AdminConfig } from '../admin/routes.js';
+import { PROVIDER_CHECK_PREFIX, providerCheckRoutes } from '../admin/provider-checks.js';
 import { openDataApi } from '../api/register.js';
 import { expectationCardsTool } from '../cards/tool.js';
 import { askTool } from '../chat/tool.js';
@@ -48,7 +49,9 @@ export const routePlugins: readonly RoutePlugin[] = [openDataApi];
  * text) and headers (cookies) can carry what a user typed, so they never reach the logs.
  */
 function requestForLog(req: FastifyRequest): Record<string, unknown> {
-  return { method: req.method, path: req.url.split('?')[0], route: req.routeOptions?.url };
+  // a provider check link's token is a key to its pages: never logged
+  const path = (req.url.split('?')[0] ?? '').replace(/^\/provider-check\/[^/]*/, '/provider-check/:token');
+  return { method: req.method, path, route: req.routeOptions?.url };
 }
 
 /** Believes the nearest `hops` proxies (as proxy-addr does for a number): hop 0 is the one that connected. */
@@ -149,6 +152,8 @@ export async function createApp({ config, store, content }: { config: AppConfig;
   for (const plugin of routePlugins) await app.register(async (scope) => plugin.routes(scope, deps));
   // the editors' workspace: for signed-in editors only, and never in the public navigation
   await app.register(async (scope) => adminRoutes(scope, { store, published: content, site, sessionSecret: config.sessionSecret, admin: config.admin ?? {}, insights }), { prefix: ADMIN_PREFIX });
+  // a service's provider, with the private link an editor made: no account, one use
+  await app.register(async (scope) => providerCheckRoutes(scope, { store, published: content, counters, sessionSecret: config.sessionSecret, config: config.admin?.providerLinks, now: config.admin?.now }), { prefix: PROVIDER_CHECK_PREFIX });
   return app;
 }
 

@@ -51,10 +51,17 @@ describe("the editors' workspace", () => {
   const oidc = { OIDC_ISSUER: 'https://login.example.org/tenant/v2.0', OIDC_CLIENT_ID: 'guidance', OIDC_CLIENT_SECRET: 's3cret', OIDC_ALLOWED_DOMAIN: '@Council.Example.gov.uk' };
 
   it('ends sessions after 30 idle minutes and 8 hours unless told otherwise', () => {
-    expect(readConfig({}).admin).toEqual({ sessions: { idleMs: 30 * 60_000, absoluteMs: 8 * 3_600_000 } });
+    expect(readConfig({}).admin.sessions).toEqual({ idleMs: 30 * 60_000, absoluteMs: 8 * 3_600_000 });
     expect(readConfig({ ADMIN_IDLE_MINUTES: '15', ADMIN_SESSION_HOURS: '4' }).admin.sessions).toEqual({ idleMs: 15 * 60_000, absoluteMs: 4 * 3_600_000 });
     for (const bad of ['0', '-5', '1.5', 'soon', '100000']) expect(() => readConfig({ ADMIN_IDLE_MINUTES: bad }), bad).toThrow(/ADMIN_IDLE_MINUTES/);
     expect(() => readConfig({ ADMIN_SESSION_HOURS: '25' })).toThrow(/ADMIN_SESSION_HOURS/);
+  });
+
+  it('makes provider check links that work for 14 days unless told otherwise, signed with a secret of at least 32 characters when one is given', () => {
+    expect(readConfig({}).admin.providerLinks).toEqual({ days: 14 });
+    expect(readConfig({ PROVIDER_LINK_DAYS: '7', PROVIDER_LINK_SECRET: 'x'.repeat(32) }).admin.providerLinks).toEqual({ days: 7, secret: 'x'.repeat(32) });
+    for (const bad of ['0', '91', '1.5', 'a fortnight']) expect(() => readConfig({ PROVIDER_LINK_DAYS: bad }), bad).toThrow(/PROVIDER_LINK_DAYS/);
+    expect(() => readConfig({ PROVIDER_LINK_SECRET: 'too short' })).toThrow(/PROVIDER_LINK_SECRET/);
   });
 
   it('signs in with council accounts only with all four OIDC settings, an https issuer and an email domain', () => {

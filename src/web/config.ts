@@ -90,14 +90,22 @@ const wholeNumber = (env: NodeJS.ProcessEnv, name: string, fallback: number, min
 
 /**
  * The editors' workspace: ADMIN_IDLE_MINUTES (30) and ADMIN_SESSION_HOURS (8) end a session; the four
- * OIDC_ variables, all or none, let staff sign in with the council's own accounts.
+ * OIDC_ variables, all or none, let staff sign in with the council's own accounts; PROVIDER_LINK_DAYS
+ * (14) is how long a provider check link works, PROVIDER_LINK_SECRET (the session secret when unset)
+ * what signs it.
  */
 export function readAdminConfig(env: NodeJS.ProcessEnv = process.env): AdminConfig {
   const idleMinutes = wholeNumber(env, 'ADMIN_IDLE_MINUTES', 30, 1, 24 * 60, 'minutes');
   const sessionHours = wholeNumber(env, 'ADMIN_SESSION_HOURS', 8, 1, 24, 'hours');
   const names = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_ALLOWED_DOMAIN'] as const;
   const given = names.filter((n) => (env[n] ?? '').trim() !== '');
-  const config: AdminConfig = { sessions: { idleMs: idleMinutes * 60_000, absoluteMs: sessionHours * 3_600_000 } };
+  const linkDays = wholeNumber(env, 'PROVIDER_LINK_DAYS', 14, 1, 90, 'days');
+  const linkSecret = (env['PROVIDER_LINK_SECRET'] ?? '').trim();
+  if (linkSecret && linkSecret.length < 32) throw new Error('PROVIDER_LINK_SECRET must be at least 32 characters (or unset, to sign provider check links with the session secret)');
+  const config: AdminConfig = {
+    sessions: { idleMs: idleMinutes * 60_000, absoluteMs: sessionHours * 3_600_000 },
+    providerLinks: { days: linkDays, ...(linkSecret ? { secret: linkSecret } : {}) },
+  };
   if (given.length === 0) return config;
   if (given.length < names.length) throw new Error(`Sign-in with council accounts needs all of ${names.join(', ')}; missing: ${names.filter((n) => !given.includes(n)).join(', ')}`);
   const issuer = env['OIDC_ISSUER']!.trim();

@@ -16,6 +16,7 @@ import * as m0009 from './0009_drafts.js';
 import * as m0010 from './0010_insights.js';
 import * as m0011 from './0011_fresh.js';
 import * as m0012 from './0012_template_uploads.js';
+import * as m0013 from './0013_provider_checks.js';
 
 export type { DialectColumns };
 
@@ -37,6 +38,7 @@ const all: Record<string, DialectMigration> = {
   '0010_insights': m0010,
   '0011_fresh': m0011,
   '0012_template_uploads': m0012,
+  '0013_provider_checks': m0013,
 };
 
 export function migrations(columns: DialectColumns): Record<string, Migration> {

@@ -9,3 +9,4 @@ initAll();
 import '../../needs-check/client.js';
 import '../../chat/client.js';
 import './embed.js';
+import '../../admin/client.js';
