@@ -216,11 +216,11 @@ describe('matched services', () => {
     }
   });
 
-  it('offers a service people only contact themselves, with no ages in its record, from the pack’s age only', () => {
+  it('offers a service people only contact themselves (a helpline), whatever ages its record gives, from the pack’s age only', () => {
     const from = c.child.age.selfReferralFrom!;
     const selfOnly = (slug: string) => {
       const s = pack.services.find((x) => x.slug === slug)!;
-      return !s.ages && s.referral.self && !s.referral.professional && !s.referral.viaFrontDoor;
+      return s.referral.self && !s.referral.professional && !s.referral.viaFrontDoor;
     };
     const q = (age: string) => `asker=dsl&danger=no&route=none&area=emotional-wellbeing&ind=ew-low-mood&ind=ew-low-level-self-harm&age=${age}&disclosure=no&voice=not-asked&family=agrees&strength=none`;
     for (const band of c.child.age.options) {

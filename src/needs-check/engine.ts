@@ -523,7 +523,8 @@ function matchServices(pack: ContentPack, idx: PackIndex, answers: Answers, area
     const onlyWith = idx.exclusive.get(s.slug);
     if (onlyWith && !active.has(onlyWith)) continue;
     if (band && s.ages && (s.ages.max < band.min || s.ages.min > band.max)) continue;
-    if (tooYoungForSelfContact && !s.ages && s.referral.self && !s.referral.professional && !s.referral.viaFrontDoor) continue;
+    // a helpline a child contacts themselves is not for a small child, whatever ages its record gives
+    if (tooYoungForSelfContact && s.referral.self && !s.referral.professional && !s.referral.viaFrontDoor) continue;
     let fit = 0;
     const reasons: string[] = [];
     const route = named.get(s.slug);
