@@ -852,7 +852,8 @@ export class ChatEngine {
       };
     }
     const a = this.analyse(text);
-    const dangerRule = this.dangerMatch([normalised, a.corrected]);
+    // the message as typed and as corrected; once when correction changed nothing
+    const dangerRule = this.dangerMatch(a.corrected === normalised ? [normalised] : [normalised, a.corrected]);
     const danger = dangerRule ? this.dangerBlock() : undefined;
 
     const follow = Object.keys(context).length > 0 ? this.followUp(a, context) : undefined;
