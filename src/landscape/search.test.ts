@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { loadPack } from '../content/load.js';
 import { defaultPackDir } from '../content/pack-dir.js';
 import { deliveryModes, providerTypes, type ContentPack, type Service } from '../content/schema.js';
-import { referralRoutes, searchServices, serviceIndexFor, type LandscapeQuery } from './search.js';
+import { referralRoutes, searchServices, serviceIndexFor, serviceIndexReady, type LandscapeQuery, type LandscapeResult } from './search.js';
+import { generateServices } from '../../bench/directory.js';
 import { packSections } from '../sections.js';
 
 /** A small pack of our own, so each expectation names the services that prove it. */
@@ -292,5 +293,51 @@ describe('words and filters agree on the default pack', () => {
     expect(every({ q: 'foodbank' }).has('barking-food-bank')).toBe(true);
     expect(every({ q: 'Foodbanks' }).has('dagenham-food-bank')).toBe(true);
     expect(every({ q: 'selfharm' }).has('camhs-nelft')).toBe(true);
+  });
+});
+
+describe('the index built a slice at a time (as the app builds it, while it serves)', () => {
+  const { pack: defaultPack } = loadPack(defaultPackDir(), packSections);
+  // a directory of some size, so that the build takes many steps
+  const services = [...defaultPack!.services, ...generateServices(defaultPack!, 1500)];
+  const level = defaultPack!.levels[1]!.id;
+  const queries: LandscapeQuery[] = [
+    { q: 'support' },
+    { q: 'food bank', level },
+    { q: 'sexual abuse by a family member' },
+    { q: 'counseling', page: 2 },
+    { need: 'emotional-wellbeing', sort: 'name' },
+    { sort: 'reviewed', free: true, page: 3 },
+    { q: 'camhs', delivery: ['phone'] },
+  ];
+
+  it('searches exactly as the index built at once, and a search asked during the build waits for its end', async () => {
+    const atOnce = serviceIndexFor({ ...defaultPack!, services });
+    const sliced = { ...defaultPack!, services };
+    let pauses = 0;
+    const during: Array<Promise<{ answeredAfter: number; results: LandscapeResult[] }>> = [];
+    const pause = async () => {
+      pauses++;
+      // part way through the build: a request that needs the index
+      if (pauses === 5) during.push(serviceIndexReady(sliced).then((index) => ({ answeredAfter: pauses, results: queries.map((q) => index.search(q)) })));
+    };
+    const index = await serviceIndexReady(sliced, { pause, sliceMs: 0 });
+    expect(pauses).toBeGreaterThan(50);
+    const { answeredAfter, results } = await during[0]!;
+    expect(answeredAfter).toBe(pauses);
+    queries.forEach((q, i) => {
+      const expected = atOnce.search(q);
+      expect(expected.total, JSON.stringify(q)).toBeGreaterThan(0);
+      expect(results[i], JSON.stringify(q)).toEqual(expected);
+      expect(index.search(q)).toEqual(expected);
+    });
+  });
+
+  it('is finished at once by a caller that cannot wait, and is the same index for both', async () => {
+    const sliced = { ...defaultPack! };
+    const ready = serviceIndexReady(sliced, { sliceMs: 0 });
+    const now = serviceIndexFor(sliced);
+    expect(await ready).toBe(now);
+    expect(now.search(queries[1]!)).toEqual(serviceIndexFor({ ...defaultPack! }).search(queries[1]!));
   });
 });

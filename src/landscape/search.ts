@@ -12,7 +12,7 @@ import { buildVocabulary, stem, tokenize, type Vocabulary } from '../content/voc
 import { Bitset } from '../collections/bitset.js';
 import { RecentCache } from '../collections/recent-cache.js';
 import { TextIndex, type TextField, type TextMatch as WordsMatch } from './text-index.js';
-import { coversNeedArea } from '../content/coverage.js';
+import { SteppedBuild, type Slicing, type Steps } from '../collections/steps.js';
 
 export const referralRoutes = ['self', 'professional', 'front-door'] as const;
 export type ReferralRoute = (typeof referralRoutes)[number];
@@ -136,10 +136,10 @@ export const SEARCH_FIELDS: readonly TextField[] = [
 ];
 
 /**
- * Each service's searchable text, one string per field of SEARCH_FIELDS: its need areas' names,
+ * A service's searchable text, one string per field of SEARCH_FIELDS: its need areas' names,
  * synonyms and abbreviations (a child area's parent too), and the pack's synonyms of what it says.
  */
-export function searchFieldTexts(pack: ContentPack, vocabulary: Vocabulary = buildVocabulary(pack)): string[][] {
+export function serviceFieldTexts(pack: ContentPack, vocabulary: Vocabulary = buildVocabulary(pack)): (service: Service) => string[] {
   const parentOf = new Map<string, string>();
   const childrenOf = new Map<string, string[]>();
   const namesOf = new Map<string, string>();
@@ -152,7 +152,7 @@ export function searchFieldTexts(pack: ContentPack, vocabulary: Vocabulary = bui
     }
   }
   const synonyms = synonymMatcher(vocabulary);
-  return pack.services.map((s) => {
+  return (s) => {
     // a service's need areas, as the filter reads them: a narrower area is part of its broader one,
     // and a service tagged with a broad area serves each narrower one (CAMHS, tagged with emotional
     // wellbeing, is found by "anxiety" as it is by the anxiety filter)
@@ -165,7 +165,7 @@ export function searchFieldTexts(pack: ContentPack, vocabulary: Vocabulary = bui
     }
     const fields = [s.name, s.summary, [...areas].join(' '), [s.organization.name, s.description, s.eligibility, ...s.card.canDo].join(' ')];
     return [...fields, synonyms.keywordsFor(fields.join(' '))];
-  });
+  };
 }
 
 const TEXT_CACHE_SIZE = 500;
@@ -191,10 +191,8 @@ export const TOPIC_BOOST = 3;
 class Index implements ServiceIndex {
   readonly services: readonly Service[];
   readonly needAreas: NeedAreaOption[] = [];
-  readonly vocabulary: Vocabulary;
   private readonly n: number;
   private readonly all: Bitset;
-  private readonly text: TextIndex;
   private readonly needSets = new Map<string, Bitset>();
   private readonly levelSets = new Map<string, Bitset>();
   private readonly ageSets: Bitset[] = [];
@@ -202,7 +200,6 @@ class Index implements ServiceIndex {
   private readonly deliverySets = new Map<DeliveryMode, Bitset>();
   private readonly providerSets = new Map<ProviderType, Bitset>();
   private readonly routeSets = new Map<ReferralRoute, Bitset>();
-  private readonly byName: Int32Array;
   private readonly byReviewed: Int32Array;
   /** by normalised words, and by words as typed; null: the words say nothing the index knows */
   private readonly textCache = new RecentCache<TextMatch | null>(TEXT_CACHE_SIZE);
@@ -238,14 +235,20 @@ class Index implements ServiceIndex {
   private readonly topicSets = new Map<string, Bitset>();
   readonly needAreasNamed: (text: string) => string[];
 
-  constructor(readonly pack: ContentPack) {
+  /** `text` and `byName`, most of the work, are made beforehand in steps (see `indexSteps`) */
+  constructor(
+    readonly pack: ContentPack,
+    readonly vocabulary: Vocabulary,
+    private readonly text: TextIndex,
+    /** positions in name order */
+    private readonly byName: Int32Array,
+  ) {
     const services = pack.services;
     this.services = services;
     this.n = services.length;
     const n = this.n;
     this.all = Bitset.full(n);
     this.bySlug = new Map(services.map((s) => [s.slug, s]));
-    this.vocabulary = buildVocabulary(pack);
     this.needAreasNamed = needAreaFinder(this.vocabulary);
 
     // Need areas: a parent's set holds its children's services; a child's set holds its parent's.
@@ -260,10 +263,14 @@ class Index implements ServiceIndex {
     for (const area of pack.needAreas) {
       const own = tagged.get(area.id) ?? [];
       const childIds = area.children.map((c) => c.id);
-      this.needSets.set(area.id, Bitset.of(n, [...own, ...childIds.flatMap((c) => tagged.get(c) ?? [])]));
-      for (const c of childIds) this.needSets.set(c, Bitset.of(n, [...(tagged.get(c) ?? []), ...own]));
-      this.topicSets.set(area.id, Bitset.of(n, positions(services, (s) => coversNeedArea(s, area.id, childIds))));
-      for (const c of childIds) this.topicSets.set(c, Bitset.of(n, positions(services, (s) => coversNeedArea(s, c, []))));
+      const withChildren = Bitset.of(n, [...own, ...childIds.flatMap((c) => tagged.get(c) ?? [])]);
+      this.needSets.set(area.id, withChildren);
+      // the services meant for an area, as coversNeedArea says: for a broad area, those of its filter
+      this.topicSets.set(area.id, withChildren);
+      for (const c of childIds) {
+        this.needSets.set(c, Bitset.of(n, [...(tagged.get(c) ?? []), ...own]));
+        this.topicSets.set(c, Bitset.of(n, tagged.get(c) ?? []));
+      }
     }
     for (const l of pack.levels) this.levelSets.set(l.id, Bitset.of(n, positions(services, (s) => s.levels.includes(l.id))));
     for (let age = AGE_RANGE.min; age <= AGE_RANGE.max; age++) {
@@ -289,21 +296,11 @@ class Index implements ServiceIndex {
     this.none = new Bitset(n);
 
     const order = [...services.keys()];
-    const collator = new Intl.Collator('en-GB', { sensitivity: 'base', numeric: true });
-    this.byName = Int32Array.from([...order].sort((a, b) => collator.compare(services[a]!.name, services[b]!.name)));
     const nameRank = new Int32Array(n);
     this.byName.forEach((pos, rank) => (nameRank[pos] = rank));
     this.byReviewed = Int32Array.from(
       [...order].sort((a, b) => (services[a]!.reviewed < services[b]!.reviewed ? 1 : services[a]!.reviewed > services[b]!.reviewed ? -1 : nameRank[a]! - nameRank[b]!)),
     );
-
-    this.text = new TextIndex(searchFieldTexts(pack, this.vocabulary), {
-      fields: SEARCH_FIELDS,
-      indexTerms,
-      queryTerm,
-      // local services before national lines of equal relevance
-      documentBoost: (i) => (services[i]!.coverage === 'national' ? 0.8 : 1),
-    });
   }
 
   service(slug: string): Service | undefined {
@@ -577,16 +574,52 @@ function positions(services: readonly Service[], test: (s: Service) => boolean):
   return out;
 }
 
-const indexes = new WeakMap<ContentPack, ServiceIndex>();
+/**
+ * The index for a pack, in steps (see SteppedBuild). Most of the work, seconds at 20,000 services,
+ * is the text index, built a few services at a time; then the name order, then the filters' sets.
+ */
+function* indexSteps(pack: ContentPack): Steps<ServiceIndex> {
+  const services = pack.services;
+  const vocabulary = buildVocabulary(pack);
+  const textsOf = serviceFieldTexts(pack, vocabulary);
+  const text = yield* TextIndex.buildSteps(services.length, (i) => textsOf(services[i]!), {
+    fields: SEARCH_FIELDS,
+    indexTerms,
+    queryTerm,
+    // local services before national lines of equal relevance
+    documentBoost: (i) => (services[i]!.coverage === 'national' ? 0.8 : 1),
+  });
+  yield;
+  const collator = new Intl.Collator('en-GB', { sensitivity: 'base', numeric: true });
+  const byName = Int32Array.from([...services.keys()].sort((a, b) => collator.compare(services[a]!.name, services[b]!.name)));
+  yield;
+  return new Index(pack, vocabulary, text, byName);
+}
 
-/** The index for a published pack, built on first use and kept until the pack is replaced. */
+/** each pack's index, kept until the pack is replaced */
+const indexes = new WeakMap<ContentPack, SteppedBuild<ServiceIndex>>();
+
+function indexBuild(pack: ContentPack): SteppedBuild<ServiceIndex> {
+  let build = indexes.get(pack);
+  if (!build) indexes.set(pack, (build = new SteppedBuild(indexSteps(pack))));
+  return build;
+}
+
+/**
+ * The index for a published pack, built on first use. A build under way in the background (see
+ * `serviceIndexReady`) is finished at once: the index is the same either way.
+ */
 export function serviceIndexFor(pack: ContentPack): ServiceIndex {
-  let index = indexes.get(pack);
-  if (!index) {
-    index = new Index(pack);
-    indexes.set(pack, index);
-  }
-  return index;
+  return indexBuild(pack).now();
+}
+
+/**
+ * The index for a published pack, built a slice at a time so that the server answers other requests
+ * meanwhile (the app starts it once it is ready, and again for a new content version): a request
+ * that needs the index waits for it, and never gets a page from a part-built index.
+ */
+export function serviceIndexReady(pack: ContentPack, slicing?: Slicing): Promise<ServiceIndex> {
+  return indexBuild(pack).ready(slicing);
 }
 
 /** Convenience for callers with a pack in hand: the cached index's search. */

@@ -8,13 +8,13 @@ import { tokenize } from '../content/vocabulary.js';
 import { Bitset } from '../collections/bitset.js';
 import { buildVocabulary } from '../content/vocabulary.js';
 import { coversNeedArea } from '../content/coverage.js';
-import { indexTerms, needAreaFinder, queryTerm, SEARCH_FIELDS, searchFieldTexts, searchServices, TOPIC_BOOST } from './search.js';
+import { indexTerms, needAreaFinder, queryTerm, SEARCH_FIELDS, serviceFieldTexts, searchServices, TOPIC_BOOST } from './search.js';
 import { boundedLevenshtein, FEW_MATCH_EVERY_WORD, TextIndex, topK } from './text-index.js';
 import { packSections } from '../sections.js';
 
 /** a tiny index over one-field documents */
 function small(texts: string[], national: number[] = []): TextIndex {
-  return new TextIndex(
+  return TextIndex.of(
     texts.map((t) => [t]),
     { fields: [{ name: 'text', boost: 1 }], indexTerms, queryTerm, documentBoost: (i) => (national.includes(i) ? 0.8 : 1) },
   );
@@ -167,7 +167,7 @@ function previousEngine(pack: ContentPack) {
       boostDocument: (id: number) => (pack.services[id]!.coverage === 'national' ? 0.8 : 1),
     },
   });
-  mini.addAll(searchFieldTexts(pack).map((fields, id) => ({ id, ...Object.fromEntries(SEARCH_FIELDS.map((f, i) => [f.name, fields[i]])) })));
+  mini.addAll(pack.services.map(serviceFieldTexts(pack)).map((fields, id) => ({ id, ...Object.fromEntries(SEARCH_FIELDS.map((f, i) => [f.name, fields[i]])) })));
   const vocabulary = buildVocabulary(pack);
   const named = needAreaFinder(vocabulary);
   const childrenOf = new Map(pack.needAreas.map((a) => [a.id, a.children.map((c) => c.id)]));

@@ -15,6 +15,7 @@
 import { tokenize } from '../content/vocabulary.js';
 import { Bitset } from '../collections/bitset.js';
 import { RecentCache } from '../collections/recent-cache.js';
+import { runToEnd } from '../collections/steps.js';
 
 export interface TextField {
   name: string;
@@ -53,6 +54,9 @@ const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
 export const FEW_MATCH_EVERY_WORD = 3;
 const WEIGHTS = { prefix: 0.5, fuzzy: 0.3 };
 const EXPANSION_CACHE_SIZE = 2000;
+/** documents indexed, and postings scored, between two of `TextIndex.buildSteps`'s steps (a few ms each) */
+const DOCUMENTS_PER_STEP = 32;
+const POSTINGS_PER_STEP = 1 << 15;
 
 /** A growable typed array, for postings whose number is unknown until every record is read. */
 class Growable<T extends Int32Array | Uint16Array> {
@@ -92,13 +96,15 @@ export class TextIndex {
   private readonly candidates: Int32Array;
   private readonly candidateScores: Float64Array;
 
-  constructor(
-    fieldTexts: ReadonlyArray<readonly string[]>,
-    private readonly options: TextIndexOptions,
-  ) {
-    const n = fieldTexts.length;
+  /**
+   * The index of `count` documents, built in steps: a generator that yields every few documents and
+   * every few thousand postings, so that a server can answer other requests between steps (see
+   * `serviceIndexReady`); it returns the index. `textsOf(doc)` gives a document's texts, one per
+   * field, and is called once per document, in order.
+   */
+  static *buildSteps(count: number, textsOf: (doc: number) => readonly string[], options: TextIndexOptions): Generator<void, TextIndex> {
+    const n = count;
     const fieldCount = options.fields.length;
-    this.documentCount = n;
     const ids = new Map<string, number>();
     const names: string[] = [];
     const lastDoc = new Growable(new Int32Array(1024), (k) => new Int32Array(k));
@@ -136,7 +142,8 @@ export class TextIndex {
     };
 
     for (let doc = 0; doc < n; doc++) {
-      const texts = fieldTexts[doc]!;
+      if (doc % DOCUMENTS_PER_STEP === DOCUMENTS_PER_STEP - 1) yield;
+      const texts = textsOf(doc);
       for (let f = 0; f < fieldCount; f++) {
         const tokens = tokensOf(texts[f] ?? '');
         // as before: a field's length is its number of distinct words
@@ -174,28 +181,28 @@ export class TextIndex {
       }
     }
 
-    // postings grouped by term (a counting sort keeps each term's services in ascending order)
+    // postings grouped by term, each term's services in ascending order (a counting sort), and the
+    // services holding each term in each field, for the inverse document frequency
     const termCount = names.length;
     const postings = postDoc.length;
     const start = new Int32Array(termCount + 1);
-    for (let p = 0; p < postings; p++) start[postTerm.data[p]! + 1]! += 1;
-    for (let t = 0; t < termCount; t++) start[t + 1]! += start[t]!;
-    const fill = start.slice(0, termCount);
-    const order = new Int32Array(postings);
-    for (let p = 0; p < postings; p++) order[fill[postTerm.data[p]!]!++] = p;
-
-    // services holding each term in each field, for the inverse document frequency
     const fieldDf = new Int32Array(termCount * fieldCount);
     for (let p = 0; p < postings; p++) {
+      if (p % POSTINGS_PER_STEP === POSTINGS_PER_STEP - 1) yield;
       const t = postTerm.data[p]!;
+      start[t + 1]! += 1;
       for (let f = 0; f < fieldCount; f++) if (postTf.data[p * fieldCount + f]! > 0) fieldDf[t * fieldCount + f]! += 1;
     }
+    for (let t = 0; t < termCount; t++) start[t + 1]! += start[t]!;
+    // each posting scored in the order it was added (reading the lists in order, and the services in
+    // ascending order), then put in its term's place
+    const next = start.slice(0, termCount);
     const avg = Array.from(totalLength, (total) => (n ? total / n : 0));
     const docs = new Int32Array(postings);
     const scores = new Float64Array(postings);
     const { k, b, d } = BM25;
-    for (let i = 0; i < postings; i++) {
-      const p = order[i]!;
+    for (let p = 0; p < postings; p++) {
+      if (p % POSTINGS_PER_STEP === POSTINGS_PER_STEP - 1) yield;
       const t = postTerm.data[p]!;
       const doc = postDoc.data[p]!;
       let score = 0;
@@ -206,13 +213,31 @@ export class TextIndex {
         const len = fieldLength[doc * fieldCount + f]!;
         score += options.fields[f]!.boost * idf(n, df) * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * len) / avg[f]!)));
       }
-      docs[i] = doc;
-      scores[i] = score;
+      const at = next[t]!++;
+      docs[at] = doc;
+      scores[at] = score;
     }
+    return new TextIndex(options, n, names, start, docs, scores);
+  }
+
+  /** The index of these documents (each one's texts, one per field), built at once. */
+  static of(fieldTexts: ReadonlyArray<readonly string[]>, options: TextIndexOptions): TextIndex {
+    return runToEnd(TextIndex.buildSteps(fieldTexts.length, (doc) => fieldTexts[doc]!, options));
+  }
+
+  private constructor(
+    private readonly options: TextIndexOptions,
+    n: number,
+    names: string[],
+    start: Int32Array,
+    docs: Int32Array,
+    scores: Float64Array,
+  ) {
+    this.documentCount = n;
     this.start = start;
     this.docs = docs;
     this.scores = scores;
-
+    const termCount = names.length;
     this.sortedTerms = [...names].sort();
     for (let t = 0; t < termCount; t++) {
       const term = names[t]!;
