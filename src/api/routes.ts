@@ -9,7 +9,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { projectRoot } from '../content/pack-dir.js';
 import type { ToolDeps } from '../web/tools.js';
 import { BadParameter, checkAllowed, pageParams, readPaging, readServiceFilters, refuseLocationSearch, serviceAtLocationParams, serviceParams, type Paging } from './params.js';
-import { apiDb, getService, getServiceAtLocation, packIndexState } from './repository.js';
+import { apiDb, getService, getServiceAtLocation, packIndexState, type ServiceFilters } from './repository.js';
+import { serviceIndexReady } from '../landscape/search.js';
 import { loadServiceIndex, pageOfServiceAtLocations, pageOfServices, type ServiceIndex } from './service-index.js';
 import { taxonomyJson } from './taxonomies.js';
 
@@ -104,6 +105,13 @@ export async function apiRoutes(app: FastifyInstance, { store, published: conten
     return refreshing;
   };
   const state = () => packIndexState(content.pack());
+  // a search finds the pack's services with the directory's index (see readServiceFilters): while
+  // that is built in the background, a search waits for it
+  const filtersOf = async (query: Query): Promise<ServiceFilters> => {
+    const pack = content.pack();
+    if (query['search'] !== undefined) await serviceIndexReady(pack);
+    return readServiceFilters(query, packIndexState(pack).taxonomies, pack);
+  };
   app.addHook('onReady', async () => {
     current().catch((err: unknown) => app.log.error({ err }, 'the open data API could not read its index'));
   });
@@ -141,7 +149,7 @@ export async function apiRoutes(app: FastifyInstance, { store, published: conten
     checkAllowed(query, serviceParams);
     const paging = readPaging(query);
     const ix = await current();
-    const filters = readServiceFilters(query, state().taxonomies, content.pack());
+    const filters = await filtersOf(query);
     if (notModified(req, reply, ix)) return reply;
     const page = pageOfServices(ix, filters, paging.page, paging.perPage);
     return sendJson(reply, pageJson(page.total, paging, page.rows));
@@ -161,7 +169,7 @@ export async function apiRoutes(app: FastifyInstance, { store, published: conten
     refuseLocationSearch(query);
     const paging = readPaging(query);
     const ix = await current();
-    const filters = readServiceFilters(query, state().taxonomies, content.pack());
+    const filters = await filtersOf(query);
     if (notModified(req, reply, ix)) return reply;
     const page = pageOfServiceAtLocations(ix, filters, paging.page, paging.perPage);
     return sendJson(reply, pageJson(page.total, paging, page.rows));

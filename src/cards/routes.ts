@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { SLUG_PATTERN } from '../content/schema.js';
 import type { ToolDeps } from '../web/tools.js';
 import { isDueForReview } from '../landscape/labels.js';
-import { serviceIndexFor } from '../landscape/search.js';
+import { serviceIndexReady } from '../landscape/search.js';
 
 
 export async function cardRoutes(app: FastifyInstance, { store, content, insights }: ToolDeps): Promise<void> {
@@ -19,9 +19,9 @@ export async function cardRoutes(app: FastifyInstance, { store, content, insight
     return reply.render('cards/views/card-page.njk', { service: stored.service, due: isDueForReview(stored.service.reviewed, pack.manifest.reviewPeriodMonths) });
   });
 
-  app.get('/services/cards', (request, reply) => {
+  app.get('/services/cards', async (request, reply) => {
     const pack = content();
-    const index = serviceIndexFor(pack);
+    const index = await serviceIndexReady(pack);
     const raw = (request.query as Record<string, unknown>)['need'];
     const need = typeof raw === 'string' ? raw : undefined;
     const area = need ? index.needAreas.find((a) => a.id === need) : undefined;

@@ -35,7 +35,7 @@ import { IntentModel } from './intent-model.js';
 import type { NeedsCheckContent } from '../needs-check/content.js';
 import { assess } from '../needs-check/engine.js';
 import { chatContent, type ChatContent, type DangerRule } from './content.js';
-import { serviceIndexFor, type ServiceIndex } from '../landscape/search.js';
+import { serviceIndexFor, serviceIndexReady, type ServiceIndex } from '../landscape/search.js';
 import { TopicIndex, type TopicScore } from './topics.js';
 import { lexicon } from '../privacy/lexicon.js';
 import { CONTRACTIONS, isStatement, NEGATION_TERM, NEGATIONS, NUMBER_WORDS, PhraseIndex, STOPWORDS, TypoIndex } from './text.js';
@@ -371,6 +371,8 @@ export class ChatEngine {
    * that a server answers its other requests meanwhile. It answers exactly as `new ChatEngine(pack)`.
    */
   static async build(pack: ContentPack, options: EngineOptions = {}, { pause = nextTurn, sliceMs = SLICE_MS } = {}): Promise<ChatEngine> {
+    // the directory's index, which the engine searches, is built a slice at a time too, first
+    await serviceIndexReady(pack, { pause, sliceMs });
     const engine = new ChatEngine(pack, chatContent(pack), options, false);
     let slice = performance.now();
     while (!engine.indexing.next().done) {

@@ -6,7 +6,9 @@ import { landscapeView } from './landscape-page.js';
 import { stripIndentation } from './page-cache.js';
 import { parseLandscapeQuery } from './query.js';
 import { ReportRepository } from './reports.js';
-import { serviceIndexFor } from './search.js';
+import { serviceIndexFor, serviceIndexReady } from './search.js';
+import { generateServices } from '../../bench/directory.js';
+import { publishLoadedPack } from '../publishing.js';
 import { readShortlist, SHORTLIST_MAX } from './shortlist.js';
 
 let t: TestApp;
@@ -482,5 +484,43 @@ describe('a service page', () => {
     // the card on its own page, to print, keeps them
     const s = pack.services.find((x) => x.referral.phone && x.phones.some((p) => p.number === x.referral.phone))!;
     expect((await get(`/services/${s.slug}/card`)).body).toContain('data-qa="referral-contacts"');
+  });
+});
+
+describe('while the directory index is built in the background (a new content version)', () => {
+  let big: TestApp;
+  beforeAll(async () => {
+    big = await buildTestApp();
+  });
+  afterAll(async () => big?.close());
+
+  const withoutTokens = (body: string) => body.replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf" value=""');
+
+  it('answers other pages meanwhile, and a search waits for the index and gives the page it gives once it is built', async () => {
+    const pack = big.content.pack();
+    // a directory large enough that its index takes many slices to build
+    await publishLoadedPack(big.store, { ...pack, services: [...pack.services, ...generateServices(pack, 1500)] }, 'test-hash-large');
+    await big.content.refresh();
+    const built = { now: false };
+    void serviceIndexReady(big.content.pack()).then(() => (built.now = true));
+    const urls = [
+      '/services?q=support',
+      `/services?q=food+bank&level=${pack.levels[1]!.id}`,
+      '/services?need=emotional-wellbeing&sort=name&page=3',
+      '/services/service-1499',
+      '/api/v1/services?search=counselling&per_page=5',
+    ];
+    const start = big.app.inject('/').then((r) => ({ status: r.statusCode, beforeTheIndex: !built.now }));
+    const during = await Promise.all(urls.map((url) => big.app.inject(url)));
+    expect(await start).toEqual({ status: 200, beforeTheIndex: true });
+    expect(built.now).toBe(true);
+    const after = await Promise.all(urls.map((url) => big.app.inject(url)));
+    during.forEach((r, i) => {
+      expect(r.statusCode, urls[i]).toBe(200);
+      expect(withoutTokens(r.body), urls[i]).toBe(withoutTokens(after[i]!.body));
+    });
+    // the new version's services, found
+    expect(resultSlugs(during[0]!.body)).toHaveLength(20);
+    expect(during[3]!.body).toContain('data-qa="card"');
   });
 });

@@ -32,7 +32,7 @@ import {
 } from './page-cache.js';
 import { parseLandscapeQuery } from './query.js';
 import { REPORT_DETAILS_MAX, ReportRepository, reportReasonLabels, reportReasons, validateReport, type ReportErrors, type ReportForm } from './reports.js';
-import { serviceIndexFor } from './search.js';
+import { serviceIndexReady } from './search.js';
 import { readShortlist, safeReturnTo, SHORTLIST_MAX, shortlistChange, writeShortlist } from './shortlist.js';
 
 /** finished landscape pages kept (about 50 KB each) */
@@ -51,10 +51,15 @@ const HTML = 'text/html; charset=utf-8';
 /** A kept page, with this response's CSRF token put in. */
 const sendPage = (reply: FastifyReply, page: CachedPage) => reply.type(HTML).send(personalise(page, reply.csrfToken()));
 
-export async function landscapeRoutes(app: FastifyInstance, { store, content, site, limits, insights }: ToolDeps, opts: LandscapeOptions = {}): Promise<void> {
+export async function landscapeRoutes(app: FastifyInstance, { store, content, published, site, limits, insights }: ToolDeps, opts: LandscapeOptions = {}): Promise<void> {
   const reports = new ReportRepository(store.db);
-  // build the index now, not on the first search
-  serviceIndexFor(content());
+  // The directory's index takes seconds to build on a large directory: it is built in the background
+  // once the app is ready, and for each new content version as it arrives, while the other pages
+  // serve. A page that needs it waits for it (see serviceIndexReady).
+  const buildIndex = (pack: ContentPack) => void serviceIndexReady(pack).catch((err: unknown) => app.log.error({ err }, 'the directory index could not be built'));
+  app.addHook('onReady', async () => buildIndex(content()));
+  const stopFollowing = published.onChange((snapshot) => buildIndex(snapshot.pack));
+  app.addHook('onClose', async () => void stopFollowing());
 
   await app.register(rateLimit, sharedRateLimits(limits.counters));
 
@@ -83,9 +88,9 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, si
   const caches = new WeakMap<ContentPack, LandscapeCaches>();
   /** a kept page of a search that found nothing: the key it is counted under (see src/insights) */
   const noResults = new WeakMap<CachedPage, string>();
-  app.get('/services', (request, reply) => {
+  app.get('/services', async (request, reply) => {
     const pack = content();
-    const index = serviceIndexFor(pack);
+    const index = await serviceIndexReady(pack);
     const shortlist = readShortlist(request, index);
     const today = new Date();
     const day = today.toISOString().slice(0, 10);
@@ -182,9 +187,9 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, si
     return reply.type(HTML).send(page.toBuffer(reply.csrfToken()));
   });
 
-  app.get('/services/shortlist', (request, reply) => {
+  app.get('/services/shortlist', async (request, reply) => {
     const pack = content();
-    const index = serviceIndexFor(pack);
+    const index = await serviceIndexReady(pack);
     const today = new Date();
     const items = readShortlist(request, index).map((slug) => {
       const s = index.service(slug)!;
@@ -194,8 +199,8 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, si
     return reply.header('cache-control', 'no-store').render('landscape/views/shortlist.njk', { items, text, textRows: Math.min(20, text.split('\n').length + 1), csrfToken: reply.csrfToken() });
   });
 
-  app.post('/services/shortlist', { preHandler: app.csrfProtection }, (request, reply) => {
-    const index = serviceIndexFor(content());
+  app.post('/services/shortlist', { preHandler: app.csrfProtection }, async (request, reply) => {
+    const index = await serviceIndexReady(content());
     const body = (request.body ?? {}) as Record<string, unknown>;
     const change = shortlistChange(body);
     let list = readShortlist(request, index);
@@ -227,7 +232,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, si
   const servicePages = new WeakMap<ContentPack, RecentCache<CachedPage>>();
   app.get<{ Params: { slug: string } }>('/services/:slug', async (request, reply) => {
     const pack = content();
-    const index = serviceIndexFor(pack);
+    const index = await serviceIndexReady(pack);
     const s = SLUG_PATTERN.test(request.params.slug) ? index.service(request.params.slug) : undefined;
     if (!s) return notFound(reply);
     insights.count('service-view', s.slug);
@@ -266,7 +271,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, si
     });
 
   const findService = async (request: FastifyRequest<{ Params: { slug: string } }>) =>
-    SLUG_PATTERN.test(request.params.slug) ? serviceIndexFor(content()).service(request.params.slug) : undefined;
+    SLUG_PATTERN.test(request.params.slug) ? (await serviceIndexReady(content())).service(request.params.slug) : undefined;
 
   app.get<{ Params: { slug: string } }>('/services/:slug/report', async (request, reply) => {
     const service = await findService(request);
