@@ -185,13 +185,21 @@ async function measureOn(database: BenchDatabase, pack: ContentPack, hash: strin
   const base = server.baseUrl;
   const startMs = performance.now() - t0;
   try {
-    // the chat engine is built in the background once the app is ready: its first answer waits for
-    // it, and the loads below start after it, so that they measure the steady state
-    const chatAt = performance.now();
-    const chat = await fetch(`${base}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' }, body: JSON.stringify({ message: 'how do i refer to camhs' }) });
-    await chat.arrayBuffer();
-    if (!chat.ok) throw new Error(`the chat did not answer: ${chat.status}`);
-    const chatMs = performance.now() - chatAt;
+    // the directory's index and then the chat's engine are built in the background once the app is
+    // ready: a page that needs one waits for it. Asked at once, each first answer says when it was
+    // ready; the loads below start after both, so that they measure the steady state.
+    const listening = performance.now();
+    const firstAnswer = async (what: string, url: string, init?: RequestInit) => {
+      const res = await fetch(url, init);
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`${what} did not answer: ${res.status}`);
+      return performance.now() - listening;
+    };
+    const [startPageMs, searchMs, chatMs] = await Promise.all([
+      firstAnswer('the start page', `${base}/`),
+      firstAnswer('the directory', `${base}/services?q=support`),
+      firstAnswer('the chat', `${base}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' }, body: JSON.stringify({ message: 'how do i refer to camhs' }) }),
+    ]);
     const need = pack.needAreas.find((a) => a.children.length > 0) ?? pack.needAreas[0]!;
     const level = pack.levels[Math.min(1, pack.levels.length - 1)]!;
     const middle = services[Math.floor(services.length / 2)]!;
@@ -227,8 +235,10 @@ async function measureOn(database: BenchDatabase, pack: ContentPack, hash: strin
 
     const setup: BenchRow[] = [
       { name: `content publish of ${SERVICE_COUNT} services (with the API's index)${on}`, setup: 'once, one transaction', throughput: (SERVICE_COUNT / importMs) * 1000, p50: importMs },
-      { name: `app start on the directory (read the published content, indexes), to listening${on}`, setup: 'once', throughput: 1000 / startMs, p50: startMs, goal: `< 5 s: ${startMs < 5000 ? 'yes' : 'NO'}` },
-      { name: `the chat's first answer after the start (its engine built in the background meanwhile)${on}`, setup: 'once', throughput: 1000 / chatMs, p50: chatMs },
+      { name: `app start on the directory (read the published content), to listening${on}`, setup: 'once', throughput: 1000 / startMs, p50: startMs, goal: `< 5 s: ${startMs < 5000 ? 'yes' : 'NO'}` },
+      { name: `the start page's first answer after the start${on}`, setup: 'once', throughput: 1000 / startPageMs, p50: startPageMs },
+      { name: `the directory's first search after the start (its index built in the background meanwhile)${on}`, setup: 'once', throughput: 1000 / searchMs, p50: searchMs },
+      { name: `the chat's first answer after the start (its engine built in the background, after the directory's index)${on}`, setup: 'once', throughput: 1000 / chatMs, p50: chatMs },
     ];
     return [...setup, staticRow, searchRow, variedRow, pageRow, apiRow, apiVariedRow];
   } finally {
