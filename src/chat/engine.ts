@@ -313,25 +313,25 @@ export class ChatEngine {
     const firstWords = new Map<string, number>();
     for (const words of nameWords.values()) if (words[0]) firstWords.set(words[0], (firstWords.get(words[0]) ?? 0) + 1);
     const stemsOf = (text: string) => new Set(tokenize(text).map(stem));
-    const elsewhere = new Map(
-      pack.services.map((s) => [
-        s.slug,
-        stemsOf(
-          [
-            ...pack.services.filter((o) => o.slug !== s.slug).flatMap((o) => [o.name, o.summary, o.description, o.organization.name]),
-            ...pack.needAreas.flatMap((a) => [a, ...a.children].flatMap((x) => [x.name, ...x.synonyms, ...x.abbreviations])),
-            ...this.chat.faqs.flatMap((f) => [f.question, ...f.phrasings]),
-            pack.manifest.borough.name,
-          ].join(' '),
-        ),
-      ]),
+    // in how many services' records each word is (counted once: a look at every other record for each
+    // service would take hours at 20,000 services), and the words the rest of the pack uses
+    const recordsWith = new Map<string, number>();
+    for (const s of pack.services) for (const w of stemsOf([s.name, s.summary, s.description, s.organization.name].join(' '))) recordsWith.set(w, (recordsWith.get(w) ?? 0) + 1);
+    const besides = stemsOf(
+      [
+        ...pack.needAreas.flatMap((a) => [a, ...a.children].flatMap((x) => [x.name, ...x.synonyms, ...x.abbreviations])),
+        ...this.chat.faqs.flatMap((f) => [f.question, ...f.phrasings]),
+        pack.manifest.borough.name,
+      ].join(' '),
     );
+    // a word of a service's name is in its own record: used elsewhere, it is in another one too
+    const usedElsewhere = (word: string) => besides.has(word) || (recordsWith.get(word) ?? 0) > 1;
     for (const [slug, words] of nameWords) {
       const [first, second] = words;
       if (!first || firstWords.get(first) !== 1) continue;
       if (second) addAlias(`${first} ${second}`, slug);
       // an everyday word alone ("future", "true") names a service only when it is long and rare enough
-      if (first.length >= 4 && !elsewhere.get(slug)!.has(stem(first)) && (!this.english.has(first) || first.length >= 7)) addAlias(first, slug);
+      if (first.length >= 4 && !usedElsewhere(stem(first)) && (!this.english.has(first) || first.length >= 7)) addAlias(first, slug);
     }
     for (const [phrase, slugs] of aliasMap) {
       if (slugs.size !== 1) continue;
