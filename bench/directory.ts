@@ -2,7 +2,7 @@
  * A 20,000-service directory: generated (realistic text, random need areas and levels of the default
  * pack, each record checked against the service schema), published through the real content
  * publish, then served by the real app: on SQLite, and on PostgreSQL too when BENCH_DATABASE_URL or
- * TEST_DATABASE_URL names one. Measures the landscape search with two filters, a service page
+ * TEST_DATABASE_URL names one. Measures the directory search with two filters, a service page
  * and an API list page beside the static route, in the same run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -208,14 +208,14 @@ async function measureOn(database: BenchDatabase, pack: ContentPack, hash: strin
     // pages are loaded as a browser part way through a visit loads them: with the session's cookie
     const headers = await browserCookies(`${base}/services`);
     const staticRow = await loadUrl(`static route (/public/site.css)${on}`, `${base}/public/site.css`, { headers });
-    const searchRow = await loadUrl(`landscape search, two filters, one URL repeated (${search})${on}`, `${base}${search}`, { headers });
-    // the landscape caches rendered pages by URL: rotate through many different searches so that
+    const searchRow = await loadUrl(`directory search, two filters, one URL repeated (${search})${on}`, `${base}${search}`, { headers });
+    // the directory caches rendered pages by URL: rotate through many different searches so that
     // every request runs the search and puts the page together
     const variedPaths = variedSearchPaths(pack);
     // warm-up, not counted: each result is rendered once and kept (as a long-running server has
     // them), and the JIT settles; the page cache holds 300 pages, so it cannot answer 2,000
     await loadUrl('warm-up', `${base}/services`, { paths: variedPaths, headers });
-    const variedRow = await loadUrl(`landscape search, two filters, 2,000 different URLs (no page cache hits; after a warm-up pass)${on}`, `${base}/services`, { paths: variedPaths, headers });
+    const variedRow = await loadUrl(`directory search, two filters, 2,000 different URLs (no page cache hits; after a warm-up pass)${on}`, `${base}/services`, { paths: variedPaths, headers });
     const pageRow = await loadUrl(`service page (/services/<slug>)${on}`, `${base}/services/${middle.slug}`, { headers });
     const apiRow = await loadUrl(`API list page (/api/v1/services?page=3&per_page=50)${on}`, `${base}/api/v1/services?page=3&per_page=50`);
     const apiVariedRow = await loadUrl(`API list pages, 2,000 different URLs (page, per_page, filters, search)${on}`, `${base}/api/v1/services`, { paths: variedApiPaths(pack) });

@@ -22,7 +22,7 @@ const sources = [
   { url: '/public/', files: [join(root, 'dist', 'public', 'site.css')] },
   { url: '/public/js/', files: ['app.js', 'app.js.map'].map((f) => join(root, 'dist', 'public', f)) },
   { url: '/public/cards/', dir: join(root, 'src', 'cards', 'public') },
-  { url: '/public/landscape/', dir: join(root, 'src', 'landscape', 'public') },
+  { url: '/public/directory/', dir: join(root, 'src', 'directory', 'public') },
   { url: '/needs-check/', files: [join(root, 'src', 'needs-check', 'needs-check.css')] },
 ];
 

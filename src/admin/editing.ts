@@ -9,7 +9,7 @@ import { expandPlaceholders } from '../chat/answers.js';
 import type { ContentProblem } from '../content/problems.js';
 import type { PublishedContent } from '../content/published.js';
 import { contactRoles, SLUG_PATTERN, type ContentPack } from '../content/schema.js';
-import { deliveryLabels, providerLabels } from '../landscape/labels.js';
+import { deliveryLabels, providerLabels } from '../directory/labels.js';
 import type { Store } from '../store/store.js';
 import type { Actor } from './audit.js';
 import { diffRecords } from './diff.js';

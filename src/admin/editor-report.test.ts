@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, csrfFrom, type TestApp } from '../../test/helpers/app.js';
 import { ChatRepository } from '../chat/repository.js';
 import { projectRoot } from '../content/pack-dir.js';
-import { ReportRepository } from '../landscape/reports.js';
+import { ReportRepository } from '../directory/reports.js';
 import { deleteExpired } from '../privacy/retention.js';
 import { editorReport } from './editor-report.js';
 
@@ -79,7 +79,7 @@ describe('retention', () => {
     const first = await buildTestApp();
     // rows as the redaction before this one left them
     await first.store.db.withTables<{ chat_unanswered: { question: string; asked_on: string; redaction: number } }>().insertInto('chat_unanswered').values({ question: 'does [name] jayden need grace help', asked_on: '2026-11-20', redaction: 0 }).execute();
-    await sql`insert into landscape_report (service_slug, reason, details, created_at, redaction) values ('childline', 'other', ${'ask jayden on 07700.900.123'}, ${new Date().toISOString()}, 0)`.execute(first.store.db);
+    await sql`insert into directory_report (service_slug, reason, details, created_at, redaction) values ('childline', 'other', ${'ask jayden on 07700.900.123'}, ${new Date().toISOString()}, 0)`.execute(first.store.db);
     await first.app.close();
     // the same database, opened again
     const again = await buildTestApp(first.database);

@@ -6,7 +6,7 @@
  * character that reached the store is shown as its code, never obeyed by the terminal.
  */
 import { ChatRepository } from '../chat/repository.js';
-import { ReportRepository, reportReasonLabels, type ReportReason } from '../landscape/reports.js';
+import { ReportRepository, reportReasonLabels, type ReportReason } from '../directory/reports.js';
 import { showable } from '../privacy/text.js';
 import type { Store } from '../store/store.js';
 

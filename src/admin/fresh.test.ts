@@ -10,7 +10,7 @@ import { addUser, get, postForm, signIn, tokenIn, type CookieJar } from '../../t
 import { buildTestApp, type TestApp } from '../../test/helpers/app.js';
 import { copyDefaultPack, type TempPack } from '../../test/helpers/pack.js';
 import { ChatRepository } from '../chat/repository.js';
-import { ReportRepository } from '../landscape/reports.js';
+import { ReportRepository } from '../directory/reports.js';
 import { redactorFor } from '../privacy/redact.js';
 import { AuditLog } from './audit.js';
 import { Drafts } from './drafts.js';

@@ -8,8 +8,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ChatRepository } from '../chat/repository.js';
 import { contactRoles, type ContentPack } from '../content/schema.js';
-import { isDueForReview } from '../landscape/labels.js';
-import { ReportRepository, reportReasonLabels, type ReportReason } from '../landscape/reports.js';
+import { isDueForReview } from '../directory/labels.js';
+import { ReportRepository, reportReasonLabels, type ReportReason } from '../directory/reports.js';
 import { AuditLog } from './audit.js';
 import { DraftError, Drafts } from './drafts.js';
 import type { EditingKit } from './editing.js';

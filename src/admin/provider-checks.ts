@@ -15,7 +15,7 @@ import type { Generated, Transaction } from 'kysely';
 import type { ContentProblem } from '../content/problems.js';
 import type { PublishedContent } from '../content/published.js';
 import { SLUG_PATTERN, type ContentPack, type Service } from '../content/schema.js';
-import { deliveryLabels, isDueForReview, providerLabels } from '../landscape/labels.js';
+import { deliveryLabels, isDueForReview, providerLabels } from '../directory/labels.js';
 import { publishEdit } from '../publishing.js';
 import type { Counters } from '../store/counters.js';
 import type { Store } from '../store/store.js';

@@ -12,7 +12,7 @@
 import ExcelJS from 'exceljs';
 import { faqTopics, findRecord, type Proposed, type RecordType } from './records.js';
 import { contactRoles, deliveryModes, providerTypes, serviceStatuses, weekdays, SLUG_PATTERN, type ContentPack } from '../content/schema.js';
-import { deliveryLabels, providerLabels } from '../landscape/labels.js';
+import { deliveryLabels, providerLabels } from '../directory/labels.js';
 import { FIELD_MAX_LENGTH } from './forms.js';
 import { UPLOAD_MAX_BYTES } from './workbook-file.js';
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ValidateFunction } from 'ajv';
 import { projectRoot } from '../content/pack-dir.js';
 import { serviceOrukId } from '../content/ids.js';
-import { serviceIndexFor } from '../landscape/search.js';
+import { serviceIndexFor } from '../directory/search.js';
 import { buildTestApp, type TestApp } from '../../test/helpers/app.js';
 import { copyDefaultPack, type TempPack } from '../../test/helpers/pack.js';
 import { importOrukFeed } from './import.js';

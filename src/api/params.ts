@@ -9,7 +9,7 @@ import { normaliseTime } from './oruk-service.js';
 import type { ContentPack } from '../content/schema.js';
 import { serviceOrukId } from '../content/ids.js';
 import { Bitset } from '../collections/bitset.js';
-import { serviceIndexFor } from '../landscape/search.js';
+import { serviceIndexFor } from '../directory/search.js';
 import type { PackMatches, ServiceFilters } from './repository.js';
 import type { PackTaxonomies } from './taxonomies.js';
 

@@ -23,7 +23,7 @@ export interface ServiceFilters {
   searchWords?: string[];
   /**
    * With a search: the pack's services that "Find services" finds with every word of it (see
-   * `ServiceIndex.servicesWithEveryWord` in src/landscape/search.ts), as positions in the pack's list
+   * `ServiceIndex.servicesWithEveryWord` in src/directory/search.ts), as positions in the pack's list
    * of services, whose ids `ids` gives. A pack service must be one of them.
    */
   packMatches?: PackMatches;

@@ -10,7 +10,7 @@ import { projectRoot } from '../content/pack-dir.js';
 import type { ToolDeps } from '../web/tools.js';
 import { BadParameter, checkAllowed, pageParams, readPaging, readServiceFilters, refuseLocationSearch, serviceAtLocationParams, serviceParams, type Paging } from './params.js';
 import { apiDb, getService, getServiceAtLocation, packIndexState, type ServiceFilters } from './repository.js';
-import { serviceIndexReady } from '../landscape/search.js';
+import { serviceIndexReady } from '../directory/search.js';
 import { loadServiceIndex, pageOfServiceAtLocations, pageOfServices, type ServiceIndex } from './service-index.js';
 import { taxonomyJson } from './taxonomies.js';
 

@@ -5,8 +5,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { SLUG_PATTERN } from '../content/schema.js';
 import type { ToolDeps } from '../web/tools.js';
-import { isDueForReview } from '../landscape/labels.js';
-import { serviceIndexReady } from '../landscape/search.js';
+import { isDueForReview } from '../directory/labels.js';
+import { serviceIndexReady } from '../directory/search.js';
 
 
 export async function cardRoutes(app: FastifyInstance, { store, content, insights }: ToolDeps): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * Everything the bot can say, as entries: the pack's FAQs, and answers generated from the rest of the
  * pack (what a service does, how to refer to it, its phone number, what a level means, services for a
- * need area, the needs check and the landscape). Generated answers are built from the records
+ * need area, the needs check and the directory). Generated answers are built from the records
  * themselves, so nothing is written twice. Pure.
  */
 import type { ContactRole, ContentPack, Phone, Service } from '../content/schema.js';
@@ -219,7 +219,7 @@ export function* generateEntries(pack: ContentPack, chat: ChatContent): Generato
     id: 'nav:services',
     kind: 'nav',
     question: 'Find a service',
-    phrasings: unique(g.landscape),
+    phrasings: unique(g.directory),
     keywords: [],
     answer: `The service list has ${pack.services.length} local and national services. You can filter it by need and level, and search it.`,
     links: [{ text: 'Find a service', href: '/services' }],

@@ -83,7 +83,7 @@ export const chatSettings = z.strictObject({
     level: templates,
     needServices: templates,
     needsCheck: templates,
-    landscape: templates,
+    directory: templates,
   }),
   /**
    * words staff use for the same thing, for the chat only (the glossary and need areas are used too):

@@ -31,7 +31,7 @@ describe('confidence bands', () => {
     for (const s of r.suggestions) expect(engine.respond(s).band).toBe('answer');
   });
 
-  it('says plainly it does not know, with the front door, the needs check and the landscape', () => {
+  it('says plainly it does not know, with the front door, the needs check and the directory', () => {
     const r = engine.respond('best pizza in town');
     expect(r.band).toBe('unsure');
     expect(r.answerId).toBeUndefined();
@@ -117,7 +117,7 @@ describe('entities, synonyms and typos', () => {
     expect(engine.respond('what does mash mean').answerId).toBe('what-is-mash');
   });
 
-  it('links a need area to the filtered landscape', () => {
+  it('links a need area to the filtered directory', () => {
     const r = engine.respond('what services are there for young carers');
     expect(r.answerId).toBe('need-services:young-carers');
     expect(r.links[0]!.href).toBe('/services?need=young-carers');

@@ -2,7 +2,7 @@
  * The chat bot's matcher: pure, in-process, no network. Given a message and the conversation context
  * (held by the client, never on the server) it returns a reply in one of three confidence bands:
  * answer, clarify (the best two or three questions as suggestions) or unsure (a person, the needs
- * check and the landscape). Danger words always put the emergency guidance first.
+ * check and the directory). Danger words always put the emergency guidance first.
  *
  * Retrieval is lexical, over fields of each entry (an FAQ, or an answer generated from the pack):
  *   - each phrasing is a small document; the best phrasing's IDF-weighted F-measure (how much of the
@@ -35,7 +35,7 @@ import { IntentModel } from './intent-model.js';
 import type { NeedsCheckContent } from '../needs-check/content.js';
 import { assess } from '../needs-check/engine.js';
 import { chatContent, type ChatContent, type DangerRule } from './content.js';
-import { serviceIndexFor, serviceIndexReady, type ServiceIndex } from '../landscape/search.js';
+import { serviceIndexFor, serviceIndexReady, type ServiceIndex } from '../directory/search.js';
 import { TopicIndex, type TopicScore } from './topics.js';
 import { lexicon } from '../privacy/lexicon.js';
 import { CONTRACTIONS, isStatement, NEGATION_TERM, NEGATIONS, NUMBER_WORDS, PhraseIndex, STOPWORDS, TypoIndex } from './text.js';

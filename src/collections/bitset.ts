@@ -1,6 +1,6 @@
 /**
  * A fixed-size set of service positions, one bit each: the sets the in-memory indexes over the
- * store's services (the landscape engine, the API's list filters) keep and combine. Filters and facet
+ * store's services (the directory engine, the API's list filters) keep and combine. Filters and facet
  * counts are ANDs, ORs and population counts over these, so a request costs a few thousand word
  * operations even at 20,000 services, instead of a pass over every record. Pure.
  */

@@ -1,7 +1,7 @@
 /**
  * A bounded cache kept in two generations: entries used since the older generation began survive,
  * the rest are dropped together. Close to least recently used, without reordering a large map on
- * every hit. It holds at most `maxEntries`. Used for the landscape's pages and their pieces, its
+ * every hit. It holds at most `maxEntries`. Used for the directory's pages and their pieces, its
  * search engine's text, facet and term caches, and the CSRF tokens kept per browser.
  */
 export class RecentCache<T> {

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ContentPack } from '../content/schema.js';
 import type { ToolDeps } from '../web/tools.js';
-import { landscapeHref } from '../landscape/query.js';
+import { directoryHref } from '../directory/query.js';
 import { formatDate } from '../web/views.js';
 import { answerParams, describeAnswerError, parseAnswers, toQuery, type AnswerError, type Answers } from './answers.js';
 import type { NeedsCheckContent } from './content.js';
@@ -141,10 +141,10 @@ function badAnswers(reply: FastifyReply, error: AnswerError) {
 const stepId = (p: Page) => (p.kind === 'indicators' ? `worry-${p.area}` : p.kind);
 
 /** The directory, filtered as the outcome is: the first need area, the level and the child's age. */
-function directoryHref(c: NeedsCheckContent, answers: Answers, levelId: string | undefined): string {
+function directoryLinkFor(c: NeedsCheckContent, answers: Answers, levelId: string | undefined): string {
   const need = answers.areas?.find((id) => id !== c.areasQuestion.somethingElse.id);
   const band = c.child.age.options.find((o) => o.id === answers.age);
-  return landscapeHref({ need, level: levelId, age: band?.min });
+  return directoryHref({ need, level: levelId, age: band?.min });
 }
 
 export async function needsCheckRoutes(app: FastifyInstance, { content, insights }: ToolDeps): Promise<void> {
@@ -268,7 +268,7 @@ export async function needsCheckRoutes(app: FastifyInstance, { content, insights
       checkHref: next.kind === 'check' ? href({ kind: 'check' }, answers) : href({ kind: 'danger' }, answers),
       backHref: next.kind === 'check' ? href({ kind: 'check' }, answers) : href({ kind: 'danger' }, answers),
       startHref: BASE,
-      directoryHref: directoryHref(c, answers, outcome.kind === 'level' ? outcome.level?.id : undefined),
+      directoryHref: directoryLinkFor(c, answers, outcome.kind === 'level' ? outcome.level?.id : undefined),
     });
   });
 }

@@ -8,7 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ChatRepository } from '../chat/repository.js';
 import { Insights } from '../insights/insights.js';
-import { ReportRepository } from '../landscape/reports.js';
+import { ReportRepository } from '../directory/reports.js';
 import type { Store } from '../store/store.js';
 import type { Redactor } from './redact.js';
 

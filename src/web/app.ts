@@ -14,7 +14,7 @@ import { expectationCardsTool } from '../cards/tool.js';
 import { askTool } from '../chat/tool.js';
 import type { PublishResult } from '../content/publish.js';
 import { PublishedContent } from '../content/published.js';
-import { findServicesTool } from '../landscape/tool.js';
+import { findServicesTool } from '../directory/tool.js';
 import { needsCheckTool } from '../needs-check/tool.js';
 import { redactorFor } from '../privacy/redact.js';
 import { DEFAULT_RETENTION_DAYS, redactStoredAgain, setUpRetention } from '../privacy/retention.js';

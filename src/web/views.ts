@@ -11,7 +11,7 @@ import type { Tool } from './tools.js';
 import { brandOf } from './brand.js';
 import { splitPhoneNumbers, telHref } from '../content/phones.js';
 import { midSentence } from '../content/vocabulary.js';
-import { escapeHtml } from '../landscape/page-cache.js';
+import { escapeHtml } from '../directory/page-cache.js';
 import { assetUrl, type AssetHashes } from './assets.js';
 
 declare module 'fastify' {

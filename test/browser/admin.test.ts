@@ -8,7 +8,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { ChatRepository } from '../../src/chat/repository.js';
-import { ReportRepository } from '../../src/landscape/reports.js';
+import { ReportRepository } from '../../src/directory/reports.js';
 import { addUser, PASSWORD } from '../helpers/admin.js';
 import { collectPageErrors, describeBrowser, expectNoAxeViolations, newContext, useLiveApp } from '../helpers/browser.js';
 

@@ -49,8 +49,8 @@ describeBrowser('pages at phone, tablet and laptop widths', () => {
     await page.goto(`${live.server.baseUrl}/services?need=neglect&free=yes`);
     const toggle = page.locator('[data-qa="filter-toggle"]');
     await expect(toggle.textContent()).resolves.toBe('Filter (2 applied)');
-    await expect(page.locator('#landscape-filter-panel').isHidden()).resolves.toBe(true);
-    const first = await page.locator('#landscape-results .app-result').first().boundingBox();
+    await expect(page.locator('#directory-filter-panel').isHidden()).resolves.toBe(true);
+    const first = await page.locator('#directory-results .app-result').first().boundingBox();
     expect(first!.y, 'the first result within two screens').toBeLessThan(2 * 640);
     // open the filters, then take one off from the summary: the results and the address follow
     await toggle.click();
@@ -62,7 +62,7 @@ describeBrowser('pages at phone, tablet and laptop widths', () => {
     await expectNoAxeViolations(page);
     // a laptop shows the whole form, without the button
     await page.setViewportSize({ width: 1280, height: 800 });
-    await expect(page.locator('#landscape-filter-panel').isVisible()).resolves.toBe(true);
+    await expect(page.locator('#directory-filter-panel').isVisible()).resolves.toBe(true);
     await expect(toggle.isVisible()).resolves.toBe(false);
     await context.close();
   });

@@ -17,6 +17,7 @@ import * as m0010 from './0010_insights.js';
 import * as m0011 from './0011_fresh.js';
 import * as m0012 from './0012_template_uploads.js';
 import * as m0013 from './0013_provider_checks.js';
+import * as m0014 from './0014_directory_report.js';
 
 export type { DialectColumns };
 
@@ -39,6 +40,7 @@ const all: Record<string, DialectMigration> = {
   '0011_fresh': m0011,
   '0012_template_uploads': m0012,
   '0013_provider_checks': m0013,
+  '0014_directory_report': m0014,
 };
 
 export function migrations(columns: DialectColumns): Record<string, Migration> {

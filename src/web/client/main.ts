@@ -3,7 +3,7 @@
  * components and each tool's enhancements (each tool adds an import below).
  */
 import { initAll } from 'govuk-frontend';
-import '../../landscape/client.js';
+import '../../directory/client.js';
 
 initAll();
 import '../../needs-check/client.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isDueForReview } from './labels.js';
-import { formEncode, landscapeHref, parseLandscapeQuery, resolveLevel } from './query.js';
+import { formEncode, directoryHref, parseDirectoryQuery, resolveLevel } from './query.js';
 import { redactorFor } from '../privacy/redact.js';
 import { defaultPack } from '../../test/helpers/pack.js';
 import { validateReport } from './reports.js';
@@ -14,7 +14,7 @@ const levels = [
 const needAreas = [{ id: 'housing', name: 'Housing', hint: 'h', synonyms: [], abbreviations: [], children: [{ id: 'eviction', name: 'Eviction', hint: 'h', synonyms: [], abbreviations: [] }] }];
 const pack = { levels, needAreas };
 
-describe('landscape query from the address', () => {
+describe('directory query from the address', () => {
   it('maps a level number through the pack, never by a fixed meaning', () => {
     expect(resolveLevel(pack, '2')).toBe('targeted');
     expect(resolveLevel(pack, '3')).toBe('statutory');
@@ -23,26 +23,26 @@ describe('landscape query from the address', () => {
   });
 
   it('keeps known values and explains what it dropped', () => {
-    const { query, notices } = parseLandscapeQuery({ q: '  food   bank ', need: 'eviction', level: '3', age: '7', free: 'yes', delivery: ['phone', 'pigeon'], route: 'self', sort: 'name', page: '2' }, pack);
+    const { query, notices } = parseDirectoryQuery({ q: '  food   bank ', need: 'eviction', level: '3', age: '7', free: 'yes', delivery: ['phone', 'pigeon'], route: 'self', sort: 'name', page: '2' }, pack);
     expect(query).toMatchObject({ q: 'food bank', need: 'eviction', level: 'statutory', age: 7, free: true, delivery: ['phone'], route: ['self'], sort: 'name', page: 2 });
     expect(notices).toEqual(['Some delivery options in the link were not recognised and were left out.']);
   });
 
   it('ignores tampered values with a notice each', () => {
-    const { query, notices } = parseLandscapeQuery({ need: 'x', level: 'x', age: '-1', free: 'maybe', sort: 'x', page: '0', provider: 'x' }, pack);
+    const { query, notices } = parseDirectoryQuery({ need: 'x', level: 'x', age: '-1', free: 'maybe', sort: 'x', page: '0', provider: 'x' }, pack);
     expect(query).toEqual({ q: '', delivery: [], provider: [], route: [] });
     expect(notices).toHaveLength(7);
   });
 
   it('caps the search words', () => {
-    const { query, notices } = parseLandscapeQuery({ q: 'x'.repeat(10_000) }, pack);
+    const { query, notices } = parseDirectoryQuery({ q: 'x'.repeat(10_000) }, pack);
     expect(query.q).toHaveLength(200);
     expect(notices).toHaveLength(1);
   });
 
   it('builds links in a stable order without empty values', () => {
-    expect(landscapeHref({ q: 'a&b', need: 'housing', delivery: ['phone', 'online'], page: 1 })).toBe('/services?q=a%26b&need=housing&delivery=phone&delivery=online');
-    expect(landscapeHref({ q: 'x', level: 'statutory' }, { level: undefined })).toBe('/services?q=x');
+    expect(directoryHref({ q: 'a&b', need: 'housing', delivery: ['phone', 'online'], page: 1 })).toBe('/services?q=a%26b&need=housing&delivery=phone&delivery=online');
+    expect(directoryHref({ q: 'x', level: 'statutory' }, { level: undefined })).toBe('/services?q=x');
   });
 });
 

@@ -1,7 +1,7 @@
 /**
- * The service landscape's search engine: pure functions over a published pack, no HTTP, no SQL.
+ * The directory's search engine: pure functions over a published pack, no HTTP, no SQL.
  *
- * Text goes through the landscape's own inverted index (text-index.ts: typo tolerance, prefixes,
+ * Text goes through the directory's own inverted index (text-index.ts: typo tolerance, prefixes,
  * and plurals through the shared stemmer), widened by the pack's abbreviations and synonyms.
  * Filters are precomputed sets of service positions (see src/store/bitset.ts), built once per pack, so a
  * request never rebuilds the index nor reads every record: it ANDs a handful of bitsets, counts
@@ -24,7 +24,7 @@ export type SortOrder = (typeof sortOrders)[number];
 export const AGE_RANGE = { min: 0, max: 25 } as const;
 export const DEFAULT_PER_PAGE = 20;
 
-export interface LandscapeFilters {
+export interface DirectoryFilters {
   /** a need area id, parent or child */
   need?: string;
   /** a level id */
@@ -36,7 +36,7 @@ export interface LandscapeFilters {
   route?: ReferralRoute[];
 }
 
-export interface LandscapeQuery extends LandscapeFilters {
+export interface DirectoryQuery extends DirectoryFilters {
   q?: string;
   sort?: SortOrder;
   page?: number;
@@ -53,7 +53,7 @@ export interface FacetCounts {
   route: Record<ReferralRoute, number>;
 }
 
-export interface LandscapeResult {
+export interface DirectoryResult {
   total: number;
   /** the page shown, clamped to the pages there are */
   page: number;
@@ -87,7 +87,7 @@ export interface ServiceIndex {
   readonly vocabulary: Vocabulary;
   /** a service of the pack by its slug */
   service(slug: string): Service | undefined;
-  search(query: LandscapeQuery): LandscapeResult;
+  search(query: DirectoryQuery): DirectoryResult;
   /** the need areas a text names (see needAreaFinder) */
   needAreasNamed(text: string): string[];
   /**
@@ -317,7 +317,7 @@ class Index implements ServiceIndex {
     return set ?? undefined;
   }
 
-  search(query: LandscapeQuery): LandscapeResult {
+  search(query: DirectoryQuery): DirectoryResult {
     const text = query.q ? this.matchText(query.q) : undefined;
     const filters = this.filterSets(query);
     const from = text ? text.set : this.all;
@@ -345,13 +345,13 @@ class Index implements ServiceIndex {
       }
     }
     const services = positions.map((pos) => this.services[pos]!);
-    const totalWithout: LandscapeResult['totalWithout'] = {};
+    const totalWithout: DirectoryResult['totalWithout'] = {};
     if (total === 0) for (const [key] of filters) totalWithout[key] = this.intersect(from, filters, key, this.exceptSet).count();
     return { total, page, pageCount, perPage, sort, services, positions, facets, alsoSearchedFor: text?.alsoSearchedFor ?? [], loosened: text?.loosened ?? false, totalWithout };
   }
 
   /** The filters in use, each with its set; the sets are the index's own (or scratch): never change them. */
-  private filterSets(query: LandscapeFilters): Array<[FilterName, Bitset]> {
+  private filterSets(query: DirectoryFilters): Array<[FilterName, Bitset]> {
     const anyOf = <K>(sets: Map<K, Bitset>, keys: readonly K[], into: Bitset) => keys.reduce((acc, k) => (sets.has(k) ? acc.orWith(sets.get(k)!) : acc), into.clear());
     const out: Array<[FilterName, Bitset]> = [];
     if (query.need !== undefined) out.push(['need', this.needSets.get(query.need) ?? this.none]);
@@ -383,7 +383,7 @@ class Index implements ServiceIndex {
    * facet. A facet counted over a larger set (its own filter in use, or many results) is cached by
    * everything it depends on (see `facetCache`).
    */
-  private facets(query: LandscapeFilters, textKey: string, from: Bitset, results: Bitset, total: number, filters: ReadonlyArray<[FilterName, Bitset]>): FacetCounts {
+  private facets(query: DirectoryFilters, textKey: string, from: Bitset, results: Bitset, total: number, filters: ReadonlyArray<[FilterName, Bitset]>): FacetCounts {
     let resultCount = -1;
     const resultPositions = (): number => (resultCount < 0 ? (resultCount = results.positionsInto(this.resultPositions)) : resultCount);
     const choices: Record<FilterName, unknown> = {
@@ -623,6 +623,6 @@ export function serviceIndexReady(pack: ContentPack, slicing?: Slicing): Promise
 }
 
 /** Convenience for callers with a pack in hand: the cached index's search. */
-export function searchServices(pack: ContentPack, query: LandscapeQuery): LandscapeResult {
+export function searchServices(pack: ContentPack, query: DirectoryQuery): DirectoryResult {
   return serviceIndexFor(pack).search(query);
 }

@@ -20,7 +20,7 @@ export const reportReasonLabels: Record<ReportReason, string> = {
 
 export const REPORT_DETAILS_MAX = 1000;
 
-export interface LandscapeReportTable {
+export interface DirectoryReportTable {
   id: Generated<number>;
   service_slug: string;
   reason: string;
@@ -56,37 +56,37 @@ export function validateReport(body: unknown, redact: (text: string) => string):
   return { form, errors, value: { reason: reason as ReportReason, details: details ? redact(details) || undefined : undefined } };
 }
 
-type ReportDb = Kysely<Database & { landscape_report: LandscapeReportTable }>;
+type ReportDb = Kysely<Database & { directory_report: DirectoryReportTable }>;
 
 export class ReportRepository {
   private readonly db: ReportDb;
   constructor(db: Kysely<Database>) {
-    this.db = db.withTables<{ landscape_report: LandscapeReportTable }>();
+    this.db = db.withTables<{ directory_report: DirectoryReportTable }>();
   }
 
   async add(slug: string, reason: ReportReason, details: string | undefined, now = new Date()): Promise<void> {
-    await this.db.insertInto('landscape_report').values({ service_slug: slug, reason, details: details ?? null, created_at: now.toISOString(), redaction: REDACTION_VERSION }).execute();
+    await this.db.insertInto('directory_report').values({ service_slug: slug, reason, details: details ?? null, created_at: now.toISOString(), redaction: REDACTION_VERSION }).execute();
   }
 
   /** Deletes the reports sent before `time`; how many. */
   async deleteSentBefore(time: Date): Promise<number> {
-    const r = await this.db.deleteFrom('landscape_report').where('created_at', '<', time.toISOString()).executeTakeFirst();
+    const r = await this.db.deleteFrom('directory_report').where('created_at', '<', time.toISOString()).executeTakeFirst();
     return Number(r.numDeletedRows);
   }
 
   /** reports whose details were stored by an older redaction than the current one */
   async toRedactAgain(): Promise<Array<{ id: number; details: string }>> {
-    const rows = await this.db.selectFrom('landscape_report').select(['id', 'details']).where('redaction', '<', REDACTION_VERSION).execute();
+    const rows = await this.db.selectFrom('directory_report').select(['id', 'details']).where('redaction', '<', REDACTION_VERSION).execute();
     return rows.map((r) => ({ id: r.id, details: r.details ?? '' }));
   }
 
   async replaceDetails(id: number, details: string): Promise<void> {
-    await this.db.updateTable('landscape_report').set({ details: details || null, redaction: REDACTION_VERSION }).where('id', '=', id).execute();
+    await this.db.updateTable('directory_report').set({ details: details || null, redaction: REDACTION_VERSION }).where('id', '=', id).execute();
   }
 
   /** newest first, for editors */
   async list(slug?: string): Promise<StoredReport[]> {
-    let q = this.db.selectFrom('landscape_report').selectAll().orderBy('id', 'desc');
+    let q = this.db.selectFrom('directory_report').selectAll().orderBy('id', 'desc');
     if (slug) q = q.where('service_slug', '=', slug);
     const rows = await q.execute();
     return rows.map(toReport);
@@ -94,15 +94,15 @@ export class ReportRepository {
 
   /** one page of the reports still open (not dealt with), newest first, and how many are open */
   async openPage(offset: number, limit: number): Promise<{ reports: StoredReport[]; total: number }> {
-    const total = Number((await this.db.selectFrom('landscape_report').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '<>', DEALT_WITH).executeTakeFirstOrThrow()).n);
-    const rows = await this.db.selectFrom('landscape_report').selectAll().where('status', '<>', DEALT_WITH).orderBy('id', 'desc').limit(limit).offset(offset).execute();
+    const total = Number((await this.db.selectFrom('directory_report').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '<>', DEALT_WITH).executeTakeFirstOrThrow()).n);
+    const rows = await this.db.selectFrom('directory_report').selectAll().where('status', '<>', DEALT_WITH).orderBy('id', 'desc').limit(limit).offset(offset).execute();
     return { reports: rows.map(toReport), total };
   }
 
   /** how many open reports each service has (slug → count) */
   async openCounts(): Promise<Map<string, number>> {
     const rows = await this.db
-      .selectFrom('landscape_report')
+      .selectFrom('directory_report')
       .select(['service_slug', (eb) => eb.fn.countAll<number>().as('n')])
       .where('status', '<>', DEALT_WITH)
       .groupBy('service_slug')
@@ -111,13 +111,13 @@ export class ReportRepository {
   }
 
   async get(id: number): Promise<StoredReport | undefined> {
-    const r = await this.db.selectFrom('landscape_report').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await this.db.selectFrom('directory_report').selectAll().where('id', '=', id).executeTakeFirst();
     return r && toReport(r);
   }
 
   /** Marks an open report as dealt with; false when there is no such open report. */
   async markDealtWith(id: number): Promise<boolean> {
-    const r = await this.db.updateTable('landscape_report').set({ status: DEALT_WITH }).where('id', '=', id).where('status', '<>', DEALT_WITH).executeTakeFirst();
+    const r = await this.db.updateTable('directory_report').set({ status: DEALT_WITH }).where('id', '=', id).where('status', '<>', DEALT_WITH).executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
 }

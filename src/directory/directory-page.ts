@@ -1,12 +1,12 @@
 /**
- * What the landscape page shows, worked out from a clean query and the engine's result: plain data
+ * What the directory page shows, worked out from a clean query and the engine's result: plain data
  * for the template, so the template stays a loop over lists.
  */
 import { deliveryModes, providerTypes, type ContentPack, type Service } from '../content/schema.js';
 import { deliveryLabels, isDueForReview, providerLabels, routeLabels, serviceRoutes, sortLabels } from './labels.js';
 import { midSentence } from '../content/vocabulary.js';
-import { landscapeHref, type ParsedLandscapeQuery } from './query.js';
-import { referralRoutes, sortOrders, type FilterName, type LandscapeResult, type ServiceIndex } from './search.js';
+import { directoryHref, type ParsedDirectoryQuery } from './query.js';
+import { referralRoutes, sortOrders, type FilterName, type DirectoryResult, type ServiceIndex } from './search.js';
 
 export interface ResultItem {
   slug: string;
@@ -76,7 +76,7 @@ export function namesFor(pack: ContentPack): Map<string, string> {
   return names;
 }
 
-export type FacetCounts = LandscapeResult['facets'];
+export type FacetCounts = DirectoryResult['facets'];
 /** A facet count as the form shows it: the number, or a slot mark when the form is rendered once for many searches. */
 export type CountText = (facet: keyof FacetCounts, key: string) => string | number;
 
@@ -91,7 +91,7 @@ export const countsOf =
  * The filter form: its options, which are chosen, and their counts. The route renders it once per
  * choice of filters with slots for the counts and the typed words, and fills those in per search.
  */
-export function landscapeForm(pack: ContentPack, query: ParsedLandscapeQuery['query'], count: CountText) {
+export function directoryForm(pack: ContentPack, query: ParsedDirectoryQuery['query'], count: CountText) {
   const needGroups = pack.needAreas.map((area) => ({
     name: area.name,
     options: [area, ...area.children].map((a, i) => ({
@@ -117,7 +117,7 @@ export function landscapeForm(pack: ContentPack, query: ParsedLandscapeQuery['qu
 }
 
 /** Messages about parts of the address that could not be used. */
-export function landscapeNotices(parsed: ParsedLandscapeQuery, result: LandscapeResult): string[] {
+export function directoryNotices(parsed: ParsedDirectoryQuery, result: DirectoryResult): string[] {
   const notices = [...parsed.notices];
   const page = parsed.query.page;
   if (page && page > result.pageCount) notices.push(`There is no page ${page}: the last page is shown.`);
@@ -128,10 +128,10 @@ export function landscapeNotices(parsed: ParsedLandscapeQuery, result: Landscape
  * `itemsMark`, when given, stands for the results in the template's output: the route puts in results
  * rendered once per service there. Without it the template renders each result itself.
  */
-export function landscapeView(
+export function directoryView(
   index: ServiceIndex,
-  parsed: ParsedLandscapeQuery,
-  result: LandscapeResult,
+  parsed: ParsedDirectoryQuery,
+  result: DirectoryResult,
   shortlist: ReadonlySet<string>,
   today: Date,
   itemsMark?: string,
@@ -139,13 +139,13 @@ export function landscapeView(
   const pack = index.pack;
   const { query } = parsed;
   const names = namesFor(pack);
-  const notices = landscapeNotices(parsed, result);
+  const notices = directoryNotices(parsed, result);
 
   // each filter in use, with a link that removes it: the "loosen" list, on a page with no results only
   const active: Array<{ key: FilterName; text: string; removeHref: string; without?: number }> = [];
   if (result.total === 0) {
     const remove = (key: FilterName, text: string, change: Record<string, unknown>) =>
-      active.push({ key, text, removeHref: landscapeHref(query, { ...change, page: undefined }), without: result.totalWithout[key] });
+      active.push({ key, text, removeHref: directoryHref(query, { ...change, page: undefined }), without: result.totalWithout[key] });
     if (query.need) remove('need', `Need area: ${names.get(`need:${query.need}`) ?? query.need}`, { need: undefined });
     if (query.level) remove('level', `Level of need: ${names.get(`level:${query.level}`) ?? query.level}`, { level: undefined });
     if (query.age !== undefined) remove('age', `Child's age: ${query.age}`, { age: undefined });
@@ -155,7 +155,7 @@ export function landscapeView(
     if (query.route.length) remove('route', `Referral route: ${query.route.map((r) => routeLabels[r]).join(' or ')}`, { route: [] });
   }
 
-  const pageHref = (page: number) => landscapeHref(query, { page });
+  const pageHref = (page: number) => directoryHref(query, { page });
   // page numbers as text: the route renders this part once per shape of view, numbers in slots
   const pages: Array<{ number?: string; href?: string; current?: boolean; ellipsis?: boolean }> = [];
   if (result.pageCount > 1) {
@@ -171,13 +171,13 @@ export function landscapeView(
 
   const from = result.total === 0 ? 0 : (result.page - 1) * result.perPage + 1;
   const to = Math.min(result.total, result.page * result.perPage);
-  const returnTo = landscapeHref(query);
+  const returnTo = directoryHref(query);
   const heading = result.total === 0 ? 'No services found' : plural(result.total, 'service', 'services');
 
   return {
     form: {
       // the rest of the form only when the template renders it here (the route fills a form rendered once)
-      ...(itemsMark ? {} : landscapeForm(pack, query, countsOf(result.facets))),
+      ...(itemsMark ? {} : directoryForm(pack, query, countsOf(result.facets))),
       sort: result.sort,
       // the usual order (best match with words, A to Z without) is sent as no order at all: the sort
       // list goes with the filter form, and a search typed on a page without words must not keep A to Z
@@ -199,9 +199,9 @@ export function landscapeView(
       items: itemsMark ? [] : result.services.map((s) => summariseService(s, pack, names, shortlist, today)),
       itemsMark,
       active,
-      clearHref: landscapeHref({ q: query.q }),
+      clearHref: directoryHref({ q: query.q }),
       // on a page with no results only
-      withoutWordsHref: result.total === 0 ? landscapeHref(query, { q: undefined, page: undefined, sort: undefined }) : undefined,
+      withoutWordsHref: result.total === 0 ? directoryHref(query, { q: undefined, page: undefined, sort: undefined }) : undefined,
       pagination: {
         previous: result.page > 1 ? pageHref(result.page - 1) : undefined,
         next: result.page < result.pageCount ? pageHref(result.page + 1) : undefined,

@@ -1,5 +1,5 @@
 /**
- * The service landscape's pages: `/services` (search and filters, all state in the URL), one service
+ * The directory's pages: `/services` (search and filters, all state in the URL), one service
  * with its expectation card, the shortlist, and "report something wrong with this page".
  */
 import rateLimit from '@fastify/rate-limit';
@@ -11,7 +11,7 @@ import { searchKey } from '../insights/insights.js';
 import { RecentCache } from '../collections/recent-cache.js';
 import type { ToolDeps } from '../web/tools.js';
 import { deliveryLabels, isDueForReview, providerLabels } from './labels.js';
-import { countsOf, landscapeForm, landscapeView, namesFor, summariseService, type CountText, type FacetCounts } from './landscape-page.js';
+import { countsOf, directoryForm, directoryView, namesFor, summariseService, type CountText, type FacetCounts } from './directory-page.js';
 import {
   BODY_MARK,
   compilePage,
@@ -30,18 +30,18 @@ import {
   type Mark,
   type Template,
 } from './page-cache.js';
-import { parseLandscapeQuery } from './query.js';
+import { parseDirectoryQuery } from './query.js';
 import { REPORT_DETAILS_MAX, ReportRepository, reportReasonLabels, reportReasons, validateReport, type ReportErrors, type ReportForm } from './reports.js';
 import { serviceIndexReady } from './search.js';
 import { readShortlist, safeReturnTo, SHORTLIST_MAX, shortlistChange, writeShortlist } from './shortlist.js';
 
-/** finished landscape pages kept (about 50 KB each) */
+/** finished directory pages kept (about 50 KB each) */
 const PAGES_KEPT = 300;
 
 /** the form's slots before its counts: the search words, the age, the "clear filters" link, the results */
 const FORM_SLOTS = ['q', 'age', 'clearHref', 'results'] as const;
 
-export interface LandscapeOptions {
+export interface DirectoryOptions {
   /** reports one address may send in `reportWindow` */
   reportLimit?: number;
   reportWindow?: string;
@@ -51,7 +51,7 @@ const HTML = 'text/html; charset=utf-8';
 /** A kept page, with this response's CSRF token put in. */
 const sendPage = (reply: FastifyReply, page: CachedPage) => reply.type(HTML).send(personalise(page, reply.csrfToken()));
 
-export async function landscapeRoutes(app: FastifyInstance, { store, content, published, site, limits, insights }: ToolDeps, opts: LandscapeOptions = {}): Promise<void> {
+export async function directoryRoutes(app: FastifyInstance, { store, content, published, site, limits, insights }: ToolDeps, opts: DirectoryOptions = {}): Promise<void> {
   const reports = new ReportRepository(store.db);
   // The directory's index takes seconds to build on a large directory: it is built in the background
   // once the app is ready, and for each new content version as it arrives, while the other pages
@@ -63,7 +63,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, pu
 
   await app.register(rateLimit, sharedRateLimits(limits.counters));
 
-  interface LandscapeCaches {
+  interface DirectoryCaches {
     pages: RecentCache<CachedPage>;
     /** the layout around the content, with and without search words (the title differs) */
     frames: Map<boolean, Template>;
@@ -85,7 +85,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, pu
     seen: RecentCache<true>;
     day: string;
   }
-  const caches = new WeakMap<ContentPack, LandscapeCaches>();
+  const caches = new WeakMap<ContentPack, DirectoryCaches>();
   /** a kept page of a search that found nothing: the key it is counted under (see src/insights) */
   const noResults = new WeakMap<CachedPage, string>();
   app.get('/services', async (request, reply) => {
@@ -107,7 +107,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, pu
       if (counted !== undefined) insights.count('search-no-results', counted);
       return sendPage(reply, cached);
     }
-    const parsed = parseLandscapeQuery(request.query as Record<string, unknown>, pack);
+    const parsed = parseDirectoryQuery(request.query as Record<string, unknown>, pack);
     const { query } = parsed;
     const result = index.search(query);
     // a search that found nothing is counted; its words only when redaction would keep them all
@@ -115,7 +115,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, pu
     if (counted !== undefined) insights.count('search-no-results', counted);
     const inShortlist = new Set(shortlist);
     const names = namesFor(pack);
-    const view = landscapeView(index, parsed, result, inShortlist, today, slotMark(0));
+    const view = directoryView(index, parsed, result, inShortlist, today, slotMark(0));
 
     // each result, rendered once: the same bytes on every page that shows it
     const items = result.services.map((s, i) => {
@@ -124,7 +124,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, pu
       let item = kept[at];
       if (!item) {
         const summary = summariseService(s, pack, names, inShortlist, today);
-        item = kept[at] = Buffer.from(stripIndentation(reply.renderToString('landscape/views/result-item.njk', { s: summary })), 'utf8');
+        item = kept[at] = Buffer.from(stripIndentation(reply.renderToString('directory/views/result-item.njk', { s: summary })), 'utf8');
       }
       return item;
     });
@@ -135,8 +135,8 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, pu
     if (!form) {
       const counts: Array<[keyof FacetCounts, string]> = [];
       const countSlot: CountText = (facet, id) => slotMark(FORM_SLOTS.length + counts.push([facet, id]) - 1);
-      const frameForm = { ...landscapeForm(pack, query, countSlot), q: slotMark(0), age: slotMark(1) };
-      const body = reply.renderToString('landscape/views/landscape-body.njk', {
+      const frameForm = { ...directoryForm(pack, query, countSlot), q: slotMark(0), age: slotMark(1) };
+      const body = reply.renderToString('directory/views/directory-body.njk', {
         form: frameForm,
         notices: view.notices,
         results: { clearHref: slotMark(2) },
@@ -149,7 +149,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, pu
     // search's text in its slots and the kept results in slot 0
     const shape = viewShape({ results: view.results, form: { sortOptions: view.form.sortOptions } }, 1);
     let results = cache.results.get(shape.key);
-    if (!results) cache.results.set(shape.key, (results = compileTemplate(reply.renderToString('landscape/views/results.njk', { ...(shape.marked as object), csrfToken: CSRF_MARK }))));
+    if (!results) cache.results.set(shape.key, (results = compileTemplate(reply.renderToString('directory/views/results.njk', { ...(shape.marked as object), csrfToken: CSRF_MARK }))));
     const count = countsOf(result.facets);
     const formCounts = form.counts;
     const words = escapeHtml(query.q);
@@ -165,7 +165,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, pu
     let frame = cache.frames.get(withWords);
     if (!frame) {
       const frameView = { form: { q: withWords ? TITLE_MARK : '' }, bodyMark: BODY_MARK, csrfToken: CSRF_MARK };
-      cache.frames.set(withWords, (frame = compileTemplate(reply.renderToString('landscape/views/landscape.njk', frameView))));
+      cache.frames.set(withWords, (frame = compileTemplate(reply.renderToString('directory/views/directory.njk', frameView))));
     }
     const page = new PageWriter()
       .write({
@@ -196,7 +196,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, pu
       return { ...s, due: isDueForReview(s.reviewed, pack.manifest.reviewPeriodMonths, today), unverified: Boolean(s.unverifiedNote) || s.phones.some((p) => !p.verified) };
     });
     const text = shortlistText(items, (path) => site.url(request, path));
-    return reply.header('cache-control', 'no-store').render('landscape/views/shortlist.njk', { items, text, textRows: Math.min(20, text.split('\n').length + 1), csrfToken: reply.csrfToken() });
+    return reply.header('cache-control', 'no-store').render('directory/views/shortlist.njk', { items, text, textRows: Math.min(20, text.split('\n').length + 1), csrfToken: reply.csrfToken() });
   });
 
   app.post('/services/shortlist', { preHandler: app.csrfProtection }, async (request, reply) => {
@@ -243,7 +243,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, pu
     if (!pages) servicePages.set(pack, (pages = new RecentCache<CachedPage>(300)));
     const cached = pages.get(key);
     if (cached) return sendPage(reply, cached);
-    const html = reply.renderToString('landscape/views/service.njk', {
+    const html = reply.renderToString('directory/views/service.njk', {
       service: s,
       due: isDueForReview(s.reviewed, pack.manifest.reviewPeriodMonths, today),
       deliveryText: s.deliveryModes.map((d) => deliveryLabels[d]).join(', '),
@@ -260,7 +260,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, pu
   });
 
   const renderReport = (reply: FastifyReply, service: Service, form: ReportForm, errors: ReportErrors) =>
-    reply.render('landscape/views/report.njk', {
+    reply.render('directory/views/report.njk', {
       service,
       form,
       errors,
@@ -298,7 +298,7 @@ export async function landscapeRoutes(app: FastifyInstance, { store, content, pu
   app.get<{ Params: { slug: string } }>('/services/:slug/report/thank-you', async (request, reply) => {
     const service = await findService(request);
     if (!service) return notFound(reply);
-    return reply.render('landscape/views/report-thanks.njk', { service });
+    return reply.render('directory/views/report-thanks.njk', { service });
   });
 }
 

@@ -10,7 +10,7 @@ import { compileTemplate, CSRF_MARK, PageWriter, slotMark, stripIndentation, vie
 
 const env = createViewEnvironment();
 const contacts = { frontDoor: { name: 'front door', phones: [] } };
-const render = (view: object, token: string) => env.render('landscape/views/results.njk', { ...view, contacts, csrfToken: token });
+const render = (view: object, token: string) => env.render('directory/views/results.njk', { ...view, contacts, csrfToken: token });
 
 // any text, often with what HTML escapes, and with astral characters and lone surrogates; "" only
 // where a view may leave text out

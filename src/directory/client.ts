@@ -1,5 +1,5 @@
 /**
- * Progressive enhancement for the service landscape. Without it, everything works through the GET
+ * Progressive enhancement for the directory. Without it, everything works through the GET
  * filter form and the POST shortlist forms. With it:
  * - filters update the results in place: the script fetches the same `/services?...` URL the form
  *   would open, swaps the results region and the counts, keeps the address (pushState) so Back and
@@ -8,10 +8,10 @@
  * - print and copy buttons appear where the page has them.
  */
 
-const RESULTS_ID = 'landscape-results';
+const RESULTS_ID = 'directory-results';
 
-export function initLandscape(doc: Document = document): void {
-  const form = doc.querySelector<HTMLFormElement>('form[data-module="app-landscape-filters"]');
+export function initDirectory(doc: Document = document): void {
+  const form = doc.querySelector<HTMLFormElement>('form[data-module="app-directory-filters"]');
   if (form) {
     enhanceFilters(doc, form);
     collapseFiltersOnPhones(doc, form);
@@ -28,13 +28,13 @@ export function initLandscape(doc: Document = document): void {
 }
 
 function enhanceFilters(doc: Document, form: HTMLFormElement): void {
-  const status = doc.getElementById('landscape-status');
+  const status = doc.getElementById('directory-status');
   let controller: AbortController | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const urlFor = (): string => {
     const params = new URLSearchParams();
-    // FormData includes the sort select, which sits outside the form with form="landscape-form"
+    // FormData includes the sort select, which sits outside the form with form="directory-form"
     for (const [k, v] of new FormData(form)) if (typeof v === 'string' && v.trim() !== '') params.append(k, v.trim());
     const s = params.toString();
     return s ? `/services?${s}` : '/services';
@@ -59,14 +59,14 @@ function enhanceFilters(doc: Document, form: HTMLFormElement): void {
       now.replaceWith(doc.importNode(fresh, true));
       if (focusedId) doc.getElementById(focusedId)?.focus();
       // messages about the address (a filter that could not be used) belong to the new page
-      const notices = next.getElementById('landscape-notices');
-      if (notices) doc.getElementById('landscape-notices')?.replaceWith(doc.importNode(notices, true));
+      const notices = next.getElementById('directory-notices');
+      if (notices) doc.getElementById('directory-notices')?.replaceWith(doc.importNode(notices, true));
       syncCounts(doc, next);
       if (mode === 'pop') syncFields(form, next);
       doc.title = next.title;
       const here = window.location.pathname + window.location.search;
-      if (mode === 'push' && url !== here) history.pushState({ landscape: true }, '', url);
-      else if (mode === 'replace' || (mode === 'push' && url === here)) history.replaceState({ landscape: true }, '', url);
+      if (mode === 'push' && url !== here) history.pushState({ directory: true }, '', url);
+      else if (mode === 'replace' || (mode === 'push' && url === here)) history.replaceState({ directory: true }, '', url);
       if (status) status.textContent = fresh.dataset['status'] ?? '';
       if (focusResults) {
         const heading = doc.getElementById('results-heading');
@@ -122,8 +122,8 @@ function enhanceFilters(doc: Document, form: HTMLFormElement): void {
  * "Filter" button instead, with what is applied listed above it and a button to remove each (the
  * Ministry of Justice filter pattern). Wider screens, and pages without JavaScript, show it all. */
 function collapseFiltersOnPhones(doc: Document, form: HTMLFormElement): void {
-  const panel = doc.getElementById('landscape-filter-panel');
-  const summary = doc.getElementById('landscape-filter-summary');
+  const panel = doc.getElementById('directory-filter-panel');
+  const summary = doc.getElementById('directory-filter-summary');
   if (!panel || !summary || typeof window.matchMedia !== 'function') return;
   const phone = window.matchMedia('(max-width: 40.0525em)');
 
@@ -235,7 +235,7 @@ function liveRegion(doc: Document): HTMLElement {
 
 /**
  * A shortlist button names what it does and the service it does it to: `add` or `remove`, with the
- * service's slug as its value. The landscape has one form for all its results' buttons.
+ * service's slug as its value. The directory has one form for all its results' buttons.
  */
 function enhanceShortlist(doc: Document): void {
   const region = liveRegion(doc);
@@ -299,4 +299,4 @@ async function copyFrom(doc: Document, id: string): Promise<void> {
   if (status) status.textContent = 'The list has been copied. If it was not, it is selected: copy it with your keyboard.';
 }
 
-if (typeof document !== 'undefined') initLandscape();
+if (typeof document !== 'undefined') initDirectory();

@@ -3,7 +3,7 @@ import { BODY_MARK, compilePage, compileTemplate, CSRF_MARK, escapeHtml, numberB
 
 const text = (b: Buffer) => b.toString('utf8');
 
-describe('landscape page pieces', () => {
+describe('directory page pieces', () => {
   it('puts the escaped title words and the content into the frame, then each response its token', () => {
     const frame = compileTemplate(`<title>Find: ${TITLE_MARK}</title>\n    <script></script><main>${BODY_MARK}</main>`);
     const body = compileTemplate(`<form>\n      <input name="_csrf" value="${CSRF_MARK}"></form><p>${CSRF_MARK}</p>`);

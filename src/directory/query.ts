@@ -1,11 +1,11 @@
 /**
- * The landscape's state lives in the URL (`/services?q=food&need=housing&level=2`), so a search can
+ * The directory's state lives in the URL (`/services?q=food&need=housing&level=2`), so a search can
  * be shared or bookmarked. This turns whatever arrives in the query string into a clean query plus
  * plain-words notices for anything we had to ignore, and builds links back from a clean query.
  * Nothing a user types here can cause an error page.
  */
 import { deliveryModes, providerTypes, type ContentPack, type DeliveryMode, type ProviderType } from '../content/schema.js';
-import { AGE_RANGE, referralRoutes, sortOrders, type LandscapeQuery, type ReferralRoute, type SortOrder } from './search.js';
+import { AGE_RANGE, referralRoutes, sortOrders, type DirectoryQuery, type ReferralRoute, type SortOrder } from './search.js';
 
 export const MAX_QUERY_LENGTH = 200;
 /** far beyond any real result list; stops absurd numbers from reaching the engine */
@@ -13,8 +13,8 @@ const MAX_PAGE = 10_000;
 
 export type RawQuery = Record<string, unknown>;
 
-export interface ParsedLandscapeQuery {
-  query: LandscapeQuery & { q: string; delivery: DeliveryMode[]; provider: ProviderType[]; route: ReferralRoute[] };
+export interface ParsedDirectoryQuery {
+  query: DirectoryQuery & { q: string; delivery: DeliveryMode[]; provider: ProviderType[]; route: ReferralRoute[] };
   /** things in the address we could not use, in plain words */
   notices: string[];
 }
@@ -33,9 +33,9 @@ export function resolveLevel(pack: Pick<ContentPack, 'levels'>, value: string): 
   return undefined;
 }
 
-export function parseLandscapeQuery(raw: RawQuery, pack: Pick<ContentPack, 'levels' | 'needAreas'>): ParsedLandscapeQuery {
+export function parseDirectoryQuery(raw: RawQuery, pack: Pick<ContentPack, 'levels' | 'needAreas'>): ParsedDirectoryQuery {
   const notices: string[] = [];
-  const query: ParsedLandscapeQuery['query'] = { q: '', delivery: [], provider: [], route: [] };
+  const query: ParsedDirectoryQuery['query'] = { q: '', delivery: [], provider: [], route: [] };
 
   let q = (first(raw['q']) ?? '').replace(/\s+/g, ' ').trim();
   if (q.length > MAX_QUERY_LENGTH) {
@@ -112,8 +112,8 @@ export function formEncode(value: string): string {
 }
 
 /** `/services?...` for a clean query, parameters in a stable order; `undefined` in `changes` removes one. */
-export function landscapeHref(q: LandscapeQuery, changes: Partial<Record<keyof LandscapeQuery, unknown>> = {}, path = '/services'): string {
-  const merged = { ...q, ...changes } as LandscapeQuery;
+export function directoryHref(q: DirectoryQuery, changes: Partial<Record<keyof DirectoryQuery, unknown>> = {}, path = '/services'): string {
+  const merged = { ...q, ...changes } as DirectoryQuery;
   const params: string[] = [];
   const add = (name: string, value: string) => params.push(`${name}=${formEncode(value)}`);
   if (merged.q) add('q', merged.q);

@@ -1,5 +1,5 @@
 /**
- * Landscape pages put together from pieces rendered once. Rendering with Nunjucks costs more than
+ * Directory pages put together from pieces rendered once. Rendering with Nunjucks costs more than
  * searching, and most of a results page is the same from one search to the next: the layout around
  * it, the filter form (but for its counts and words), each result. So each piece is rendered once
  * with marks where the per-search or per-response values go, encoded to UTF-8 once and split at the
@@ -39,7 +39,7 @@ export interface CachedPage extends Template {
   marks: Array<'csrf'>;
 }
 
-/** Indentation dropped: the landscape pages have no <pre> or <textarea>. */
+/** Indentation dropped: the directory pages have no <pre> or <textarea>. */
 export function stripIndentation(html: string): string {
   return html.replace(/\n[ \t]+/g, '\n');
 }

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withinOneWindow } from '../../test/helpers/clock.js';
 import { buildTestApp, csrfFrom, type TestApp } from '../../test/helpers/app.js';
 import { defaultPack } from '../../test/helpers/pack.js';
-import { landscapeView } from './landscape-page.js';
+import { directoryView } from './directory-page.js';
 import { stripIndentation } from './page-cache.js';
-import { parseLandscapeQuery } from './query.js';
+import { parseDirectoryQuery } from './query.js';
 import { ReportRepository } from './reports.js';
 import { serviceIndexFor, serviceIndexReady } from './search.js';
 import { generateServices } from '../../bench/directory.js';
@@ -14,14 +14,14 @@ import { readShortlist, SHORTLIST_MAX } from './shortlist.js';
 let t: TestApp;
 beforeAll(async () => {
   t = await buildTestApp();
-  // the landscape page rendered whole by its templates, in one pass, to compare with the page the
+  // the directory page rendered whole by its templates, in one pass, to compare with the page the
   // route puts together from pieces rendered once
   t.app.get('/services/test-whole-page', (request, reply) => {
     const pack = t.published.pack;
     const index = serviceIndexFor(pack);
-    const parsed = parseLandscapeQuery(request.query as Record<string, unknown>, pack);
-    const view = landscapeView(index, parsed, index.search(parsed.query), new Set(readShortlist(request, index)), new Date());
-    return reply.render('landscape/views/landscape.njk', { ...view, csrfToken: reply.generateCsrf() });
+    const parsed = parseDirectoryQuery(request.query as Record<string, unknown>, pack);
+    const view = directoryView(index, parsed, index.search(parsed.query), new Set(readShortlist(request, index)), new Date());
+    return reply.render('directory/views/directory.njk', { ...view, csrfToken: reply.generateCsrf() });
   });
 });
 afterAll(async () => t?.close());
@@ -185,7 +185,7 @@ describe('repeated pages', () => {
 });
 
 describe('records due for review', () => {
-  it('are flagged on the landscape and with a banner on the service page', async () => {
+  it('are flagged on the directory and with a banner on the service page', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2031-01-01T09:00:00Z'));
     try {
@@ -246,7 +246,7 @@ describe('expectation cards', () => {
     const cards = r.body.match(/data-qa="pack-card"/g) ?? [];
     expect(cards.length).toBeGreaterThan(1);
     expect(r.body).toContain('domestic-and-sexual-violence-service-refuge');
-    // and the landscape filtered by that need area links to it
+    // and the directory filtered by that need area links to it
     expect((await get('/services?need=domestic-abuse')).body).toContain('href="/services/cards?need=domestic-abuse"');
   });
 

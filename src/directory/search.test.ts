@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadPack } from '../content/load.js';
 import { defaultPackDir } from '../content/pack-dir.js';
 import { deliveryModes, providerTypes, type ContentPack, type Service } from '../content/schema.js';
-import { referralRoutes, searchServices, serviceIndexFor, serviceIndexReady, type LandscapeQuery, type LandscapeResult } from './search.js';
+import { referralRoutes, searchServices, serviceIndexFor, serviceIndexReady, type DirectoryQuery, type DirectoryResult } from './search.js';
 import { generateServices } from '../../bench/directory.js';
 import { packSections } from '../sections.js';
 
@@ -71,7 +71,7 @@ function fixture(): ContentPack {
 
 const slugs = (r: { services: Service[] }) => r.services.map((s) => s.slug);
 
-describe('landscape search: text', () => {
+describe('directory search: text', () => {
   const pack = fixture();
 
   it('finds a service despite a typo', () => {
@@ -126,7 +126,7 @@ describe('landscape search: text', () => {
   });
 });
 
-describe('landscape search: filters', () => {
+describe('directory search: filters', () => {
   const pack = fixture();
   const total = (q: Parameters<typeof searchServices>[1]) => searchServices(pack, q).total;
 
@@ -164,7 +164,7 @@ describe('landscape search: filters', () => {
   });
 });
 
-describe('landscape search: facets, sorting, pages', () => {
+describe('directory search: facets, sorting, pages', () => {
   const pack = fixture();
 
   it('counts each option with the other filters kept', () => {
@@ -203,7 +203,7 @@ describe('landscape search: facets, sorting, pages', () => {
     });
     // one index through every run, so later searches meet counts cached by earlier ones; each count
     // must be the total the search with that option chosen instead finds
-    const total = (q: LandscapeQuery) => index.search(q).total;
+    const total = (q: DirectoryQuery) => index.search(q).total;
     fc.assert(
       fc.property(query, (q) => {
         const { facets } = index.search(q);
@@ -250,7 +250,7 @@ describe('landscape search: facets, sorting, pages', () => {
   });
 });
 
-describe('landscape search on the default pack', () => {
+describe('directory search on the default pack', () => {
   const { pack } = loadPack(defaultPackDir(), packSections);
   if (!pack) throw new Error('default pack does not load');
 
@@ -270,7 +270,7 @@ describe('landscape search on the default pack', () => {
 describe('words and filters agree on the default pack', () => {
   const { pack } = loadPack(defaultPackDir(), packSections);
   const index = serviceIndexFor(pack!);
-  const every = (query: Partial<LandscapeQuery>) => {
+  const every = (query: Partial<DirectoryQuery>) => {
     const slugs = new Set<string>();
     for (let page = 1; ; page++) {
       const r = index.search({ q: '', delivery: [], provider: [], route: [], ...query, page });
@@ -301,7 +301,7 @@ describe('the index built a slice at a time (as the app builds it, while it serv
   // a directory of some size, so that the build takes many steps
   const services = [...defaultPack!.services, ...generateServices(defaultPack!, 1500)];
   const level = defaultPack!.levels[1]!.id;
-  const queries: LandscapeQuery[] = [
+  const queries: DirectoryQuery[] = [
     { q: 'support' },
     { q: 'food bank', level },
     { q: 'sexual abuse by a family member' },
@@ -315,7 +315,7 @@ describe('the index built a slice at a time (as the app builds it, while it serv
     const atOnce = serviceIndexFor({ ...defaultPack!, services });
     const sliced = { ...defaultPack!, services };
     let pauses = 0;
-    const during: Array<Promise<{ answeredAfter: number; results: LandscapeResult[] }>> = [];
+    const during: Array<Promise<{ answeredAfter: number; results: DirectoryResult[] }>> = [];
     const pause = async () => {
       pauses++;
       // part way through the build: a request that needs the index

@@ -1,5 +1,5 @@
 /**
- * In-process CPU profile of the landscape search at 20,000 services (`npx tsx bench/landscape-profile.ts`):
+ * In-process CPU profile of the directory search at 20,000 services (`npx tsx bench/directory-profile.ts`):
  * the index build, the engine alone over the directory bench's 2,000 different searches, and the
  * whole page over one keep-alive loopback connection, one request at a time, with the process's CPU
  * time per request. Not `app.inject`: light-my-request keeps every injected request and response
@@ -13,8 +13,8 @@ import { Agent, get } from 'node:http';
 import { join } from 'node:path';
 import { loadPack } from '../src/content/load.js';
 import { defaultPackDir } from '../src/content/pack-dir.js';
-import { parseLandscapeQuery } from '../src/landscape/query.js';
-import { serviceIndexFor } from '../src/landscape/search.js';
+import { parseDirectoryQuery } from '../src/directory/query.js';
+import { serviceIndexFor } from '../src/directory/search.js';
 import { openSqliteStore } from '../src/store/store.js';
 import { buildApp } from '../src/web/app.js';
 import { packSections } from '../src/sections.js';
@@ -40,7 +40,7 @@ const { pack: basePack, hash, problems } = loadPack(defaultPackDir(), packSectio
 if (!basePack) throw new Error(problems.map((p) => p.message).join('; '));
 const services = generateServices(basePack, COUNT);
 const paths = variedSearchPaths(basePack);
-const queries = paths.map((p) => parseLandscapeQuery(Object.fromEntries(new URL(p, 'http://x').searchParams), basePack).query);
+const queries = paths.map((p) => parseDirectoryQuery(Object.fromEntries(new URL(p, 'http://x').searchParams), basePack).query);
 
 // engine: a fresh index each time, so the first pass has no text results cached
 for (let run = 0; run < Number(process.env["ENGINE_RUNS"] ?? 2); run++) {
@@ -58,7 +58,7 @@ for (let run = 0; run < Number(process.env["ENGINE_RUNS"] ?? 2); run++) {
   console.log(`  one word, no filters, uncached: ${stats(words.map((q) => time(() => other.search({ q }))))}`);
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'isg-landscape-profile-'));
+const dir = mkdtempSync(join(tmpdir(), 'isg-directory-profile-'));
 try {
   const databaseFile = join(dir, 'directory.sqlite');
   const store = await openSqliteStore(databaseFile);

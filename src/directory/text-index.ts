@@ -1,5 +1,5 @@
 /**
- * The landscape's own inverted index for search words, built once per pack. Pure: no I/O.
+ * The directory's own inverted index for search words, built once per pack. Pure: no I/O.
  *
  * Why not a general search library: at 20,000 services the common words staff type ("support",
  * "family", "help") appear in most records, and a library scores every one of them before the

@@ -1,5 +1,5 @@
 /**
- * The service landscape, a service page, its card, the report form and the shortlist in a real
+ * The directory, a service page, its card, the report form and the shortlist in a real
  * browser, with axe on every page, JavaScript off and on; and live filtering with JavaScript on.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -29,7 +29,7 @@ async function open(js: boolean): Promise<{ page: Page; errors: string[]; close:
 }
 
 for (const js of [false, true]) {
-  describeBrowser(`service landscape, JavaScript ${js ? 'on' : 'off'}`, () => {
+  describeBrowser(`Find services (the directory), JavaScript ${js ? 'on' : 'off'}`, () => {
     it('filters by need and level from the form, and shows no results helpfully', async () => {
       const { page, errors, close } = await open(js);
       try {
