@@ -397,12 +397,14 @@ describe('weighing several needs, same-day routes and signs that cannot wait', (
 
   it('puts same-day medical help first when an eating disorder has red flags, whatever else is chosen', () => {
     for (const asker of ['dsl', 'staff']) {
-      for (const rest of ['family=disagrees&strength=none', 'family=agrees&strength=parents-engaged&strength=help-in-place']) {
-        const o = assess(pack, answersOf(`asker=${asker}&danger=no&route=none&area=emotional-wellbeing&area=health&ind=ew-specialist&ind=he-eating-red-flags&age=13-to-15&disclosure=no&voice=not-asked&${rest}`));
-        expect(o.steps[0]?.text).toMatch(/medical help today/);
-        expect(o.firstAction?.kind).toBe(asker === 'dsl' ? 'own-service' : 'tell-dsl');
-      }
+      const o = assess(pack, answersOf(`asker=${asker}&danger=no&route=none&area=emotional-wellbeing&area=health&ind=ew-specialist&ind=he-eating-red-flags&age=13-to-15&disclosure=no&voice=not-asked&family=agrees&strength=parents-engaged&strength=help-in-place`));
+      expect(o.steps[0]?.text).toMatch(/medical help today/);
+      expect(o.firstAction?.kind).toBe(asker === 'dsl' ? 'own-service' : 'tell-dsl');
     }
+    // help refused: the need's own service cannot start, so the referral comes first, medical help straight after
+    const refused = assess(pack, answersOf(`${dsl}&area=emotional-wellbeing&area=health&ind=ew-specialist&ind=he-eating-red-flags&age=13-to-15&disclosure=no&voice=not-asked&family=disagrees&strength=none`));
+    expect(refused.firstAction?.kind).toBe('front-door-referral');
+    expect(refused.steps[1]?.text).toMatch(/medical help today/);
     // parents who fail to meet the medical need as well: the referral first, medical help straight after
     const neglect = assess(pack, answersOf(`${dsl}&area=health&ind=he-eating-red-flags&ind=he-medical-neglect&age=13-to-15&disclosure=no&voice=not-asked&family=disagrees&strength=none`));
     expect(neglect.firstAction?.kind).toBe('front-door-referral');

@@ -395,6 +395,8 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   if (sameDay) why.push(`${sameDayRoute ? sameDayRoute.title : `"${sameDaySign!.text}"`}: the referral is made today.`);
   const ownResponse =
     !sameDay &&
+    // a need's own service starts with the family's agreement: refused, it is the level's referral
+    !familyAnswer?.refusesHelp &&
     // several needs held together at this level are early help's work: one plan, not a service each
     !heldBy &&
     fixedAreas.size === 0 &&
