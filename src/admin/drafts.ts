@@ -27,7 +27,7 @@ export const draftStatusLabels: Record<DraftStatus, string> = {
   withdrawn: 'Withdrawn',
 };
 
-interface DraftTable {
+export interface DraftTable {
   id: Generated<number>;
   record_type: string;
   record_id: string;

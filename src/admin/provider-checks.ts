@@ -11,7 +11,7 @@
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Generated, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { ContentProblem } from '../content/problems.js';
 import type { PublishedContent } from '../content/published.js';
 import { SLUG_PATTERN, type ContentPack, type Service } from '../content/schema.js';
@@ -22,7 +22,7 @@ import type { Store } from '../store/store.js';
 import { sharedRateLimits } from '../web/rate-limits.js';
 import type { Site } from '../web/site.js';
 import { AuditLog, type Actor } from './audit.js';
-import { DraftError, Drafts, draftStatusLabels, type Draft } from './drafts.js';
+import { DraftError, Drafts, draftStatusLabels, type Draft, type DraftTable } from './drafts.js';
 import type { EditingKit } from './editing.js';
 import { formValues, formView, placeProblems, readForm, rowCounts, serviceForm, type FieldSpec, type FormSection } from './forms.js';
 import { DEFAULT_LINK_DAYS, linkStateLabels, ProviderLinks, stateOf, type LinkRefusal, type ProviderLink } from './provider-links.js';
@@ -141,28 +141,8 @@ class ProviderCheckRefused extends Error {
   }
 }
 
-interface HistoryRow {
-  record_type: string;
-  record_id: string;
-  action: string;
-  proposed: string | null;
-  base_version: number;
-  base_hash: string | null;
-  author_id: number;
-  author_email: string;
-  status: string;
-  created_at: string;
-  updated_at: string;
-  submitted_at: string | null;
-  reviewer_id: number | null;
-  reviewer_email: string | null;
-  reviewed_at: string | null;
-  review_comment: string | null;
-  published_version: number | null;
-  previous: string | null;
-  reverts_draft_id: number | null;
-}
-type HistoryTrx = Transaction<{ content_draft: HistoryRow & { id: Generated<number> } }>;
+/** the drafts' table, where a provider's confirmation is written as history */
+type HistoryTrx = Transaction<{ content_draft: DraftTable }>;
 
 /**
  * A provider's confirmation, in one publish: the link claimed, the record with today's review date
