@@ -65,45 +65,37 @@ export function maskEmail(email: string): string {
 
 export const AUDIT_PAGE_SIZE = 50;
 
+/** what one entry of the audit log records */
+export interface AuditInput {
+  actor?: Actor;
+  action: AuditAction;
+  recordType?: string;
+  recordId?: string | number;
+  detail?: AuditDetail;
+}
+
 export class AuditLog {
   private readonly db: AdminDb;
   constructor(db: Kysely<Database>) {
     this.db = adminDb(db);
   }
 
-  async record(entry: { actor?: Actor; action: AuditAction; recordType?: string; recordId?: string | number; detail?: AuditDetail }, now = new Date()): Promise<void> {
-    await this.db
-      .insertInto('audit_log')
-      .values({
-        at: now.toISOString(),
-        actor_user_id: entry.actor?.id ?? null,
-        actor_email: entry.actor?.email ?? null,
-        action: entry.action,
-        record_type: entry.recordType ?? null,
-        record_id: entry.recordId === undefined ? null : String(entry.recordId),
-        detail: JSON.stringify(entry.detail ?? {}),
-      })
-      .execute();
+  async record(entry: AuditInput, now = new Date()): Promise<void> {
+    await this.recordMany([entry], now);
   }
 
   /** several entries at once, in one statement per 200 (a template upload's drafts) */
-  async recordMany(entries: Array<{ actor?: Actor; action: AuditAction; recordType?: string; recordId?: string | number; detail?: AuditDetail }>, now = new Date()): Promise<void> {
-    for (let i = 0; i < entries.length; i += 200) {
-      await this.db
-        .insertInto('audit_log')
-        .values(
-          entries.slice(i, i + 200).map((entry) => ({
-            at: now.toISOString(),
-            actor_user_id: entry.actor?.id ?? null,
-            actor_email: entry.actor?.email ?? null,
-            action: entry.action,
-            record_type: entry.recordType ?? null,
-            record_id: entry.recordId === undefined ? null : String(entry.recordId),
-            detail: JSON.stringify(entry.detail ?? {}),
-          })),
-        )
-        .execute();
-    }
+  async recordMany(entries: AuditInput[], now = new Date()): Promise<void> {
+    const row = (entry: AuditInput) => ({
+      at: now.toISOString(),
+      actor_user_id: entry.actor?.id ?? null,
+      actor_email: entry.actor?.email ?? null,
+      action: entry.action,
+      record_type: entry.recordType ?? null,
+      record_id: entry.recordId === undefined ? null : String(entry.recordId),
+      detail: JSON.stringify(entry.detail ?? {}),
+    });
+    for (let i = 0; i < entries.length; i += 200) await this.db.insertInto('audit_log').values(entries.slice(i, i + 200).map(row)).execute();
   }
 
   /** one page of entries, newest first, and how many there are in all */
