@@ -19,6 +19,9 @@ import { checkDraft, findRecord, recordHash, type DraftCheck, type Proposed, typ
 export type DraftStatus = 'draft' | 'submitted' | 'rejected' | 'published' | 'withdrawn';
 export type DraftAction = 'create' | 'change' | 'remove';
 
+/** drafts listed per page: a template upload can make hundreds */
+export const DRAFT_PAGE_SIZE = 50;
+
 export const draftStatusLabels: Record<DraftStatus, string> = {
   draft: 'Draft',
   submitted: 'Waiting for review',
@@ -140,16 +143,20 @@ export class Drafts {
     return r && toDraft(r as Row);
   }
 
-  /** the user's drafts not yet published, newest first */
-  async mine(userId: number): Promise<Draft[]> {
-    const rows = await this.db.selectFrom('content_draft').selectAll().where('author_id', '=', userId).where('status', 'in', ['draft', 'submitted', 'rejected']).orderBy('id', 'desc').limit(200).execute();
-    return rows.map((r) => toDraft(r as Row));
+  /** the user's drafts not yet published, newest first: one page of them, and how many there are */
+  async mine(userId: number, page = 1, size = DRAFT_PAGE_SIZE): Promise<{ drafts: Draft[]; total: number }> {
+    const open = this.db.selectFrom('content_draft').where('author_id', '=', userId).where('status', 'in', ['draft', 'submitted', 'rejected']);
+    const rows = await open.selectAll().orderBy('id', 'desc').limit(size).offset((page - 1) * size).execute();
+    const { n } = await open.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+    return { drafts: rows.map((r) => toDraft(r as Row)), total: Number(n) };
   }
 
-  /** drafts waiting for review, oldest first */
-  async waiting(): Promise<Draft[]> {
-    const rows = await this.db.selectFrom('content_draft').selectAll().where('status', '=', 'submitted').orderBy('submitted_at').orderBy('id').limit(200).execute();
-    return rows.map((r) => toDraft(r as Row));
+  /** drafts waiting for review, oldest first: one page of them, and how many there are */
+  async waiting(page = 1, size = DRAFT_PAGE_SIZE): Promise<{ drafts: Draft[]; total: number }> {
+    const submitted = this.db.selectFrom('content_draft').where('status', '=', 'submitted');
+    const rows = await submitted.selectAll().orderBy('submitted_at').orderBy('id').limit(size).offset((page - 1) * size).execute();
+    const { n } = await submitted.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+    return { drafts: rows.map((r) => toDraft(r as Row)), total: Number(n) };
   }
 
   /** the record's drafts not yet published */

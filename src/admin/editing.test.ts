@@ -11,7 +11,9 @@ import { buildTestApp, type TestApp } from '../../test/helpers/app.js';
 import { eventually } from '../../test/helpers/eventually.js';
 import { encodeForm, formFields, withValues, type FormFields } from '../../test/helpers/forms.js';
 import { AuditLog } from './audit.js';
+import { DRAFT_PAGE_SIZE, Drafts } from './drafts.js';
 import { FIELD_MAX_LENGTH } from './forms.js';
+import { findRecord, type Proposed } from './records.js';
 
 let t: TestApp;
 let other: TestApp;
@@ -321,5 +323,37 @@ describe('roles, CSRF and bad input', () => {
     const home = (await get(t.app, editor, '/admin')).body;
     expect(home).toContain('href="/admin/records"');
     expect(home).not.toContain('href="/admin/drafts#waiting"');
+  });
+
+  it('pages the draft lists, 50 to a page, each list on its own, whatever page is asked for', async () => {
+    const user = await addUser(t.store, 'bulk@example.org', 'editor');
+    const bulk = (await signIn(t.app, 'bulk@example.org')).jar;
+    const pack = t.content.pack();
+    const faqs = (pack.sections.faqs as Array<{ value: { faqs: Array<{ id: string }> } }>).flatMap((f) => f.value.faqs);
+    const drafts = new Drafts({ store: t.store, pack: () => t.content.pack(), version: () => t.content.version(), now: Date.now });
+    const made = await drafts.createSubmitted(
+      Array.from({ length: DRAFT_PAGE_SIZE + 7 }, (_, i) => {
+        const f = findRecord(pack, 'faq', faqs[i % faqs.length]!.id) as Proposed;
+        return { type: 'faq' as const, id: faqs[i % faqs.length]!.id, action: 'change' as const, proposed: f, baseHash: null };
+      }),
+      { id: user.id, email: 'bulk@example.org' },
+      { claim: async () => true },
+    );
+    expect(made).toHaveLength(DRAFT_PAGE_SIZE + 7);
+    const rows = (html: string, table: string) => (html.split(`data-qa="${table}"`)[1]?.split('</table>')[0]?.match(/<tr class="govuk-table__row">/g) ?? []).length - 1;
+    const first = (await get(t.app, bulk, '/admin/drafts')).body;
+    expect(rows(first, 'your-drafts')).toBe(DRAFT_PAGE_SIZE);
+    expect(first).toContain(`Your drafts (${DRAFT_PAGE_SIZE + 7})`);
+    expect(first).toContain('href="/admin/drafts?yours=2&amp;waiting=1#yours"');
+    expect(rows((await get(t.app, bulk, '/admin/drafts?yours=2')).body, 'your-drafts')).toBe(7);
+    // a tampered or too-large page number: page 1, or the last page, never an error
+    expect(rows((await get(t.app, bulk, '/admin/drafts?yours=%3Cscript%3E')).body, 'your-drafts')).toBe(DRAFT_PAGE_SIZE);
+    const past = await get(t.app, bulk, '/admin/drafts?yours=999');
+    expect(past.statusCode).toBe(200);
+    expect(rows(past.body, 'your-drafts')).toBe(7);
+    // the review queue pages on its own, keeping the other list's page
+    const queue = (await get(t.app, reviewer, '/admin/drafts?waiting=2')).body;
+    expect(rows(queue, 'waiting')).toBeGreaterThan(0);
+    expect(queue).toContain('href="/admin/drafts?yours=1&amp;waiting=1#waiting"');
   });
 });

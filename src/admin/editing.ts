@@ -13,7 +13,8 @@ import { deliveryLabels, providerLabels } from '../directory/labels.js';
 import type { Store } from '../store/store.js';
 import type { Actor } from './audit.js';
 import { diffRecords } from './diff.js';
-import { DraftError, Drafts, draftStatusLabels, isOpen, type Draft, type DraftAction } from './drafts.js';
+import { DRAFT_PAGE_SIZE, DraftError, Drafts, draftStatusLabels, isOpen, type Draft, type DraftAction } from './drafts.js';
+import { pageOf, pagination } from './pagination.js';
 import { formFor, formValues, formView, placeProblems, readForm, rowCounts, type FieldError } from './forms.js';
 import { findRecord, isRecordType, listRecords, proposedId, recordTitle, recordTypeLabels, recordTypes, type Proposed, type RecordType } from './records.js';
 import { can, type Permission } from './roles.js';
@@ -160,13 +161,27 @@ export async function editingRoutes(app: FastifyInstance, kit: EditingKit): Prom
   });
 
   // drafts: yours, and (for reviewers) those waiting for review
-  app.get('/drafts', { preHandler: signedIn('edit') }, async (request, reply) => {
+  // each list pages on its own (?yours=2, ?waiting=3), keeping the other's page in its links
+  app.get<{ Querystring: { yours?: string; waiting?: string } }>('/drafts', { preHandler: signedIn('edit') }, async (request, reply) => {
     const user = request.adminUser!;
     const reviewer = can(user.role, 'review');
+    const at = { yours: pageOf(request.query.yours), waiting: pageOf(request.query.waiting) };
+    const href = (list: 'yours' | 'waiting', n: number) => `/admin/drafts?${new URLSearchParams({ ...Object.fromEntries(Object.entries(at).map(([k, v]) => [k, String(v)])), [list]: String(n) })}#${list}`;
+    const pages = (list: 'yours' | 'waiting', total: number) => pagination(at[list], lastPage(total), (n) => href(list, n));
+    const lastPage = (total: number) => Math.max(1, Math.ceil(total / DRAFT_PAGE_SIZE));
+    // a page past the end (a list that shrank since, or a hand-typed address) shows the last page
+    let mine = await drafts.mine(user.id, at.yours);
+    if (at.yours > lastPage(mine.total)) mine = await drafts.mine(user.id, (at.yours = lastPage(mine.total)));
+    let waiting = reviewer ? await drafts.waiting(at.waiting) : undefined;
+    if (waiting && at.waiting > lastPage(waiting.total)) waiting = await drafts.waiting((at.waiting = lastPage(waiting.total)));
     return render(reply, 'drafts.njk', {
       title: 'Drafts',
-      mine: (await drafts.mine(user.id)).map(view),
-      waiting: reviewer ? (await drafts.waiting()).map(view).map((d) => ({ ...d, yours: d.authorId === user.id })) : undefined,
+      mine: mine.drafts.map(view),
+      mineTotal: mine.total,
+      minePages: pages('yours', mine.total),
+      waiting: waiting?.drafts.map(view).map((d) => ({ ...d, yours: d.authorId === user.id })),
+      waitingTotal: waiting?.total,
+      waitingPages: waiting ? pages('waiting', waiting.total) : undefined,
     });
   });
 

@@ -13,7 +13,7 @@ import { ReportRepository, reportReasonLabels, type ReportReason } from '../dire
 import { AuditLog } from './audit.js';
 import { DraftError, Drafts } from './drafts.js';
 import type { EditingKit } from './editing.js';
-import { pagination } from './pagination.js';
+import { pageOf, pagination } from './pagination.js';
 import { listRecords, recordTypeLabels, type RecordType } from './records.js';
 
 export const QUEUE_PAGE_SIZE = 50;
@@ -75,7 +75,6 @@ export function unverifiedFacts(pack: ContentPack): UnverifiedRecord[] {
   return out;
 }
 
-const pageOf = (raw: unknown) => (typeof raw === 'string' && /^\d{1,6}$/.test(raw) ? Math.max(1, Number(raw)) : 1);
 const idOf = (request: FastifyRequest) => {
   const raw = (request.params as { id?: string }).id ?? '';
   return /^\d{1,9}$/.test(raw) ? Number(raw) : undefined;

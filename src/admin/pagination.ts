@@ -18,3 +18,6 @@ export function pagination(page: number, pages: number, href: (n: number) => str
   }
   return { previous: page > 1 ? { href: href(page - 1) } : undefined, next: page < pages ? { href: href(page + 1) } : undefined, items };
 }
+
+/** the page a query parameter asks for: a whole number from 1, anything else page 1 */
+export const pageOf = (raw: unknown): number => (typeof raw === 'string' && /^\d{1,6}$/.test(raw) ? Math.max(1, Number(raw)) : 1);

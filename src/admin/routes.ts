@@ -12,7 +12,7 @@ import type { PublishedContent } from '../content/published.js';
 import type { Insights } from '../insights/insights.js';
 import { Accounts, AccountError } from './accounts.js';
 import { AUDIT_PAGE_SIZE, maskEmail, type Actor } from './audit.js';
-import { pagination } from './pagination.js';
+import { pageOf, pagination } from './pagination.js';
 import { providerLinkRoutes, providerLinksFor, type ProviderLinkConfig } from './provider-checks.js';
 import { editingRoutes } from './editing.js';
 import { exportRoutes } from './export.js';
@@ -371,7 +371,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
 
   // the audit log: admins only, newest first
   app.get<{ Querystring: { page?: string } }>('/audit', { preHandler: signedIn('read-audit') }, async (request, reply) => {
-    const asked = /^\d{1,6}$/.test(request.query.page ?? '') ? Number(request.query.page) : 1;
+    const asked = pageOf(request.query.page);
     const { entries, total } = await audit.page(Math.max(1, asked));
     const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
     const page = Math.min(Math.max(1, asked), pages);
