@@ -53,6 +53,37 @@ export interface DraftTable {
   reverts_draft_id: number | null;
 }
 type DraftDb = Kysely<{ content_draft: DraftTable }>;
+
+/** A new draft's row: not yet submitted, reviewed or published. */
+function newDraftRow(
+  input: { type: RecordType; id: string; action: DraftAction; proposed: Proposed | null },
+  actor: Actor,
+  at: string,
+  baseVersion: number,
+  baseHash: string | null,
+): Omit<DraftTable, 'id'> {
+  return {
+    record_type: input.type,
+    record_id: input.id,
+    action: input.action,
+    proposed: input.proposed === null ? null : JSON.stringify(input.proposed),
+    base_version: baseVersion,
+    base_hash: baseHash,
+    author_id: actor.id,
+    author_email: actor.email,
+    status: 'draft',
+    created_at: at,
+    updated_at: at,
+    submitted_at: null,
+    reviewer_id: null,
+    reviewer_email: null,
+    reviewed_at: null,
+    review_comment: null,
+    published_version: null,
+    previous: null,
+    reverts_draft_id: null,
+  };
+}
 type Row = DraftTable & { id: number };
 
 export interface Draft {
@@ -179,24 +210,7 @@ export class Drafts {
     const row = await this.db
       .insertInto('content_draft')
       .values({
-        record_type: input.type,
-        record_id: input.id,
-        action: input.action,
-        proposed: input.proposed === null ? null : JSON.stringify(input.proposed),
-        base_version: this.deps.version(),
-        base_hash: recordHash(current) ?? null,
-        author_id: actor.id,
-        author_email: actor.email,
-        status: 'draft',
-        created_at: at,
-        updated_at: at,
-        submitted_at: null,
-        reviewer_id: null,
-        reviewer_email: null,
-        reviewed_at: null,
-        review_comment: null,
-        published_version: null,
-        previous: null,
+        ...newDraftRow(input, actor, at, this.deps.version(), recordHash(current) ?? null),
         reverts_draft_id: input.revertsDraftId ?? null,
       })
       .returning('id')
@@ -226,27 +240,7 @@ export class Drafts {
       for (const input of inputs) {
         const row = await t
           .insertInto('content_draft')
-          .values({
-            record_type: input.type,
-            record_id: input.id,
-            action: input.action,
-            proposed: JSON.stringify(input.proposed),
-            base_version: version,
-            base_hash: input.baseHash,
-            author_id: actor.id,
-            author_email: actor.email,
-            status: 'submitted',
-            created_at: at,
-            updated_at: at,
-            submitted_at: at,
-            reviewer_id: null,
-            reviewer_email: null,
-            reviewed_at: null,
-            review_comment: null,
-            published_version: null,
-            previous: null,
-            reverts_draft_id: null,
-          })
+          .values({ ...newDraftRow(input, actor, at, version, input.baseHash), status: 'submitted', submitted_at: at })
           .returning('id')
           .executeTakeFirstOrThrow();
         ids.push(Number(row.id));
