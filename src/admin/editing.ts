@@ -166,7 +166,7 @@ export async function editingRoutes(app: FastifyInstance, kit: EditingKit): Prom
     const user = request.adminUser!;
     const reviewer = can(user.role, 'review');
     const at = { yours: pageOf(request.query.yours), waiting: pageOf(request.query.waiting) };
-    const href = (list: 'yours' | 'waiting', n: number) => `/admin/drafts?${new URLSearchParams({ ...Object.fromEntries(Object.entries(at).map(([k, v]) => [k, String(v)])), [list]: String(n) })}#${list}`;
+    const href = (list: 'yours' | 'waiting', n: number) => `/admin/drafts?${new URLSearchParams({ yours: String(at.yours), waiting: String(at.waiting), [list]: String(n) })}#${list}`;
     const pages = (list: 'yours' | 'waiting', total: number) => pagination(at[list], lastPage(total), (n) => href(list, n));
     const lastPage = (total: number) => Math.max(1, Math.ceil(total / DRAFT_PAGE_SIZE));
     // a page past the end (a list that shrank since, or a hand-typed address) shows the last page
