@@ -120,6 +120,16 @@ describe('a broken needs-check file gives a precise error', () => {
     );
   });
 
+  it('a route that answers or explains a level it does not set, and a fixed sign marked as keeping its level', () => {
+    expect(errorsAfter((d) => (route(d, 'lado')['answersItsLevel'] = true))).toContainEqual(
+      expect.objectContaining({ record: 'routes[lado]', field: 'answersItsLevel', message: 'a route answers its level only when it has a minimumLevel' }),
+    );
+    expect(errorsAfter((d) => (route(d, 'lado')['levelNote'] = 'Why this level.'))).toContainEqual(expect.objectContaining({ record: 'routes[lado]', field: 'levelNote' }));
+    expect(errorsAfter((d) => (area(d, 'abuse')['indicators'][1]['keepsLevel'] = true))).toContainEqual(
+      expect.objectContaining({ record: 'areas[abuse].indicators[abuse-child-says-hurt]', field: 'keepsLevel' }),
+    );
+  });
+
   it('a level with no next steps', () => {
     expect(errorsAfter((d) => (d['levelSteps'] = (d['levelSteps'] as Array<Record<string, any>>).filter((l) => l['level'] !== 'acute')))).toContainEqual(
       expect.objectContaining({ record: 'levelSteps', message: 'no next steps for level "acute"' }),

@@ -47,6 +47,16 @@ export const route = z.strictObject({
   effect: z.enum(routeEffects),
   /** the overall level is raised to at least this level */
   minimumLevel: slug.optional(),
+  /**
+   * when this route alone sets the level (its minimumLevel), its own steps are the response and the
+   * level's are not added: a private fostering notification is the council's check, not early help
+   */
+  answersItsLevel: z.boolean().default(false),
+  /**
+   * shown in place of the level's meaning when this route alone sets the level: why a looked-after child
+   * sits at a level whose words speak of harm
+   */
+  levelNote: text.optional(),
   /** the contact role this route sends to */
   contact: z.enum(contactRoles),
   /** need areas whose services fit this route */
@@ -89,6 +99,11 @@ export const indicator = z.strictObject({
    * family's strengths (see rules.weighing).
    */
   fixed: z.boolean().default(false),
+  /**
+   * the family's strengths do not lower this need, but it is still answered by its own service (a need
+   * at the level of an education, health and care plan: the SENCO with the family, at that level)
+   */
+  keepsLevel: z.boolean().default(false),
   /** the narrower need area this sign is about, for matching services (e.g. suicidal-thoughts) */
   needArea: slug.optional(),
   /** choosing this indicator also takes the special route */
@@ -222,6 +237,8 @@ export const example = z.strictObject({
     raisedBy: slug.optional(),
     /** a multiple-needs rule held back by the family's strengths */
     heldBy: slug.optional(),
+    /** the outcome makes a referral at its level (early help or the front door) */
+    referral: z.boolean().optional(),
   }),
 });
 
@@ -306,6 +323,12 @@ export const needsCheckContentSchema = z.strictObject({
     notSure: z.strictObject({ level: slug, steps: z.array(step).min(1) }),
     weighing: weighing.optional(),
     multipleNeeds: z.array(multipleNeedsRule).default([]),
+    /**
+     * a service offered on an outcome works at the outcome's level or at most this many levels below it:
+     * a family support service that works only at the lowest levels is not the next step on a child
+     * protection referral (a route's own services are always shown)
+     */
+    serviceLevelsBelow: z.number().int().min(0).max(10).optional(),
   }),
   levelSteps: z
     .array(
@@ -402,6 +425,8 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
     if (routeIds.has(r.id)) ctx.error(F, rec, 'id', `duplicate route id "${r.id}"`);
     routeIds.add(r.id);
     if (r.minimumLevel) checkLevel(rec, 'minimumLevel', r.minimumLevel);
+    if (!r.minimumLevel && r.answersItsLevel) ctx.error(F, rec, 'answersItsLevel', 'a route answers its level only when it has a minimumLevel');
+    if (!r.minimumLevel && r.levelNote) ctx.error(F, rec, 'levelNote', 'a level note explains a minimumLevel, and this route has none');
     r.needAreas.forEach((id, i) => {
       if (!needAreaIds.has(id)) ctx.error(F, rec, `needAreas[${i}]`, `unknown need area "${id}"`);
     });
@@ -468,6 +493,7 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
         ind.response.steps.forEach((s, i) => checkStep(rec, `response.steps[${i}]`, s));
         if (ind.fixed) ctx.error(F, rec, 'response', 'a fixed sign (harm) is answered by its level, not by a response of its own');
       }
+      if (ind.fixed && ind.keepsLevel) ctx.error(F, rec, 'keepsLevel', 'a fixed sign already keeps its level; keepsLevel is for needs answered by their own service');
     }),
   );
   c.asker.options.forEach((o, i) => {
@@ -565,6 +591,8 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
     ...c.rules.multipleNeeds.map((r) => `multiple-needs:${r.id}`),
     ...c.rules.multipleNeeds.filter((r) => r.unlessStrengths.length > 0).map((r) => `multiple-needs-held:${r.id}`),
     ...c.areas.flatMap((a) => a.indicators.filter((i) => i.route).map((i) => `indicator-route:${i.id}`)),
+    ...c.areas.flatMap((a) => a.indicators.filter((i) => i.keepsLevel).map((i) => `keeps-level:${i.id}`)),
+    ...c.routes.filter((r) => r.answersItsLevel).map((r) => `route-answers-level:${r.id}`),
     'not-sure',
     'none-of-these',
     'highest-indicator',

@@ -456,3 +456,53 @@ describe('weighing several needs, same-day routes and signs that cannot wait', (
     expect(o.steps.map((s) => s.text).join(' ')).toMatch(/every child in the household/);
   });
 });
+
+describe('needs that keep their level, routes that answer theirs, and services near the level', () => {
+  const dsl = 'asker=dsl&danger=no';
+  const engaged = '&age=5-to-12&disclosure=no&voice=too-young&family=agrees&strength=parents-engaged&strength=well-cared-for';
+
+  it("keeps a need the family's strengths cannot lower at its level, and still sends it to its own service first", () => {
+    const kept = c.areas.flatMap((a) => a.indicators.filter((i) => i.keepsLevel).map((i) => [a.id, i] as const));
+    expect(kept.length).toBeGreaterThan(0);
+    for (const [areaId, ind] of kept) {
+      const o = assess(pack, answersOf(`${dsl}&route=none&area=${areaId}&ind=${ind.id}${engaged}`));
+      expect(o.level?.id, ind.id).toBe(ind.level);
+      expect(o.loweredBy, ind.id).toBeUndefined();
+      expect(o.referral, ind.id).toBe(false);
+      expect(o.firstAction?.kind, ind.id).toBe('own-service');
+      expect(o.why.join(' '), ind.id).toMatch(/Not lowered: .* stays at this level/);
+    }
+  });
+
+  it('a route that answers its level gives its own steps, not the level\u2019s, when it alone sets the level; other needs bring the level\u2019s back', () => {
+    const r = c.routes.find((x) => x.answersItsLevel && x.minimumLevel)!;
+    const levelTexts = c.levelSteps.find((l) => l.level === r.minimumLevel)!.steps.filter((s) => !s.for || s.for === 'dsl').map((s) => s.text);
+    const alone = assess(pack, answersOf(`${dsl}&route=${r.id}&area=family-wellbeing&ind=fw-ordinary${engaged}`));
+    expect(alone.level?.id).toBe(r.minimumLevel);
+    expect(alone.raisedByRoutes).toEqual([r.id]);
+    expect(alone.referral).toBe(false);
+    expect(alone.steps.map((s) => s.text).filter((t) => levelTexts.includes(t))).toEqual([]);
+    expect(alone.levelNote).toBe(r.levelNote);
+    // a need of its own at a higher level: the level's referral is back, and the level speaks for itself
+    const more = assess(pack, answersOf(`${dsl}&route=${r.id}&area=neglect&ind=neglect-often-without&age=5-to-12&disclosure=no&voice=too-young&family=agrees&strength=none`));
+    expect(more.raisedByRoutes).toEqual([]);
+    expect(more.referral).toBe(true);
+    expect(more.levelNote).toBeUndefined();
+  });
+
+  it('offers no service that works only two or more levels below a child protection outcome', () => {
+    const gap = c.rules.serviceLevelsBelow!;
+    const place = new Map([...pack.levels].sort((a, b) => a.rank - b.rank).map((l, i) => [l.id, i]));
+    const o = assess(pack, answersOf(`${dsl}&route=none&area=abuse&area=housing-and-money&area=family-wellbeing&ind=abuse-child-says-hurt&ind=hm-low-income&ind=fw-parenting-help&age=5-to-12&disclosure=yes&voice=wants-help&family=not-asked&strength=none`));
+    expect(o.services.length).toBeGreaterThan(0);
+    for (const m of o.services) {
+      const s = pack.services.find((x) => x.slug === m.slug)!;
+      const top = Math.max(...s.levels.map((id) => place.get(id)!));
+      expect(top, m.slug).toBeGreaterThanOrEqual(place.get(o.level!.id)! - gap);
+    }
+    // the same worries at early help still offer those services
+    const low = assess(pack, answersOf(`${dsl}&route=none&area=housing-and-money&area=family-wellbeing&ind=hm-low-income&ind=fw-parenting-help${engaged}`));
+    const lowOnly = low.services.filter((m) => pack.services.find((x) => x.slug === m.slug)!.levels.every((id) => place.get(id)! < place.get(o.level!.id)! - gap));
+    expect(lowOnly.length).toBeGreaterThan(0);
+  });
+});

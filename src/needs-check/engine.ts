@@ -91,6 +91,8 @@ export interface Outcome {
   heldBy?: string;
   /** routes whose minimum level raised the overall level */
   raisedByRoutes: string[];
+  /** why a route puts the child at this level, shown in place of the level's meaning */
+  levelNote?: string;
   areas: AreaOutcome[];
   routes: RouteOutcome[];
   /** some answer was "not sure": the outcome says to discuss with the DSL or the front door */
@@ -122,6 +124,8 @@ export const MAX_SERVICES = 8;
 interface PackIndex {
   c: NeedsCheckContent;
   levels: Map<string, Level>;
+  /** each level's place in order, from 0 for the lowest */
+  place: Map<string, number>;
   lowest: Level;
   parentOf: Map<string, string>;
   childrenOf: Map<string, Set<string>>;
@@ -156,6 +160,7 @@ function indexOf(pack: ContentPack): PackIndex {
   idx = {
     c,
     levels,
+    place: new Map(sorted.map((l, i) => [l.id, i])),
     lowest: sorted[0]!,
     parentOf,
     childrenOf,
@@ -267,12 +272,17 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   // Each area's level: the highest indicator chosen; "none" gives the none level; "not sure" never lowers.
   const areas: AreaOutcome[] = [];
   const fixedAreas = new Set<string>();
+  /** needs the family's strengths do not lower, still answered by their own service */
+  const keptAreas = new Set<string>();
+  const keptSigns: string[] = [];
   for (const areaId of areaIds) {
     const area = idx.areas.get(areaId);
     if (!area) continue;
     const a = answers.indicators[areaId] ?? { indicators: [], none: false, notSure: false };
     const chosenInd = area.indicators.filter((i) => a.indicators.includes(i.id));
     if (chosenInd.some((i) => i.fixed)) fixedAreas.add(areaId);
+    if (chosenInd.some((i) => i.keepsLevel)) keptAreas.add(areaId);
+    keptSigns.push(...chosenInd.filter((i) => i.keepsLevel).map((i) => `"${i.text}"`));
     const chosen: IndicatorChoice[] = chosenInd.map((i) => ({ id: i.id, text: i.text, level: level(i.level) }));
     let areaLevel = chosen.length > 0 ? chosen.reduce((m, i) => higher(m, i.level), chosen[0]!.level) : level(c.rules.noneLevel);
     const notSureLevel = level(area.notSureLevel ?? c.rules.notSure.level);
@@ -305,7 +315,8 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   if (w) {
     const cap = level(w.capAt);
     const canLower = w.capWhen.every((id) => strengths.includes(id)) && !w.notWhen.some((id) => strengths.includes(id)) && !familyAnswer?.noLowering;
-    const lowered = areas.filter((a) => !fixedAreas.has(a.id) && a.level.rank > cap.rank);
+    const kept = areas.filter((a) => keptAreas.has(a.id) && !fixedAreas.has(a.id) && a.level.rank > cap.rank);
+    const lowered = areas.filter((a) => !fixedAreas.has(a.id) && !keptAreas.has(a.id) && a.level.rank > cap.rank);
     if (canLower && lowered.length > 0) {
       for (const a of lowered) a.level = cap;
       overall = areas.reduce((m, a) => higher(m, a.level), idx.lowest);
@@ -316,10 +327,11 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
       why.push(`Not lowered: you said "${familyAnswer.text}", so the family's strengths cannot lower the level.`);
     }
     if (fixedAreas.size > 0 && canLower) why.push('Not lowered: signs of harm, and needs only the council can meet, set the level on their own, whatever the family\u2019s strengths.');
+    if (kept.length > 0 && canLower) why.push(`Not lowered: ${keptSigns.join(' and ')} stays at this level whatever the family\u2019s strengths, and is met by its own service with the family.`);
     // one need, with everyday help already in place and a family that manages: lower still; never a
     // need the cap already brought down (specialist help, or getting worse), which everyday help is not meeting
     const further = w.lowerFurther;
-    if (further && canLower && fixedAreas.size === 0 && areas.length > 0 && areas.length <= further.maxAreas && further.when.every((id) => strengths.includes(id)) && !loweredBy) {
+    if (further && canLower && fixedAreas.size === 0 && keptAreas.size === 0 && areas.length > 0 && areas.length <= further.maxAreas && further.when.every((id) => strengths.includes(id)) && !loweredBy) {
       const to = level(further.to);
       const more = areas.filter((a) => a.level.rank > to.rank);
       if (more.length > 0) {
@@ -369,6 +381,10 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
       why.push(`${r.title}: this is always at least ${min.label} (${min.name}).`);
     }
   }
+  // the route that set the level last (the highest minimum) explains it, and may answer it with its own steps
+  const settingRoute = raisedByRoutes.length > 0 ? activeRoutes.find((r) => r.id === raisedByRoutes[raisedByRoutes.length - 1]) : undefined;
+  const routeAnswersLevel = Boolean(settingRoute?.answersItsLevel);
+  const levelNote = settingRoute?.levelNote;
 
   // The response. Needs without harm, all within their own response's reach, go to the need's own
   // service first; otherwise the level's referral. Urgent level steps come before alongside routes.
@@ -411,7 +427,7 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   const refused = !sameDay && Boolean(familyAnswer?.refusesHelp && overall.consent.required && levelSteps?.ifRefused);
   if (refused) why.push(`You said "${familyAnswer!.text}": help at this level needs their agreement, so the school keeps supporting the child and talking with the family.`);
   const levelStepList = refused ? levelSteps?.ifRefused : sameDay ? levelSteps?.sameDaySteps : levelSteps?.steps;
-  const levelOwn = levelSteps && levelStepList && !(replacesReferral && levelSteps.referral) && !ownResponse ? levelStepList.filter(mine) : [];
+  const levelOwn = levelSteps && levelStepList && !(replacesReferral && levelSteps.referral) && !ownResponse && !routeAnswersLevel ? levelStepList.filter(mine) : [];
   const ownAfter = ownResponse ? [] : responseSteps.filter((s) => !levelOwn.includes(s));
   const otherRoutes = activeRoutes.filter((r) => !r.actsFirst).flatMap((r) => r.steps.filter(mine));
   // what the chosen signs always add
@@ -423,7 +439,7 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   const unsureSteps = unsure ? c.rules.notSure.steps.filter(mine) : [];
   // what the chosen signs add that cannot wait (medical help today): before the level's steps
   const soonSteps = areaIds.flatMap((id) => (idx.areas.get(id)?.indicators ?? []).filter((i) => answers.indicators[id]?.indicators.includes(i.id)).flatMap((i) => i.soonSteps.filter(mine)));
-  const referral = Boolean(levelSteps?.referral) && !ownResponse && !replacesReferral && !refused;
+  const referral = Boolean(levelSteps?.referral) && !ownResponse && !replacesReferral && !refused && !routeAnswersLevel;
   const refers = referral && levelOwn.length > 0;
   const main = levelSteps?.urgent || sameDay ? [...levelOwn, ...otherRoutes] : [...otherRoutes, ...(ownResponse ? responseSteps : levelOwn)];
   const lead = [...first, ...urgent, ...(unsureOnly ? unsureSteps : [])];
@@ -468,6 +484,7 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
       raisedBy,
       ...(heldBy ? { heldBy } : {}),
       raisedByRoutes,
+      ...(levelNote ? { levelNote } : {}),
       areas,
       unsure,
       referral,
@@ -527,9 +544,15 @@ function matchServices(pack: ContentPack, idx: PackIndex, answers: Answers, area
     if (band && s.ages && (s.ages.max < band.min || s.ages.min > band.max)) continue;
     // a helpline a child contacts themselves is not for a small child, whatever ages its record gives
     if (tooYoungForSelfContact && s.referral.self && !s.referral.professional && !s.referral.viaFrontDoor) continue;
+    const route = named.get(s.slug);
+    // a service working only well below the outcome's level is not the next step (a route's own always is)
+    const gap = idx.c.rules.serviceLevelsBelow;
+    if (!route && overall && gap !== undefined && s.levels.length > 0) {
+      const top = Math.max(...s.levels.map((id) => idx.place.get(id) ?? 0));
+      if (top < (idx.place.get(overall.id) ?? 0) - gap) continue;
+    }
     let fit = 0;
     const reasons: string[] = [];
-    const route = named.get(s.slug);
     if (route) {
       fit += 100;
       reasons.push(`Part of the route: ${route}`);

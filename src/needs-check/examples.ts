@@ -37,6 +37,7 @@ export function checkExample(pack: ContentPack, e: Example): ExampleFailure[] {
   if (x.lowered !== undefined && Boolean(outcome.loweredBy) !== x.lowered) failures.push(fail('expect.lowered', `the strengths ${outcome.loweredBy ? 'lowered' : 'did not lower'} the level`));
   if (x.raisedBy !== undefined && outcome.raisedBy?.rule.id !== x.raisedBy)
     failures.push(fail('expect.raisedBy', `the level was raised by "${outcome.raisedBy?.rule.id ?? 'no rule'}", not "${x.raisedBy}"`));
+  if (x.referral !== undefined && outcome.referral !== x.referral) failures.push(fail('expect.referral', `the outcome ${outcome.referral ? 'makes' : 'makes no'} referral at its level`));
   if (x.heldBy !== undefined && outcome.heldBy !== x.heldBy) failures.push(fail('expect.heldBy', `the level was held by "${outcome.heldBy ?? 'no rule'}", not "${x.heldBy}"`));
   return failures;
 }
