@@ -12,7 +12,7 @@ import { projectRoot } from '../content/pack-dir.js';
 import { createChatEngine, type ChatEngine } from './engine.js';
 
 // the development lists the rules are tuned on (the validation and held-out sets are measured by eval:chat)
-const lists = ['danger-dev.yaml', 'danger-dev-2.yaml', 'danger-dev-3.yaml', 'danger-dev-4.yaml', 'danger-dev-5.yaml', 'danger-dev-6.yaml'];
+const lists = ['danger-dev.yaml', 'danger-dev-2.yaml', 'danger-dev-3.yaml', 'danger-dev-4.yaml', 'danger-dev-5.yaml', 'danger-dev-6.yaml', 'danger-dev-7.yaml'];
 const items = lists.flatMap((f) => parse(readFileSync(join(projectRoot(), 'test', 'chat', f), 'utf8')) as Array<{ q: string; danger: boolean }>);
 let engine: ChatEngine;
 beforeAll(() => {
