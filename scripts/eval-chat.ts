@@ -380,12 +380,16 @@ async function main(): Promise<void> {
   printTable('Evaluation set (measured only; goals judged here)', items.length, ours, theirs, nlp?.trainSeconds);
   const questionOf = (id: string) => engine.entry(id)?.question;
   // a development set scored as the held-out set is, to tune on (its misses are shown with --verbose)
-  const devRepliesFile = join(projectRoot(), 'test', 'chat', 'dev-replies.yaml');
-  if (existsSync(devRepliesFile)) {
+  for (const [file, title] of [
+    ['dev-replies.yaml', 'Development set, what users get (tuned on)'],
+    ['dev-replies-2.yaml', 'Second development set, what users get (written blind like the held-out set; tuned on)'],
+  ] as const) {
+    const devRepliesFile = join(projectRoot(), 'test', 'chat', file);
+    if (!existsSync(devRepliesFile)) continue;
     const devReplies = readHeldOut(devRepliesFile);
     const d = await evaluateReplies(pack, devReplies, (q) => engine.respond(q), questionOf);
-    printHeldOut(devReplies.length, d, undefined, 'Development set, what users get (tuned on)', false);
-    if (process.argv.includes('--verbose')) console.log(`\nDev replies misses:\n${d.misses.join('\n')}`);
+    printHeldOut(devReplies.length, d, undefined, title, false);
+    if (process.argv.includes('--verbose')) console.log(`\n${file} misses:\n${d.misses.join('\n')}`);
   }
   // --dev-only: the development sets alone, for tuning runs that must not look at any held-out figure
   if (process.argv.includes('--dev-only')) {
