@@ -124,7 +124,7 @@ describe('a broken needs-check file gives a precise error', () => {
     expect(errorsAfter((d) => (route(d, 'lado')['answersItsLevel'] = true))).toContainEqual(
       expect.objectContaining({ record: 'routes[lado]', field: 'answersItsLevel', message: 'a route answers its level only when it has a minimumLevel' }),
     );
-    expect(errorsAfter((d) => (route(d, 'lado')['levelNote'] = 'Why this level.'))).toContainEqual(expect.objectContaining({ record: 'routes[lado]', field: 'levelNote' }));
+    expect(errorsAfter((d) => (route(d, 'prevent')['levelNote'] = 'Why this level.'))).toContainEqual(expect.objectContaining({ record: 'routes[prevent]', field: 'levelNote' }));
     expect(errorsAfter((d) => (area(d, 'abuse')['indicators'][1]['keepsLevel'] = true))).toContainEqual(
       expect.objectContaining({ record: 'areas[abuse].indicators[abuse-child-says-hurt]', field: 'keepsLevel' }),
     );

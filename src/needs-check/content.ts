@@ -53,8 +53,8 @@ export const route = z.strictObject({
    */
   answersItsLevel: z.boolean().default(false),
   /**
-   * shown in place of the level's meaning when this route alone sets the level: why a looked-after child
-   * sits at a level whose words speak of harm
+   * shown in place of the level's meaning when this route alone sets the level (why a looked-after child
+   * sits at a level whose words speak of harm), or when it replaces the level's referral (who acts instead)
    */
   levelNote: text.optional(),
   /** the contact role this route sends to */
@@ -426,7 +426,7 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
     routeIds.add(r.id);
     if (r.minimumLevel) checkLevel(rec, 'minimumLevel', r.minimumLevel);
     if (!r.minimumLevel && r.answersItsLevel) ctx.error(F, rec, 'answersItsLevel', 'a route answers its level only when it has a minimumLevel');
-    if (!r.minimumLevel && r.levelNote) ctx.error(F, rec, 'levelNote', 'a level note explains a minimumLevel, and this route has none');
+    if (!r.minimumLevel && r.effect !== 'replaces-referral' && r.levelNote) ctx.error(F, rec, 'levelNote', 'a level note explains a minimumLevel or a route that replaces the referral, and this route is neither');
     r.needAreas.forEach((id, i) => {
       if (!needAreaIds.has(id)) ctx.error(F, rec, `needAreas[${i}]`, `unknown need area "${id}"`);
     });

@@ -380,13 +380,15 @@ describe('weighing several needs, same-day routes and signs that cannot wait', (
     expect(unsafe.heldBy).toBeUndefined();
   });
 
-  it('refers a young person with nowhere safe to stay today as a child in need, not as a child protection enquiry', () => {
+  it('refers a young person with nowhere safe to stay today, at the level the threshold table gives homelessness, and says why', () => {
     const q = 'asker=dsl&danger=no&route=nowhere-to-stay&area=housing-and-money&none=housing-and-money&age=16-to-17&disclosure=yes&voice=wants-help';
+    const route = c.routes.find((r) => r.id === 'nowhere-to-stay')!;
     for (const family of ['agrees', 'disagrees', 'unsafe-to-tell']) {
       const o = assess(pack, answersOf(`${q}&family=${family}&strength=none`));
-      expect(o.level?.id).toBe('complex-needs');
+      expect(o.level?.id).toBe(route.minimumLevel);
+      expect(o.levelNote).toBe(route.levelNote);
       expect(o.firstAction?.kind).toBe('front-door-same-day');
-      expect(o.firstAction?.step.text).toMatch(/today/);
+      expect(o.firstAction?.step.text).toMatch(/today|now/);
       expect(o.steps.map((s) => s.text).join(' ')).not.toMatch(/section 47|child protection enquiry/i);
     }
     // harm at home as well still sets the acute level and its same-day referral
@@ -445,9 +447,10 @@ describe('weighing several needs, same-day routes and signs that cannot wait', (
     expect(own.steps.some((s) => areaSteps.includes(s.text))).toBe(true);
   });
 
-  it('refers a family with nowhere to live tonight today, as a child in need', () => {
+  it('refers a family with nowhere to live tonight today, whatever their strengths', () => {
     const o = assess(pack, answersOf(`${dsl}&area=housing-and-money&ind=hm-homeless&age=5-to-12&disclosure=no&voice=too-young&family=agrees&strength=parents-engaged&strength=well-cared-for`));
-    expect(o.level?.id).toBe('complex-needs');
+    expect(o.level?.id).toBe(c.areas.find((a) => a.id === 'housing-and-money')!.indicators.find((i) => i.id === 'hm-homeless')!.level);
+    expect(o.loweredBy).toBeUndefined();
     expect(o.firstAction?.kind).toBe('front-door-same-day');
   });
 
@@ -469,7 +472,9 @@ describe('needs that keep their level, routes that answer theirs, and services n
       expect(o.level?.id, ind.id).toBe(ind.level);
       expect(o.loweredBy, ind.id).toBeUndefined();
       expect(o.referral, ind.id).toBe(false);
-      expect(o.firstAction?.kind, ind.id).toBe('own-service');
+      // its own service, or its route's contact, acts first: never a referral at the level
+      expect(o.firstAction?.kind, ind.id).not.toMatch(/^front-door/);
+      if (!ind.route) expect(o.firstAction?.kind, ind.id).toBe('own-service');
       expect(o.why.join(' '), ind.id).toMatch(/Not lowered: .* stays at this level/);
     }
   });

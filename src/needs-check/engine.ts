@@ -93,6 +93,11 @@ export interface Outcome {
   raisedByRoutes: string[];
   /** why a route puts the child at this level, shown in place of the level's meaning */
   levelNote?: string;
+  /**
+   * who responds at this level, when that is who acts next: with a referral at the level, or at the
+   * lowest level; not when the need's own service or a route's contact acts instead
+   */
+  whoResponds?: string;
   areas: AreaOutcome[];
   routes: RouteOutcome[];
   /** some answer was "not sure": the outcome says to discuss with the DSL or the front door */
@@ -295,7 +300,7 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
     if (setBy.length > 0) why.push(`${area.text}: ${lv}, because you chose ${setBy.map((i) => `"${i.text}"`).join(' and ')}.`);
     else if (a.notSure) why.push(`${area.text}: ${lv}, because you were not sure. Needs that are unclear are treated as at least this level.`);
     else why.push(`${area.text}: ${lv}, because none of the signs listed fitted.`);
-    if (a.notSure && setBy.length > 0) why.push(`You were also not sure about part of this worry, so it is at least ${notSureLevel.label}.`);
+    // a "not sure" that raised the level is said above; beside a sign at or above its level it says nothing
   }
   // after a special route, "nothing else" needs no consultation of its own: the route's steps stand
   const otherAlone = other && activeRoutes.length === 0;
@@ -384,7 +389,8 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   // the route that set the level last (the highest minimum) explains it, and may answer it with its own steps
   const settingRoute = raisedByRoutes.length > 0 ? activeRoutes.find((r) => r.id === raisedByRoutes[raisedByRoutes.length - 1]) : undefined;
   const routeAnswersLevel = Boolean(settingRoute?.answersItsLevel);
-  const levelNote = settingRoute?.levelNote;
+  // or a route whose own contact replaces the level's referral (the child's social worker) says who acts
+  const levelNote = settingRoute?.levelNote ?? activeRoutes.find((r) => r.effect === 'replaces-referral' && r.levelNote)?.levelNote;
 
   // The response. Needs without harm, all within their own response's reach, go to the need's own
   // service first; otherwise the level's referral. Urgent level steps come before alongside routes.
@@ -485,6 +491,7 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
       ...(heldBy ? { heldBy } : {}),
       raisedByRoutes,
       ...(levelNote ? { levelNote } : {}),
+      ...((referral || everyday) && !levelNote ? { whoResponds: overall.whoResponds } : {}),
       areas,
       unsure,
       referral,
