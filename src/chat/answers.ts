@@ -12,7 +12,10 @@ export interface ChatLink {
   href: string;
 }
 
-export type EntryKind = 'faq' | 'service-about' | 'service-refer' | 'service-phone' | 'level' | 'need-services' | 'nav';
+export type EntryKind = 'faq' | 'service-about' | 'service-refer' | 'service-phone' | 'level' | 'need-services' | 'nav' | 'out-of-scope';
+
+/** The id of the entry that stands for messages outside what the bot is for; it is never offered. */
+export const OUT_OF_SCOPE = 'out-of-scope';
 
 export interface Entry {
   /** stable id: the FAQ id, or e.g. "service-refer:camhs-nelft", "level:early-help", "nav:needs-check" */
@@ -224,4 +227,16 @@ export function* generateEntries(pack: ContentPack, chat: ChatContent): Generato
     answer: `The service list has ${pack.services.length} local and national services. You can filter it by need and level, and search it.`,
     links: [{ text: 'Find a service', href: '/services' }],
   };
+  const out = chat.settings.outOfScope;
+  if (out) {
+    yield {
+      id: OUT_OF_SCOPE,
+      kind: 'out-of-scope',
+      question: out.examples[0]!,
+      phrasings: unique(out.examples),
+      keywords: [],
+      answer: expand(out.reply),
+      links: [],
+    };
+  }
 }

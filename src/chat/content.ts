@@ -75,6 +75,17 @@ export const chatSettings = z.strictObject({
   }),
   /** shown when the bot does not know; placeholders allowed */
   unsure: z.string().min(20),
+  /**
+   * messages about school life that are not about a child's safety or wellbeing (staff pay, IT, trips,
+   * timetables): when a message is most like these, the bot says what it is for instead of stretching an
+   * answer to fit. Written for the pack, never copied from an evaluation set.
+   */
+  outOfScope: z
+    .strictObject({
+      reply: z.string().min(20),
+      examples: z.array(z.string().min(3).max(200)).min(10),
+    })
+    .optional(),
   /** phrasings of the generated answers; {name} is the service, level or need area name, {label} a level's label */
   generated: z.strictObject({
     serviceAbout: templates,

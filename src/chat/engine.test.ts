@@ -3,6 +3,7 @@ import { defaultPack } from '../../test/helpers/pack.js';
 import type { ContentPack } from '../content/schema.js';
 import { readDevSet } from '../../scripts/eval-chat.js';
 import { ChatEngine, createChatEngine } from './engine.js';
+import { chatContent } from './content.js';
 
 let pack: ContentPack;
 let engine: ChatEngine;
@@ -37,6 +38,27 @@ describe('confidence bands', () => {
     expect(r.answerId).toBeUndefined();
     expect(r.reply).toContain(frontDoor());
     expect(r.links.map((l) => l.href)).toEqual(expect.arrayContaining(['/needs-check', '/services']));
+  });
+
+  it('says what it is for when a message is about school life, not a child (staff pay, IT), and offers nothing in its place', () => {
+    const out = chatContent(pack).settings.outOfScope!;
+    for (const q of ['when will my wages go in this month', 'the wifi in my classroom keeps dropping out']) {
+      const r = engine.respond(q);
+      expect(r.band, q).toBe('unsure');
+      expect(r.answerId, q).toBeUndefined();
+      expect(r.suggestions, q).toEqual([]);
+      expect(r.reply, q).toContain(frontDoor());
+      expect(r.reply, q).toContain(out.reply.split('.')[0]);
+    }
+    // the same words about a child are answered, and danger still leads
+    expect(engine.respond('a member of staff hit a pupil in my class').answerId).not.toBeUndefined();
+    const danger = engine.respond('the wifi is down and a pupil has collapsed and is not breathing');
+    expect(danger.danger).toBe(true);
+    expect(danger.reply).toContain(emergency());
+    // never offered as an answer or a suggestion, even when its own first example is sent
+    const sent = engine.respond(out.examples[0]!);
+    expect(sent.band).toBe('unsure');
+    expect(engine.entries.filter((e) => e.kind === 'out-of-scope')).toHaveLength(1);
   });
 
   it('asks for a question when the message is empty or only symbols', () => {

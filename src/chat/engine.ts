@@ -29,7 +29,7 @@
  */
 import type { ContentPack } from '../content/schema.js';
 import { buildVocabulary, midSentence, normalise, stem, tokenize, type Vocabulary } from '../content/vocabulary.js';
-import { expandPlaceholders, generateEntries, serviceAliases, telLink, type ChatLink, type Entry } from './answers.js';
+import { expandPlaceholders, generateEntries, OUT_OF_SCOPE, serviceAliases, telLink, type ChatLink, type Entry } from './answers.js';
 import { DangerModel } from './danger-model.js';
 import { IntentModel } from './intent-model.js';
 import type { NeedsCheckContent } from '../needs-check/content.js';
@@ -838,6 +838,21 @@ export class ChatEngine {
     return [];
   }
 
+  /** The reply to a message about something the bot is not for, after the emergency guidance if any. */
+  private outOfScopeReply(danger: { text: string; links: ChatLink[] } | undefined, context: ChatContext): ChatReply {
+    const out = this.entry(OUT_OF_SCOPE)!;
+    const links: ChatLink[] = [{ text: 'Start the needs check', href: '/needs-check' }, { text: 'Find a service', href: '/services' }];
+    return {
+      band: 'unsure',
+      danger: !!danger,
+      reply: danger ? `${danger.text}\n\n${out.answer}` : out.answer,
+      links: danger ? [...danger.links, ...links] : links,
+      suggestions: [],
+      context,
+      ranked: [],
+    };
+  }
+
   respond(message: unknown, rawContext: unknown = {}): ChatReply {
     const context = this.cleanContext(rawContext);
     const text = typeof message === 'string' ? message.slice(0, MAX_MESSAGE_LENGTH) : '';
@@ -859,9 +874,13 @@ export class ChatEngine {
     const danger = dangerRule ? this.dangerBlock() : undefined;
 
     const follow = Object.keys(context).length > 0 ? this.followUp(a, context) : undefined;
-    const ranked: Ranked[] = follow ? [{ id: follow.id, score: 1 }] : this.rank(a);
-    // a suggestion button sends an entry's own question: that entry is the answer
+    const all: Ranked[] = follow ? [{ id: follow.id, score: 1 }] : this.rank(a);
+    // most like the pack's examples of what the bot is not for (staff pay, IT, trips): say what it is for,
+    // rather than stretch an answer to fit; it is never offered as an answer or a suggestion
     const asked = this.byQuestion.get(normalised);
+    if (!follow && (all[0]?.id === OUT_OF_SCOPE || asked === OUT_OF_SCOPE)) return this.outOfScopeReply(danger, context);
+    const ranked = all.filter((r) => r.id !== OUT_OF_SCOPE);
+    // a suggestion button sends an entry's own question: that entry is the answer
     if (!follow && asked !== undefined) {
       const at = ranked.findIndex((r) => r.id === asked);
       const entry = at >= 0 ? ranked.splice(at, 1)[0]! : { id: asked, score: 1 };
