@@ -9,10 +9,11 @@
  * question (same words, in any order). Prints the dev table, then the eval table, then the goals, and
  * exits non-zero when danger recall is below 100 % on either set or any goal is missed, so CI fails.
  *
- * Goals: top-1 ≥ 90 %, off-topic rejection ≥ 90 %, danger recall 100 %, p99 latency per message
- * < 10 ms (after a warm-up, over many repetitions), and on the held-out set what users get at least
+ * Goals: off-topic rejection ≥ 90 %, danger recall 100 %, p99 latency per message < 10 ms (after a
+ * warm-up, over many repetitions), and on the held-out set what users get at least
  * 10 points more often acceptable than from nlp.js. The held-out set's own goals (acceptable ≥ 95 %,
- * confidently wrong ≤ 2 %, ...) are reported, and gate only with --held-out-goals.
+ * confidently wrong ≤ 2 %, ...) are reported, and gate only with --held-out-goals. Top-1 on the eval set
+ * is reported, not a goal: it scores the rank of one labelled FAQ, not what a user is shown (issue 12).
  *
  * Held-out sets of messages, judged by what users get: test/chat/held-out-2.yaml is the one judged now
  * (written blind, 2026-11-30); test/chat/held-out.yaml, whose figures were read while tuning, is
@@ -289,7 +290,7 @@ function printTable(title: string, count: number, ours: Metrics, theirs: Metrics
   console.log('| measure | this bot | nlp.js | goal |');
   console.log('|---|---:|---:|---|');
   const row = (name: string, a: string, b: string, goal = '') => console.log(`| ${name} | ${a} | ${b} | ${goal} |`);
-  row('top-1 accuracy', pct(ours.top1), theirs ? pct(theirs.top1) : '–', '≥ 90 %');
+  row('top-1 accuracy', pct(ours.top1), theirs ? pct(theirs.top1) : '–', 'reported, not a goal');
   row('MRR (top 10)', ours.mrr.toFixed(3), theirs ? theirs.mrr.toFixed(3) : '–');
   row('answered and right', pct(ours.answeredCorrect), theirs ? pct(theirs.answeredCorrect) : '–');
   row('answered and wrong (confident mistakes)', pct(ours.wrongConfident), theirs ? pct(theirs.wrongConfident) : '–', 'as low as possible');
@@ -368,7 +369,6 @@ async function main(): Promise<void> {
   const theirs = nlp ? await evaluateNlpJs(nlp, items) : undefined;
 
   const goals: Array<[string, boolean]> = [
-    ['top-1 ≥ 90 %', ours.top1 >= 0.9],
     ['off-topic rejection ≥ 90 %', ours.offTopicRejection >= 0.9],
     ['danger recall 100 % (eval)', ours.dangerRecall === 1],
     ['danger recall 100 % (dev)', oursDev.dangerRecall === 1],
