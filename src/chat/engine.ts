@@ -147,7 +147,7 @@ const DEFAULTS: Required<EngineOptions> = {
   leadTerms: 3,
   doubtBelow: 0.8,
   doubtRatio: 0.7,
-  intentAt: 0.8,
+  intentAt: 0.65,
 };
 
 export const MAX_MESSAGE_LENGTH = 2000;
