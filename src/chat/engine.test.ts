@@ -55,6 +55,7 @@ describe('confidence bands', () => {
     const danger = engine.respond('the wifi is down and a pupil has collapsed and is not breathing');
     expect(danger.danger).toBe(true);
     expect(danger.reply).toContain(emergency());
+    expect(danger.reply).not.toContain(out.reply.split('.')[0]);
     // never offered as an answer or a suggestion, even when its own first example is sent
     const sent = engine.respond(out.examples[0]!);
     expect(sent.band).toBe('unsure');

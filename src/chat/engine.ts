@@ -838,17 +838,19 @@ export class ChatEngine {
     return [];
   }
 
-  /** The reply to a message about something the bot is not for, after the emergency guidance if any. */
-  private outOfScopeReply(danger: { text: string; links: ChatLink[] } | undefined, context: ChatContext): ChatReply {
-    const out = this.entry(OUT_OF_SCOPE)!;
-    const links: ChatLink[] = [{ text: 'Start the needs check', href: '/needs-check' }, { text: 'Find a service', href: '/services' }];
+  /** The reply to a message about something the bot is not for. */
+  private outOfScopeReply(): ChatReply {
     return {
       band: 'unsure',
-      danger: !!danger,
-      reply: danger ? `${danger.text}\n\n${out.answer}` : out.answer,
-      links: danger ? [...danger.links, ...links] : links,
+      danger: false,
+      reply: this.entry(OUT_OF_SCOPE)!.answer,
+      links: [
+        { text: 'Start the needs check', href: '/needs-check' },
+        { text: 'Find a service', href: '/services' },
+      ],
       suggestions: [],
-      context,
+      // a new subject: what came before is not carried on
+      context: {},
       ranked: [],
     };
   }
@@ -878,7 +880,8 @@ export class ChatEngine {
     // most like the pack's examples of what the bot is not for (staff pay, IT, trips): say what it is for,
     // rather than stretch an answer to fit; it is never offered as an answer or a suggestion
     const asked = this.byQuestion.get(normalised);
-    if (!follow && (all[0]?.id === OUT_OF_SCOPE || asked === OUT_OF_SCOPE)) return this.outOfScopeReply(danger, context);
+    // (never beside the emergency guidance: a child in danger is what the bot is for, whatever else is said)
+    if (!follow && !danger && (all[0]?.id === OUT_OF_SCOPE || asked === OUT_OF_SCOPE)) return this.outOfScopeReply();
     const ranked = all.filter((r) => r.id !== OUT_OF_SCOPE);
     // a suggestion button sends an entry's own question: that entry is the answer
     if (!follow && asked !== undefined) {
