@@ -111,6 +111,23 @@ describe('needs check pages', () => {
     expect(staff.body.indexOf('data-qa="first-action"')).toBeLessThan(staff.body.indexOf('Who responds'));
   });
 
+  it("says why a route puts a child at its level in place of the level's words, and who responds only when they act next", async () => {
+    const c = needsCheckContent(defaultPack());
+    const lac = c.routes.find((r) => r.id === 'looked-after')!;
+    const acute = defaultPack().levels.find((l) => l.id === lac.minimumLevel)!;
+    const cared = await get(`/needs-check/outcome?asker=dsl&danger=no&route=looked-after&area=education&ind=ed-occasional&${ctx}`);
+    expect(cared.statusCode).toBe(200);
+    expect(cared.body).toContain(`data-level="${acute.id}"`);
+    expect(cared.body).toContain(lac.levelNote!.split(',')[0]);
+    expect(cared.body).not.toContain(acute.meaning.split(',')[0]);
+    // the need's own service acts first (the SENCO): the level's "who responds" would send the reader elsewhere
+    const own = await get('/needs-check/outcome?asker=dsl&danger=no&route=none&area=send&ind=send-support&age=5-to-12&disclosure=no&voice=too-young&family=agrees&strength=parents-engaged');
+    expect(own.body).toContain('data-first-action="own-service"');
+    expect(own.body).not.toContain('Who responds');
+    const referral = await get(`/needs-check/outcome?asker=dsl&danger=no&route=none&area=abuse&ind=abuse-child-says-hurt&${ctx}`);
+    expect(referral.body).toContain('Who responds');
+  });
+
   it('takes a worry chosen in advance (a link from the chat) to the worries page, ticked, and drops it once answered', async () => {
     const start = await get('/needs-check?worry=bereavement');
     expect(start.statusCode).toBe(200);
