@@ -472,9 +472,10 @@ describe('needs that keep their level, routes that answer theirs, and services n
       expect(o.level?.id, ind.id).toBe(ind.level);
       expect(o.loweredBy, ind.id).toBeUndefined();
       expect(o.referral, ind.id).toBe(false);
-      // its own service, or its route's contact, acts first: never a referral at the level
-      expect(o.firstAction?.kind, ind.id).not.toMatch(/^front-door/);
-      if (!ind.route) expect(o.firstAction?.kind, ind.id).toBe('own-service');
+      // its own response, or its route's contact, acts first: never a referral at the level
+      expect(o.firstAction?.kind, ind.id).not.toMatch(/^front-door-(referral|same-day)$/);
+      const own = (ind.response ?? c.areas.find((x) => x.id === areaId)!.response)!.steps.find((st) => !st.for || st.for === 'dsl')!;
+      if (!ind.route) expect(o.firstAction?.step.text, ind.id).toBe(own.text);
       expect(o.why.join(' '), ind.id).toMatch(/Not lowered: .* stays at this level/);
     }
   });
