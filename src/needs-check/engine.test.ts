@@ -512,3 +512,22 @@ describe('needs that keep their level, routes that answer theirs, and services n
     expect(lowOnly.length).toBeGreaterThan(0);
   });
 });
+
+describe('the services on an outcome', () => {
+  it('lists every service its steps name (for the age given), so "Do this first" is never missing from "Services that fit"', () => {
+    const queries = c.examples.map((e) => e.answers);
+    let checked = 0;
+    for (const q of queries) {
+      const o = assess(pack, answersOf(q));
+      const band = c.child.age.options.find((b) => b.id === answersOf(q).age);
+      for (const step of o.steps) {
+        if (!step.contact?.service) continue;
+        const s = pack.services.find((x) => x.slug === step.contact!.service)!;
+        if (s.status !== 'active' || (band && s.ages && (s.ages.max < band.min || s.ages.min > band.max))) continue;
+        checked++;
+        expect(o.services.map((m) => m.slug), `${q}: ${s.slug}`).toContain(s.slug);
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+});

@@ -270,7 +270,7 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
 
   if (kind !== 'level') {
     const ordered = [...first, ...urgent, ...activeRoutes.filter((r) => !r.actsFirst).flatMap((r) => r.steps.filter(mine)), ...(kind === 'consult' ? somethingElse.steps.filter(mine) : [])];
-    const services = matchServices(pack, idx, answers, [], undefined, activeRoutes);
+    const services = matchServices(pack, idx, answers, [], undefined, activeRoutes, ordered);
     return finish({ raisedByRoutes: [], areas: [], unsure: false, referral: false, consent: { guidance: routeConsentNotes }, services }, ordered);
   }
 
@@ -481,7 +481,7 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
     if (voice?.consent) guidance.push(voice.consent);
   }
 
-  const services = matchServices(pack, idx, answers, areas, overall, activeRoutes);
+  const services = matchServices(pack, idx, answers, areas, overall, activeRoutes, ordered);
   return finish(
     {
       level: overall,
@@ -525,7 +525,7 @@ function contextOf(c: NeedsCheckContent, answers: Answers): Outcome['context'] {
  * A route's own services come first; a route's exclusive services (999, the allocated social worker)
  * only with that route; a service for ages the child is not, never.
  */
-function matchServices(pack: ContentPack, idx: PackIndex, answers: Answers, areas: AreaOutcome[], overall: Level | undefined, routes: Route[]): ServiceMatch[] {
+function matchServices(pack: ContentPack, idx: PackIndex, answers: Answers, areas: AreaOutcome[], overall: Level | undefined, routes: Route[], steps: readonly Step[]): ServiceMatch[] {
   const band = idx.c.child.age.options.find((o) => o.id === answers.age);
   // a service people only contact themselves, for ages its record does not give, is not offered for a
   // child younger than selfReferralFrom
@@ -542,6 +542,8 @@ function matchServices(pack: ContentPack, idx: PackIndex, answers: Answers, area
   for (const r of routes) for (const n of r.needAreas) targets.push({ needArea: n, label: idx.needAreaName.get(n) ?? n, specific: true });
   const named = new Map<string, string>();
   for (const r of routes) for (const s of [...r.exclusiveServices, ...r.services]) if (!named.has(s)) named.set(s, r.title);
+  // a service the outcome's own steps name is among the services that fit, whatever its tags say
+  const inSteps = new Set(steps.flatMap((s) => (s.service ? [s.service] : [])));
 
   const matches: ServiceMatch[] = [];
   for (const s of pack.services) {
@@ -550,11 +552,12 @@ function matchServices(pack: ContentPack, idx: PackIndex, answers: Answers, area
     if (onlyWith && !active.has(onlyWith)) continue;
     if (band && s.ages && (s.ages.max < band.min || s.ages.min > band.max)) continue;
     // a helpline a child contacts themselves is not for a small child, whatever ages its record gives
-    if (tooYoungForSelfContact && s.referral.self && !s.referral.professional && !s.referral.viaFrontDoor) continue;
+    // (unless the steps name it: then an adult makes the contact, as the step says)
+    if (tooYoungForSelfContact && !inSteps.has(s.slug) && s.referral.self && !s.referral.professional && !s.referral.viaFrontDoor) continue;
     const route = named.get(s.slug);
     // a service working only well below the outcome's level is not the next step (a route's own always is)
     const gap = idx.c.rules.serviceLevelsBelow;
-    if (!route && overall && gap !== undefined && s.levels.length > 0) {
+    if (!route && !inSteps.has(s.slug) && overall && gap !== undefined && s.levels.length > 0) {
       const top = Math.max(...s.levels.map((id) => idx.place.get(id) ?? 0));
       if (top < (idx.place.get(overall.id) ?? 0) - gap) continue;
     }
@@ -563,6 +566,9 @@ function matchServices(pack: ContentPack, idx: PackIndex, answers: Answers, area
     if (route) {
       fit += 100;
       reasons.push(`Part of the route: ${route}`);
+    } else if (inSteps.has(s.slug)) {
+      fit += 50;
+      reasons.push('Named in the steps above');
     }
     for (const t of targets) {
       const relation = relationTo(idx, s.needAreas, t.needArea);
