@@ -59,6 +59,10 @@ describe('confidence bands', () => {
     // never offered as an answer or a suggestion, even when its own first example is sent
     const sent = engine.respond(out.examples[0]!);
     expect(sent.band).toBe('unsure');
+    // and beside danger, the out-of-scope entry is never the answer either
+    const both = engine.respond(`${out.examples[0]!} and a pupil has collapsed and is not breathing`);
+    expect(both.danger).toBe(true);
+    expect(both.answerId).not.toBe('out-of-scope');
     expect(engine.entries.filter((e) => e.kind === 'out-of-scope')).toHaveLength(1);
   });
 

@@ -884,7 +884,7 @@ export class ChatEngine {
     if (!follow && !danger && (all[0]?.id === OUT_OF_SCOPE || asked === OUT_OF_SCOPE)) return this.outOfScopeReply();
     const ranked = all.filter((r) => r.id !== OUT_OF_SCOPE);
     // a suggestion button sends an entry's own question: that entry is the answer
-    if (!follow && asked !== undefined) {
+    if (!follow && asked !== undefined && asked !== OUT_OF_SCOPE) {
       const at = ranked.findIndex((r) => r.id === asked);
       const entry = at >= 0 ? ranked.splice(at, 1)[0]! : { id: asked, score: 1 };
       ranked.unshift({ ...entry, score: Math.max(entry.score, 1), exact: true });
