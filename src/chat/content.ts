@@ -72,6 +72,12 @@ export const chatSettings = z.strictObject({
      * those examples gives it at least this probability (and no rule's "except" matches it)
      */
     learnedThreshold: z.number().gt(0).lt(1).optional(),
+    /**
+     * the learned detector reads time as the rules do: a message with one of these phrases (what happened
+     * before, or a child settled with staff) is not flagged by it, unless one of `learnedStill` is there too
+     */
+    learnedUnless: z.array(phrase).default([]),
+    learnedStill: z.array(phrase).default([]),
   }),
   /** shown when the bot does not know; placeholders allowed */
   unsure: z.string().min(20),

@@ -71,6 +71,14 @@ describe('the learned detector beside the rules', () => {
     expect(engine.respond(training).danger).toBe(false);
   });
 
+  it('reads time as the rules do: wording it flags, told as something before, does not bring the guidance unless it is still going on', () => {
+    const model = (engine as unknown as { dangerModel: { model: { probability(q: string): number }; threshold: number } }).dangerModel;
+    const before = 'the toddler wandered off from the nursery garden last month and nobody could find her for an hour';
+    expect(model.model.probability(before)).toBeGreaterThanOrEqual(model.threshold);
+    expect(engine.respond(before).danger).toBe(false);
+    expect(engine.respond('the toddler wandered off from the nursery garden and nobody can find her').danger).toBe(true);
+  });
+
   it('is the same model every time it is built from the same pack', () => {
     const again = createChatEngine(defaultPack());
     const probe = items.map((i) => i.q).slice(0, 200);

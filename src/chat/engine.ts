@@ -225,7 +225,7 @@ export class ChatEngine {
   /** which FAQ a message asks, read by term evidence rather than by phrasing cover (see intent-model.ts) */
   private intent!: IntentModel;
   /** the detector learned from the pack's danger examples, beside the rules, with its threshold */
-  private readonly dangerModel?: { model: DangerModel; threshold: number };
+  private readonly dangerModel?: { model: DangerModel; threshold: number; unless?: RegExp; still?: RegExp };
   private readonly followUps: Array<{ kind: 'refer' | 'phone' | 'about' | 'services'; terms: Set<string> }> = [];
   private readonly needNames: Map<string, string>;
   private readonly serviceNames: Map<string, string>;
@@ -360,7 +360,10 @@ export class ChatEngine {
       except: regex(r.except),
     }));
     const threshold = this.chat.settings.danger.learnedThreshold;
-    if (threshold !== undefined && this.chat.dangerExamples.length > 0) this.dangerModel = { model: new DangerModel(this.chat.dangerExamples), threshold };
+    const danger = this.chat.settings.danger;
+    if (threshold !== undefined && this.chat.dangerExamples.length > 0) {
+      this.dangerModel = { model: new DangerModel(this.chat.dangerExamples), threshold, unless: regex(danger.learnedUnless.length > 0 ? danger.learnedUnless : undefined), still: regex(danger.learnedStill.length > 0 ? danger.learnedStill : undefined) };
+    }
 
     this.indexing = this.index(generateEntries(pack, this.chat), groupPhrases);
     if (indexNow) while (!this.indexing.next().done);
@@ -634,8 +637,12 @@ export class ChatEngine {
       if (r.any && hit(r.any)) return r.id;
       if (r.all?.every(hit)) return r.id;
     }
-    // wording no rule has: the learned detector, unless a rule said this is never an emergency
-    if (!excepted && this.dangerModel && texts.some((t) => this.dangerModel!.model.probability(t) >= this.dangerModel!.threshold)) return 'learned';
+    // wording no rule has: the learned detector, unless a rule said this is never an emergency, or the
+    // message tells of something before (or a child settled now) and nothing says it is still going on
+    const m = this.dangerModel;
+    if (!m || excepted) return undefined;
+    if (m.unless && hit(m.unless) && !(m.still && hit(m.still))) return undefined;
+    if (texts.some((t) => m.model.probability(t) >= m.threshold)) return 'learned';
     return undefined;
   }
 
