@@ -109,22 +109,20 @@ function measure(name: string, casesFile: string, answersFile: string, showMisse
   return { problems, results };
 }
 
+/** The held-out sets already walked and spent, in order; the next one is judged. */
+const SPENT_ORDINALS = ['First', 'Second', 'Third', 'Fourth', 'Fifth', 'Sixth', 'Seventh', 'Eighth', 'Ninth', 'Tenth', 'Eleventh'];
+
 function main() {
   const dev = measure('Development set (tuned on)', 'cases-dev.yaml', 'answers-dev.yaml', true);
-  // earlier held-out sets informed fixes after their walks, so they are reported but no longer judged
-  const spent = measure('First held-out set (spent: its walk informed fixes; reported only)', 'cases-held-out.yaml', 'answers-held-out.yaml', false);
-  const spent2 = measure('Second held-out set (spent: its walk informed fixes; reported only)', 'cases-held-out-2.yaml', 'answers-held-out-2.yaml', false);
-  const spent3 = measure('Third held-out set (spent: its walk informed fixes; reported only)', 'cases-held-out-3.yaml', 'answers-held-out-3.yaml', false);
-  const spent4 = measure('Fourth held-out set (spent: its walk informed fixes; reported only)', 'cases-held-out-4.yaml', 'answers-held-out-4.yaml', false);
-  const spent5 = measure('Fifth held-out set (spent: its walk informed fixes; reported only)', 'cases-held-out-5.yaml', 'answers-held-out-5.yaml', false);
-  const spent6 = measure('Sixth held-out set (spent: its walk informed fixes; reported only)', 'cases-held-out-6.yaml', 'answers-held-out-6.yaml', false);
-  const spent7 = measure('Seventh held-out set (spent: its walk informed fixes; reported only)', 'cases-held-out-7.yaml', 'answers-held-out-7.yaml', false);
-  const spent8 = measure('Eighth held-out set (spent: its walk informed fixes; reported only)', 'cases-held-out-8.yaml', 'answers-held-out-8.yaml', false);
-  const spent9 = measure('Ninth held-out set (spent: its walk informed fixes; reported only)', 'cases-held-out-9.yaml', 'answers-held-out-9.yaml', false);
-  const spent10 = measure('Tenth held-out set (spent: its walk informed fixes; reported only)', 'cases-held-out-10.yaml', 'answers-held-out-10.yaml', false);
-  const spent11 = measure('Eleventh held-out set (spent: its walk informed fixes; reported only)', 'cases-held-out-11.yaml', 'answers-held-out-11.yaml', false);
-  const held = measure('Held-out set (measured only; goals judged here)', 'cases-held-out-12.yaml', 'answers-held-out-12.yaml', false);
-  const problems = [...dev.problems, ...spent.problems, ...spent2.problems, ...spent3.problems, ...spent4.problems, ...spent5.problems, ...spent6.problems, ...spent7.problems, ...spent8.problems, ...spent9.problems, ...spent10.problems, ...spent11.problems, ...held.problems];
+  // earlier held-out sets informed fixes after their walks, so they are reported but no longer judged;
+  // the newest walked set is the one the goals are judged on
+  const suffix = (n: number) => (n === 1 ? '' : `-${n}`);
+  const spent = SPENT_ORDINALS.map((ordinal, i) =>
+    measure(`${ordinal} held-out set (spent: its walk informed fixes; reported only)`, `cases-held-out${suffix(i + 1)}.yaml`, `answers-held-out${suffix(i + 1)}.yaml`, false),
+  );
+  const judged = SPENT_ORDINALS.length + 1;
+  const held = measure('Held-out set (measured only; goals judged here)', `cases-held-out${suffix(judged)}.yaml`, `answers-held-out${suffix(judged)}.yaml`, false);
+  const problems = [dev, ...spent, held].flatMap((m) => m.problems);
   for (const p of problems) console.log(`ERROR ${p}`);
   const r = held.results;
   const goals = [
