@@ -152,6 +152,12 @@ const DEFAULTS: Required<EngineOptions> = {
 
 export const MAX_MESSAGE_LENGTH = 2000;
 
+/** The two tools a reply with no answer points to. */
+const TOOL_LINKS: readonly ChatLink[] = [
+  { text: 'Start the needs check', href: '/needs-check' },
+  { text: 'Find a service', href: '/services' },
+];
+
 /** Only these cancel a danger phrase right after them ("no plan"): the safety layer stays eager. */
 const DANGER_NEGATIONS = new Set(['no', 'not', 'without', 'never', 'nor']);
 
@@ -851,10 +857,7 @@ export class ChatEngine {
       band: 'unsure',
       danger: false,
       reply: this.entry(OUT_OF_SCOPE)!.answer,
-      links: [
-        { text: 'Start the needs check', href: '/needs-check' },
-        { text: 'Find a service', href: '/services' },
-      ],
+      links: [...TOOL_LINKS],
       suggestions: [],
       // a new subject: what came before is not carried on
       context: {},
@@ -1011,7 +1014,7 @@ export class ChatEngine {
     // no answer fits: the services "Find services" finds for a worry the message names
     const found = danger ? undefined : this.servicesFor(text);
     if (found) links.push(...found.links);
-    else links.push({ text: 'Start the needs check', href: '/needs-check' }, { text: 'Find a service', href: '/services' });
+    else links.push(...TOOL_LINKS);
     const unsureText = expandPlaceholders(this.chat.settings.unsure, this.pack);
     return {
       band,
