@@ -30,11 +30,12 @@ export function zipOf(parts: Array<{ name: string; data: Buffer | string; declar
     const packed = deflateRawSync(data);
     const name = Buffer.from(p.name);
     const size = p.declaredSize ?? data.length;
+    const crc = crc32(data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc32(data), 14);
+    local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(packed.length, 18);
     local.writeUInt32LE(size, 22);
     local.writeUInt16LE(name.length, 26);
@@ -43,7 +44,7 @@ export function zipOf(parts: Array<{ name: string; data: Buffer | string; declar
     dir.writeUInt16LE(20, 4);
     dir.writeUInt16LE(20, 6);
     dir.writeUInt16LE(8, 10);
-    dir.writeUInt32LE(crc32(data), 16);
+    dir.writeUInt32LE(crc, 16);
     dir.writeUInt32LE(packed.length, 20);
     dir.writeUInt32LE(size, 24);
     dir.writeUInt16LE(name.length, 28);
