@@ -415,7 +415,7 @@ describe('weighing several needs, same-day routes and signs that cannot wait', (
 
   it("does not lower a need the family's strengths already brought down, however much help is in place", () => {
     const strengths = 'strength=parents-engaged&strength=well-cared-for&strength=help-in-place';
-    const worse = assess(pack, answersOf(`${dsl}&area=emotional-wellbeing&ind=ew-specialist&age=13-to-15&disclosure=no&voice=wants-help&family=agrees&${strengths}`));
+    const worse = assess(pack, answersOf(`${dsl}&area=health&ind=he-eating&age=13-to-15&disclosure=no&voice=wants-help&family=agrees&${strengths}`));
     expect(worse.level?.id).toBe('early-help');
     const everyday = assess(pack, answersOf(`${dsl}&area=emotional-wellbeing&ind=ew-low-mood&age=13-to-15&disclosure=no&voice=wants-help&family=agrees&${strengths}`));
     expect(everyday.level?.id).toBe(pack.levels.reduce((a, b) => (b.rank < a.rank ? b : a)).id);
@@ -478,6 +478,19 @@ describe('needs that keep their level, routes that answer theirs, and services n
       if (!ind.route) expect(o.firstAction?.step.text, ind.id).toBe(own.text);
       expect(o.why.join(' '), ind.id).toMatch(/Not lowered: .* stays at this level/);
     }
+  });
+
+  it('sends a kept need and another need the family lowered each to its own service, with no referral at the kept level', () => {
+    // specialist mental health help (kept at its level) beside persistent absence (lowered by the family's strengths)
+    const o = assess(pack, answersOf(`${dsl}&route=none&area=emotional-wellbeing&area=education&ind=ew-specialist&ind=ed-persistent${engaged}`));
+    expect(o.level?.id).toBe('complex-needs');
+    expect(o.referral).toBe(false);
+    expect(o.firstAction?.kind).toBe('own-service');
+    expect(o.steps.map((s) => s.kind)).toContain('school-support');
+    // the same needs with no strengths to weigh: both at the level, and the level's referral answers them
+    const none = assess(pack, answersOf(`${dsl}&route=none&area=emotional-wellbeing&area=education&ind=ew-specialist&ind=ed-persistent&age=5-to-12&disclosure=no&voice=too-young&family=agrees&strength=none`));
+    expect(none.referral).toBe(true);
+    expect(none.firstAction?.kind).toBe('front-door-referral');
   });
 
   it('a route that answers its level gives its own steps, not the level\u2019s, when it alone sets the level; other needs bring the level\u2019s back', () => {

@@ -425,7 +425,10 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
     needAreas.length > 0 &&
     needAreas.every((a) => {
       const responses = responsesOf(a);
-      return responses.length > 0 && responses.every((r) => overall.rank <= level(r.upTo).rank);
+      // each need is met at its own level (a need the family's strengths lowered, beside one that keeps
+      // its level, is still its own service's work); a level raised above the needs is the level's work
+      const reach = raisedBy || raisedByRoutes.length > 0 ? overall : a.level;
+      return responses.length > 0 && responses.every((r) => reach.rank <= level(r.upTo).rank);
     });
   const responseSteps = needAreas.flatMap((a) => responsesOf(a).flatMap((r) => r.steps.filter(mine)));
   if (ownResponse) why.push(`The first step is the need's own service with the family: at this level it is usually the right route, with the family's agreement.`);
