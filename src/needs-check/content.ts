@@ -71,6 +71,11 @@ export const route = z.strictObject({
   /** the route's steps come before anything else, even before telling the DSL (a duty on the person who knows) */
   actsFirst: z.boolean().default(false),
   /**
+   * the route's steps come before the level's, even before a referral the level makes: the police first
+   * when an adult abuses a child online. A staff member's own "tell your DSL" step, if the route has one, leads.
+   */
+  leadsLevel: z.boolean().default(false),
+  /**
    * the referral is made today, whatever the level: the level's `sameDaySteps` replace its steps (a young
    * person with nowhere to stay tonight is a child in need, not always a child protection enquiry)
    */

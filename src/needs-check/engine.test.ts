@@ -175,6 +175,24 @@ describe('special routes', () => {
     if (r.effect === 'instead') expect(journey(c, answersOf(q)).map((p) => p.kind)).toEqual(['start', 'danger', 'routes', 'check']);
   });
 
+  it('a route that leads the level puts its own steps before the level\u2019s referral, for the DSL and for staff', () => {
+    const leading = c.routes.filter((r) => r.leadsLevel);
+    expect(leading.length).toBeGreaterThan(0);
+    for (const r of leading) {
+      // reached through its sign where it has no option of its own, beside a sign of harm that makes a referral
+      const sign = c.areas.flatMap((a) => a.indicators.map((i) => [a.id, i] as const)).find(([, i]) => i.route === r.id);
+      const chosen = r.option ? `route=${r.id}&area=abuse&ind=abuse-child-says-hurt` : `route=none&area=${sign![0]}&ind=${sign![1].id}`;
+      for (const asker of ['dsl', 'staff'] as const) {
+        const o = assess(pack, answersOf(`asker=${asker}&danger=no&${chosen}&age=13-to-15&disclosure=yes&voice=wants-help&family=not-asked&strength=none`));
+        const own = r.steps.find((s) => s.for === asker)!;
+        expect(o.steps[0]!.text, `${r.id} ${asker}`).toBe(own.text);
+        expect(o.referral, r.id).toBe(true);
+        // the level's referral still follows for the DSL
+        if (asker === 'dsl') expect(o.steps.slice(1).some((s) => s.kind?.startsWith('front-door')), r.id).toBe(true);
+      }
+    }
+  });
+
   it('a route that replaces the referral drops the level referral steps', () => {
     const o = assess(pack, answersOf(`asker=dsl&danger=no&route=social-worker&area=neglect&ind=neglect-often-without${ctx}`));
     const referral = c.levelSteps.find((l) => l.level === 'complex-needs')!.steps.filter((s) => s.kind?.startsWith('front-door')).map((s) => s.text);

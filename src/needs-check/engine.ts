@@ -438,7 +438,8 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   const levelStepList = refused ? levelSteps?.ifRefused : sameDay ? levelSteps?.sameDaySteps : levelSteps?.steps;
   const levelOwn = levelSteps && levelStepList && !(replacesReferral && levelSteps.referral) && !ownResponse && !routeAnswersLevel ? levelStepList.filter(mine) : [];
   const ownAfter = ownResponse ? [] : responseSteps.filter((s) => !levelOwn.includes(s));
-  const otherRoutes = activeRoutes.filter((r) => !r.actsFirst).flatMap((r) => r.steps.filter(mine));
+  const leadingRoutes = activeRoutes.filter((r) => !r.actsFirst && r.leadsLevel).flatMap((r) => r.steps.filter(mine));
+  const otherRoutes = activeRoutes.filter((r) => !r.actsFirst && !r.leadsLevel).flatMap((r) => r.steps.filter(mine));
   // what the chosen signs always add
   const signSteps = areaIds.flatMap((id) => (idx.areas.get(id)?.indicators ?? []).filter((i) => answers.indicators[id]?.indicators.includes(i.id)).flatMap((i) => i.alsoSteps.filter(mine)));
   const disclosure = c.child.disclosure.options.find((o) => o.id === answers.disclosure);
@@ -450,7 +451,7 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   const soonSteps = areaIds.flatMap((id) => (idx.areas.get(id)?.indicators ?? []).filter((i) => answers.indicators[id]?.indicators.includes(i.id)).flatMap((i) => i.soonSteps.filter(mine)));
   const referral = Boolean(levelSteps?.referral) && !ownResponse && !replacesReferral && !refused && !routeAnswersLevel;
   const refers = referral && levelOwn.length > 0;
-  const main = levelSteps?.urgent || sameDay ? [...levelOwn, ...otherRoutes] : [...otherRoutes, ...(ownResponse ? responseSteps : levelOwn)];
+  const main = [...leadingRoutes, ...(levelSteps?.urgent || sameDay ? [...levelOwn, ...otherRoutes] : [...otherRoutes, ...(ownResponse ? responseSteps : levelOwn)])];
   const lead = [...first, ...urgent, ...(unsureOnly ? unsureSteps : [])];
   // a step marked withoutReferral (ask the front door for advice) says nothing more beside a referral,
   // unless talking it through comes first because every answer was "not sure"
