@@ -15,9 +15,10 @@
  * confidently wrong ≤ 2 %, ...) are reported, and gate only with --held-out-goals. Top-1 on the eval set
  * is reported, not a goal: it scores the rank of one labelled FAQ, not what a user is shown (issue 12).
  *
- * Held-out sets of messages, judged by what users get: test/chat/held-out-2.yaml is the one judged now
- * (written blind, 2026-11-30); test/chat/held-out.yaml, whose figures were read while tuning, is
- * reported only. `--dev-only` measures the development sets alone, for tuning runs.
+ * Held-out sets of messages, judged by what users get: test/chat/held-out-3.yaml is the one judged now
+ * (written blind, 2026-11-30, sixth session); test/chat/held-out.yaml, whose figures were read while
+ * tuning, is reported only; test/chat/held-out-2.yaml, read three times while it was judged, is now a
+ * development set. `--dev-only` measures the development sets alone, for tuning runs.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -383,6 +384,7 @@ async function main(): Promise<void> {
   for (const [file, title] of [
     ['dev-replies.yaml', 'Development set, what users get (tuned on)'],
     ['dev-replies-2.yaml', 'Second development set, what users get (written blind like the held-out set; tuned on)'],
+    ['held-out-2.yaml', 'Second held-out set, spent: read three times while judged, now tuned on'],
   ] as const) {
     const devRepliesFile = join(projectRoot(), 'test', 'chat', file);
     if (!existsSync(devRepliesFile)) continue;
@@ -400,7 +402,7 @@ async function main(): Promise<void> {
   }
   // the first held-out set: its figures were read in ten tuning sessions, so it is reported, no longer judged
   const firstHeldOut = readHeldOut();
-  const heldOut = readHeldOut(join(projectRoot(), 'test', 'chat', 'held-out-2.yaml'));
+  const heldOut = readHeldOut(join(projectRoot(), 'test', 'chat', 'held-out-3.yaml'));
   const leakedHeld = leakedQuestions(engine, heldOut);
   if (leakedHeld.length > 0) {
     console.error(`These held-out messages are also FAQ or generated phrasings, so they measure memory; reword the phrasings:\n${leakedHeld.map((q) => `  ${q}`).join('\n')}`);
