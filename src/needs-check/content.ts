@@ -27,6 +27,11 @@ export const step = z.strictObject({
   service: slug.optional(),
   for: slug.optional(),
   kind: slug.optional(),
+  /**
+   * the words before its contact's number when the step leads the outcome but the number is not the first
+   * thing to do ("If your DSL cannot be reached, call"); without it, "Call"
+   */
+  callWhen: text.optional(),
   /** a step that contacts the family: left out when they must not be told (unsafe, or a route's own consent note) */
   tellsFamily: z.boolean().default(false),
   /** left out when a step of the same kind comes before it ("tell your DSL" once, the most urgent) */

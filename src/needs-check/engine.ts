@@ -25,6 +25,8 @@ export interface OutcomeStep {
   contact?: ContactRef;
   /** the response this step stands for, from the content (e.g. front-door-same-day) */
   kind?: string;
+  /** the words before the contact's number, when calling it is not the step's first action */
+  callWhen?: string;
 }
 
 export interface IndicatorChoice {
@@ -195,7 +197,7 @@ function contactRef(pack: ContentPack, step: Pick<Step, 'contact' | 'service'>):
 
 function toStep(pack: ContentPack, s: Step): OutcomeStep {
   const contact = contactRef(pack, s);
-  return { text: s.text, ...(contact ? { contact } : {}), ...(s.kind ? { kind: s.kind } : {}) };
+  return { text: s.text, ...(contact ? { contact } : {}), ...(s.kind ? { kind: s.kind } : {}), ...(s.callWhen ? { callWhen: s.callWhen } : {}) };
 }
 
 /** Works out the outcome for a set of answers. Unanswered questions are treated as not applying. */

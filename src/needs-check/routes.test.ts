@@ -109,6 +109,11 @@ describe('needs check pages', () => {
     expect(staff.body).toContain('data-first-action="tell-dsl"');
     // the first action is near the top of the page, before the level's meaning
     expect(staff.body.indexOf('data-qa="first-action"')).toBeLessThan(staff.body.indexOf('Who responds'));
+    // the front door's number leads both, but for staff it is for when the DSL cannot be reached
+    const firstBox = (body: string) => body.slice(body.indexOf('data-qa="first-action"'), body.indexOf('</div>', body.indexOf('data-qa="first-action"')));
+    expect(firstBox(staff.body)).toMatch(/If your DSL cannot be reached, call\s*<strong><a [^>]*href="tel:/);
+    expect(firstBox(dsl.body)).toMatch(/Call\s*<strong><a [^>]*href="tel:/);
+    expect(firstBox(dsl.body)).not.toContain('cannot be reached');
   });
 
   it("says why a route puts a child at its level in place of the level's words, and who responds only when they act next", async () => {
