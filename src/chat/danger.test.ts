@@ -9,10 +9,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { defaultPack } from '../../test/helpers/pack.js';
 import { projectRoot } from '../content/pack-dir.js';
+import { chatContent } from './content.js';
 import { createChatEngine, type ChatEngine } from './engine.js';
 
 // the development lists the rules are tuned on (the validation and held-out sets are measured by eval:chat)
-const lists = ['danger-dev.yaml', 'danger-dev-2.yaml', 'danger-dev-3.yaml', 'danger-dev-4.yaml', 'danger-dev-5.yaml', 'danger-dev-6.yaml', 'danger-dev-7.yaml'];
+const lists = ['danger-dev.yaml', 'danger-dev-2.yaml', 'danger-dev-3.yaml', 'danger-dev-4.yaml', 'danger-dev-5.yaml', 'danger-dev-6.yaml', 'danger-dev-7.yaml', 'danger-dev-8.yaml'];
 const items = lists.flatMap((f) => parse(readFileSync(join(projectRoot(), 'test', 'chat', f), 'utf8')) as Array<{ q: string; danger: boolean }>);
 let engine: ChatEngine;
 beforeAll(() => {
@@ -77,6 +78,13 @@ describe('the learned detector beside the rules', () => {
     expect(model.model.probability(before)).toBeGreaterThanOrEqual(model.threshold);
     expect(engine.respond(before).danger).toBe(false);
     expect(engine.respond('the toddler wandered off from the nursery garden and nobody can find her').danger).toBe(true);
+  });
+
+  it('learns from the school-life messages the bot does not answer that they are not danger', () => {
+    const out = chatContent(defaultPack()).settings.outOfScope!.examples;
+    expect(out.length).toBeGreaterThan(20);
+    // trained on the danger examples alone, about one in nine of them brought the 999 guidance
+    expect(out.filter((q) => engine.respond(q).danger).length).toBeLessThanOrEqual(out.length / 50);
   });
 
   it('is the same model every time it is built from the same pack', () => {

@@ -368,7 +368,9 @@ export class ChatEngine {
     const threshold = this.chat.settings.danger.learnedThreshold;
     const danger = this.chat.settings.danger;
     if (threshold !== undefined && this.chat.dangerExamples.length > 0) {
-      this.dangerModel = { model: new DangerModel(this.chat.dangerExamples), threshold, unless: regex(danger.learnedUnless.length > 0 ? danger.learnedUnless : undefined), still: regex(danger.learnedStill.length > 0 ? danger.learnedStill : undefined) };
+      // messages about school life (chat.yaml outOfScope) are never danger: they teach the detector everyday words too
+      const everyday = (this.chat.settings.outOfScope?.examples ?? []).map((q) => ({ q, danger: false }));
+      this.dangerModel = { model: new DangerModel([...this.chat.dangerExamples, ...everyday]), threshold, unless: regex(danger.learnedUnless.length > 0 ? danger.learnedUnless : undefined), still: regex(danger.learnedStill.length > 0 ? danger.learnedStill : undefined) };
     }
 
     this.indexing = this.index(generateEntries(pack, this.chat), groupPhrases);
