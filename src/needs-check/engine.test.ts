@@ -387,13 +387,13 @@ describe('weighing several needs, same-day routes and signs that cannot wait', (
   const dsl = 'asker=dsl&danger=no&route=none';
   const threeNeeds = 'area=housing-and-money&area=education&area=family-wellbeing&ind=hm-debt&ind=ed-occasional&ind=fw-parenting-help&age=5-to-12&disclosure=no&voice=too-young&family=agrees';
 
-  it('holds several needs at early help when the family is engaged and the child otherwise well cared for, and says so', () => {
-    const held = assess(pack, answersOf(`${dsl}&${threeNeeds}&strength=parents-engaged&strength=well-cared-for`));
+  it('holds several needs at early help when the family is engaged and accepts help, and says so', () => {
+    const held = assess(pack, answersOf(`${dsl}&${threeNeeds}&strength=parents-engaged`));
     expect(held.level?.id).toBe('early-help');
     expect(held.heldBy).toBe('several-early-help-needs');
     expect(held.why.join(' ')).toMatch(/Not raised: you have 3 areas of need/);
-    // engaged alone does not hold it, nor does a family that is not to be told
-    expect(assess(pack, answersOf(`${dsl}&${threeNeeds}&strength=parents-engaged`)).level?.id).toBe('complex-needs');
+    // without an engaged family it rises, and a family that is not to be told does not hold it either
+    expect(assess(pack, answersOf(`${dsl}&${threeNeeds}&strength=well-cared-for`)).level?.id).toBe('complex-needs');
     const unsafe = assess(pack, answersOf(`${dsl}&${threeNeeds.replace('family=agrees', 'family=unsafe-to-tell')}&strength=parents-engaged&strength=well-cared-for`));
     expect(unsafe.heldBy).toBeUndefined();
   });
