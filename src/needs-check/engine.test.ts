@@ -86,6 +86,13 @@ describe('outcome rules', () => {
     expect(harm.consent.guidance).not.toContain(wants.ownConsent!.text);
   });
 
+  it("gives each answer about the child's own wishes its own advice, even on a child protection referral", () => {
+    for (const v of c.child.voice.options.filter((o) => o.consent)) {
+      const o = assess(pack, answersOf(`asker=dsl&danger=no&route=none&area=abuse&ind=abuse-child-says-hurt&age=13-to-15&disclosure=yes&voice=${v.id}&family=not-asked&strength=none`));
+      expect(o.consent.guidance, v.id).toContain(v.consent);
+    }
+  });
+
   it('gives no family consent advice where no help is asked for, and no consultation beside a referral', () => {
     const everyday = assess(pack, answersOf(`asker=dsl&danger=no&route=none&area=family-wellbeing&ind=fw-ordinary${ctx.replace('family=not-asked', 'family=agrees')}`));
     expect(everyday.level?.id).toBe(pack.levels[0]!.id);
