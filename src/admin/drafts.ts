@@ -6,7 +6,7 @@
  * with the draft's own row, in one transaction. A draft whose record was changed and published since
  * it began is refused, and kept.
  */
-import type { Generated, Kysely, Transaction } from 'kysely';
+import type { Generated, Kysely, SelectQueryBuilder, Transaction } from 'kysely';
 import type { ContentProblem } from '../content/problems.js';
 import type { ContentPack } from '../content/schema.js';
 import { publishEdit } from '../publishing.js';
@@ -52,7 +52,8 @@ export interface DraftTable {
   previous: string | null;
   reverts_draft_id: number | null;
 }
-type DraftDb = Kysely<{ content_draft: DraftTable }>;
+type DraftTables = { content_draft: DraftTable };
+type DraftDb = Kysely<DraftTables>;
 
 /** A new draft's row: not yet submitted, reviewed or published. */
 function newDraftRow(
@@ -85,6 +86,15 @@ function newDraftRow(
   };
 }
 type Row = DraftTable & { id: number };
+/** drafts filtered for a list, before they are ordered and paged */
+type DraftQuery = SelectQueryBuilder<DraftTables, 'content_draft', object>;
+/** the same, selecting whole rows */
+type DraftRows = SelectQueryBuilder<DraftTables, 'content_draft', Row>;
+/** one page of a list of drafts, and how many the list has */
+export interface DraftPage {
+  drafts: Draft[];
+  total: number;
+}
 
 export interface Draft {
   id: number;
@@ -175,19 +185,22 @@ export class Drafts {
   }
 
   /** the user's drafts not yet published, newest first: one page of them, and how many there are */
-  async mine(userId: number, page = 1, size = DRAFT_PAGE_SIZE): Promise<{ drafts: Draft[]; total: number }> {
+  async mine(userId: number, page = 1, size = DRAFT_PAGE_SIZE): Promise<DraftPage> {
     const open = this.db.selectFrom('content_draft').where('author_id', '=', userId).where('status', 'in', ['draft', 'submitted', 'rejected']);
-    const rows = await open.selectAll().orderBy('id', 'desc').limit(size).offset((page - 1) * size).execute();
-    const { n } = await open.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
-    return { drafts: rows.map((r) => toDraft(r as Row)), total: Number(n) };
+    return this.pageOf(open, (q) => q.orderBy('id', 'desc'), page, size);
   }
 
   /** drafts waiting for review, oldest first: one page of them, and how many there are */
-  async waiting(page = 1, size = DRAFT_PAGE_SIZE): Promise<{ drafts: Draft[]; total: number }> {
+  async waiting(page = 1, size = DRAFT_PAGE_SIZE): Promise<DraftPage> {
     const submitted = this.db.selectFrom('content_draft').where('status', '=', 'submitted');
-    const rows = await submitted.selectAll().orderBy('submitted_at').orderBy('id').limit(size).offset((page - 1) * size).execute();
-    const { n } = await submitted.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
-    return { drafts: rows.map((r) => toDraft(r as Row)), total: Number(n) };
+    return this.pageOf(submitted, (q) => q.orderBy('submitted_at').orderBy('id'), page, size);
+  }
+
+  /** one page of the drafts a query selects, in its order, and how many it selects in all */
+  private async pageOf(drafts: DraftQuery, order: (q: DraftRows) => DraftRows, page: number, size: number): Promise<DraftPage> {
+    const rows = await order(drafts.selectAll() as DraftRows).limit(size).offset((page - 1) * size).execute();
+    const { n } = await drafts.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+    return { drafts: rows.map((r) => toDraft(r)), total: Number(n) };
   }
 
   /** the record's drafts not yet published */
