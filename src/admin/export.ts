@@ -14,6 +14,7 @@ import { tarGz } from '../content/tar.js';
 import type { Store } from '../store/store.js';
 import type { Actor, AuditLog } from './audit.js';
 import { safeFileName } from './csv.js';
+import { packSections } from '../sections.js';
 
 /** The published pack as a .tar.gz of its folder (named after the pack and the day), with its version. */
 export async function packArchive(store: Store): Promise<{ name: string; folder: string; data: Buffer; version: number }> {
@@ -21,7 +22,7 @@ export async function packArchive(store: Store): Promise<{ name: string; folder:
   if (!snapshot.pack) throw new Error('No content has been published yet');
   const today = new Date().toISOString().slice(0, 10);
   const folder = safeFileName(`${snapshot.pack.manifest.id} ${today}`, 'x').slice(0, -2);
-  const data = tarGz(folder, packFiles(snapshot.pack, { version: snapshot.version }));
+  const data = tarGz(folder, packFiles(snapshot.pack, packSections, { version: snapshot.version }));
   return { name: `${folder}.tar.gz`, folder, data, version: snapshot.version };
 }
 

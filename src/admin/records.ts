@@ -9,6 +9,7 @@ import type { Faq, FaqTopic } from '../chat/content.js';
 import { checkPack } from '../content/pack-files.js';
 import type { ContentProblem } from '../content/problems.js';
 import { contactRoles, type ContactPoint, type ContactRole, type ContentPack, type Service } from '../content/schema.js';
+import { packSections } from '../sections.js';
 
 export const recordTypes = ['service', 'faq', 'contact'] as const;
 export type RecordType = (typeof recordTypes)[number];
@@ -133,6 +134,6 @@ export function checkDraft(pack: ContentPack, type: RecordType, id: string, prop
     own.push({ severity: 'error', file, record: id, field: 'topicFile', message: 'choose a topic' });
   }
   if (own.length) return { hash: '', errors: own };
-  const { pack: checked, problems, hash } = checkPack(applyRecord(pack, type, id, proposed), { today: opts.today });
+  const { pack: checked, problems, hash } = checkPack(applyRecord(pack, type, id, proposed), packSections, { today: opts.today });
   return { pack: checked, hash, errors: problems.filter((p) => p.severity === 'error') };
 }

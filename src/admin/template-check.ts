@@ -11,6 +11,7 @@ import type { ContentPack } from '../content/schema.js';
 import { diffRecords, flatten, readableField, type FieldChange } from './diff.js';
 import { applyRecord, faqTopics, findRecord, recordHash, recordTitle, type Proposed, type RecordType } from './records.js';
 import { columnOfField, readTemplate, validShortName, whichTemplate, type CellProblem, type ReadRow, type Template, type TemplateName } from './templates.js';
+import { packSections } from '../sections.js';
 
 export interface ProposalItem {
   type: RecordType;
@@ -87,7 +88,7 @@ export function checkUpload(workbook: ExcelJS.Workbook, pack: ContentPack, today
     next = applyRecord(next, type, id, record);
   }
 
-  const checked = checkPack(next, { today });
+  const checked = checkPack(next, packSections, { today });
   const elsewhere: string[] = [];
   for (const p of checked.problems) {
     if (p.severity !== 'error') continue;

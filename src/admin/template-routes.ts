@@ -20,6 +20,7 @@ import { applyRecord, findRecord, recordHash } from './records.js';
 import { checkUpload, describeProblem, type Proposal, type UploadCheck } from './template-check.js';
 import { buildTemplate, TEMPLATE_MAX_ROWS, TemplateMismatch, templateFor } from './templates.js';
 import { FileRefusal, openWorkbook, UPLOAD_MAX_BYTES } from './workbook-file.js';
+import { packSections } from '../sections.js';
 
 /** how long a checked upload waits for its confirmation */
 export const UPLOAD_LIFETIME_MS = 60 * 60 * 1000;
@@ -243,7 +244,7 @@ export async function templateRoutes(app: FastifyInstance, kit: EditingKit): Pro
     }
     if (upload.baseVersion !== kit.published.version() && proposal.items.length) {
       const next = proposal.items.reduce((acc, i) => applyRecord(acc, i.type, i.id, i.proposed), p);
-      if (checkPack(next, { today: new Date(kit.now()) }).problems.some((x) => x.severity === 'error')) {
+      if (checkPack(next, packSections, { today: new Date(kit.now()) }).problems.some((x) => x.severity === 'error')) {
         return problem(reply, 409, 'The published content changed after your upload was checked', 'With what was published since, the upload no longer passes the checks. Nothing was saved: upload the file again to see the problems.', again);
       }
     }

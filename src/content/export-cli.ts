@@ -36,7 +36,7 @@ try {
     console.error('No content has been published to this database yet: nothing to export.');
     process.exitCode = 1;
   } else {
-    const files = packFiles(pack, { version });
+    const files = packFiles(pack, packSections, { version });
     writePackFolder(dir, files);
     const check = loadPack(dir, packSections);
     const errors = check.problems.filter((p) => p.severity === 'error');

@@ -9,18 +9,40 @@ import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import type { ArchiveFile } from './tar.js';
 import type { ContentPack } from './schema.js';
-import { packSections } from '../sections.js';
+import type { AnyPackSection } from './sections.js';
 
 const SAFE_PATH = /^[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9][a-z0-9._-]*)*$/i;
 
 const yaml = (value: unknown, comment?: string) => Buffer.from(`${comment ? `# ${comment}\n` : ''}${stringify(value, { lineWidth: 0 })}`, 'utf8');
 
-/** Every file of the pack folder, by its path relative to the folder. */
-export function packFiles(pack: ContentPack, opts: { version?: number; exportedAt?: Date } = {}): ArchiveFile[] {
+export interface PackFilesOptions {
+  /** the published version, named in pack.yaml's first line */
+  version?: number;
+  exportedAt?: Date;
+  /** each file as JSON (which is YAML too): quicker to write and read, to check a pack held in memory */
+  json?: boolean;
+}
+
+/** A file the pack names where no pack folder may hold it (outside the folder, or twice). */
+export class PackFileError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Every file of the pack folder, by its path relative to the folder: the core files and each of the
+ * tools' `sections` (the app's list, in src/sections.ts).
+ */
+export function packFiles(pack: ContentPack, sections: readonly AnyPackSection[], opts: PackFilesOptions = {}): ArchiveFile[] {
+  const encode = (value: unknown, comment?: string) => (opts.json ? Buffer.from(JSON.stringify(value, null, 1), 'utf8') : yaml(value, comment));
   const files: ArchiveFile[] = [];
   const add = (path: string, data: Buffer) => {
-    if (!SAFE_PATH.test(path) || path.split('/').includes('..')) throw new Error(`The published content names a file that cannot be exported: ${path}`);
-    if (files.some((f) => f.path === path)) throw new Error(`The published content names the file ${path} twice`);
+    if (!SAFE_PATH.test(path) || path.split('/').includes('..')) throw new PackFileError(path, `The content names a file that no pack folder can hold: ${path}`);
+    if (files.some((f) => f.path === path)) throw new PackFileError(path, `The content names the file ${path} twice`);
     files.push({ path, data });
   };
 
@@ -31,22 +53,22 @@ export function packFiles(pack: ContentPack, opts: { version?: number; exportedA
     delete logo.data;
   }
   const when = (opts.exportedAt ?? new Date()).toISOString().slice(0, 10);
-  add('pack.yaml', yaml(manifest, `Exported from the published content${opts.version ? ` (version ${opts.version})` : ''} on ${when}.`));
-  add('levels.yaml', yaml([...pack.levels].sort((a, b) => a.rank - b.rank)));
-  add('need-areas.yaml', yaml(pack.needAreas));
-  add('glossary.yaml', yaml(pack.glossary));
-  for (const s of [...pack.services].sort((a, b) => a.slug.localeCompare(b.slug))) add(`services/${s.slug}.yaml`, yaml(s));
+  add('pack.yaml', encode(manifest, `Exported from the published content${opts.version ? ` (version ${opts.version})` : ''} on ${when}.`));
+  add('levels.yaml', encode([...pack.levels].sort((a, b) => a.rank - b.rank)));
+  add('need-areas.yaml', encode(pack.needAreas));
+  add('glossary.yaml', encode(pack.glossary));
+  for (const s of [...pack.services].sort((a, b) => a.slug.localeCompare(b.slug))) add(`services/${s.slug}.yaml`, encode(s));
 
-  for (const section of packSections) {
+  for (const section of sections) {
     const value = pack.sections[section.name];
     if (value === undefined) continue;
     if (section.kind === 'file') {
-      add(section.path, yaml(value));
+      add(section.path, encode(value));
       continue;
     }
     for (const item of value as Array<{ file: string; value: unknown }>) {
-      if (dirname(item.file) !== section.path) throw new Error(`The published content puts ${item.file} outside its folder ${section.path}`);
-      add(item.file, yaml(item.value));
+      if (dirname(item.file) !== section.path) throw new PackFileError(item.file, `The content puts ${item.file} outside its folder ${section.path}`);
+      add(item.file, encode(item.value));
     }
   }
   return files;
