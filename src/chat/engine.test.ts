@@ -224,7 +224,10 @@ describe('answer first', () => {
   });
 
   it('a statement about a worry that no phrasing matches gets the answer about that worry, its services and the needs check for it', () => {
-    const r = engine.respond('any groups for kids whose brother is in jail');
+    // the FAQ classifier's reading turned off (its probability here sits at its threshold, so any content
+    // change could make it answer first), so that this holds the need-area reading itself
+    const reading = createChatEngine(pack, { intentAt: 2 });
+    const r = reading.respond('any groups for kids whose brother is in jail');
     const need = pack.needAreas.flatMap((a) => a.children).find((a) => a.synonyms.includes('jail'))!;
     // answered, with the next different answers offered when there are any
     expect(['answer', 'clarify']).toContain(r.band);
