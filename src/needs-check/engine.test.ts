@@ -518,6 +518,15 @@ describe('needs that keep their level, routes that answer theirs, and services n
     expect(none.firstAction?.kind).toBe('front-door-referral');
   });
 
+  it("sends no one to a need's own service for a worry the user was only not sure about", () => {
+    const drugService = c.areas.find((a) => a.id === 'substance-misuse')!.response!.steps.find((st) => st.for === 'dsl')!;
+    const unsure = assess(pack, answersOf(`${dsl}&route=none&area=substance-misuse&area=education&unsure=substance-misuse&ind=ed-behaviour-managed${engaged}`));
+    expect(unsure.steps.map((st) => st.text)).not.toContain(drugService.text);
+    // with a sign chosen in the same worry, its service is the first step again
+    const named = assess(pack, answersOf(`${dsl}&route=none&area=substance-misuse&area=education&ind=sm-low-level&ind=ed-behaviour-managed${engaged}`));
+    expect(named.firstAction?.step.text).toBe(drugService.text);
+  });
+
   it('a route that answers its level gives its own steps, not the level\u2019s, when it alone sets the level; other needs bring the level\u2019s back', () => {
     const r = c.routes.find((x) => x.answersItsLevel && x.minimumLevel)!;
     const levelTexts = c.levelSteps.find((l) => l.level === r.minimumLevel)!.steps.filter((s) => !s.for || s.for === 'dsl').map((s) => s.text);

@@ -322,7 +322,7 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   if (w) {
     const cap = level(w.capAt);
     const canLower = w.capWhen.every((id) => strengths.includes(id)) && !w.notWhen.some((id) => strengths.includes(id)) && !familyAnswer?.noLowering;
-    const kept = areas.filter((a) => keptAreas.has(a.id) && !fixedAreas.has(a.id) && a.level.rank > cap.rank);
+    const kept = areas.filter((a) => keptAreas.has(a.id) && !fixedAreas.has(a.id) && a.level.rank > idx.lowest.rank);
     const lowered = areas.filter((a) => !fixedAreas.has(a.id) && !keptAreas.has(a.id) && a.level.rank > cap.rank);
     if (canLower && lowered.length > 0) {
       for (const a of lowered) a.level = cap;
@@ -405,6 +405,8 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   // none for signs of harm, which are answered by their level (a parent's drug use that harms the
   // child's care is not a referral to the young people's drug service)
   const responsesOf = (a: AreaOutcome) => {
+    // a worry the user was only "not sure" about, with no sign chosen, names no need yet for a service to meet
+    if (a.indicators.length === 0) return [];
     const area = idx.areas.get(a.id);
     const setBy = (area?.indicators ?? []).filter((i) => a.setBy.some((x) => x.id === i.id));
     const own = setBy.filter((i) => i.response).map((i) => i.response!);
