@@ -356,7 +356,8 @@ export class ChatEngine {
     // "@past" stands for the phrases of the list named past
     const expand = (phrases: readonly string[], depth = 0): string[] =>
       phrases.flatMap((p) => (p.startsWith('@') && depth < 3 ? expand(lists[p.slice(1)] ?? [], depth + 1) : [p]));
-    const regex = (phrases: string[] | undefined) => (phrases ? phrasesRegex(expand(phrases)) : undefined);
+    // no phrases is nothing to match (an empty alternation would match every message)
+    const regex = (phrases: string[] | undefined) => (phrases && phrases.length > 0 ? phrasesRegex(expand(phrases)) : undefined);
     this.danger = this.chat.settings.danger.rules.map((r: DangerRule) => ({
       id: r.id,
       any: regex(r.any),
@@ -370,7 +371,7 @@ export class ChatEngine {
     if (threshold !== undefined && this.chat.dangerExamples.length > 0) {
       // messages about school life (chat.yaml outOfScope) are never danger: they teach the detector everyday words too
       const everyday = (this.chat.settings.outOfScope?.examples ?? []).map((q) => ({ q, danger: false }));
-      this.dangerModel = { model: new DangerModel([...this.chat.dangerExamples, ...everyday]), threshold, unless: regex(danger.learnedUnless.length > 0 ? danger.learnedUnless : undefined), still: regex(danger.learnedStill.length > 0 ? danger.learnedStill : undefined) };
+      this.dangerModel = { model: new DangerModel([...this.chat.dangerExamples, ...everyday]), threshold, unless: regex(danger.learnedUnless), still: regex(danger.learnedStill) };
     }
 
     this.indexing = this.index(generateEntries(pack, this.chat), groupPhrases);
