@@ -3,10 +3,10 @@
  * owns, scoring what a user gets: the level suggested and the first action on the outcome page.
  *   - test/needs-check/cases-dev.yaml with answers-dev.yaml: the development set, answers chosen by a
  *     developer; the rules are tuned on its misses only (printed).
- *   - test/needs-check/cases-held-out-14.yaml with answers-held-out-14.yaml: the held-out set, answers as
+ *   - test/needs-check/cases-held-out-15.yaml with answers-held-out-15.yaml: the held-out set, answers as
  *     a first-time user chose them on the pages, reading only the case text. Measured only: its misses
  *     are never printed. The goals are judged here.
- *   - test/needs-check/cases-held-out.yaml, -2 to -13, with their answers: earlier held-out sets, walked the
+ *   - test/needs-check/cases-held-out.yaml, -2 to -14, with their answers: earlier held-out sets, walked the
  *     same way; their walks informed fixes, so they are reported but no longer judged.
  * A case is appropriate when the level is one of its acceptable levels and the first action is its
  * right first route (or one also right); it is wrong-first when the first action is one of the routes
@@ -110,7 +110,7 @@ function measure(name: string, casesFile: string, answersFile: string, showMisse
 }
 
 /** The held-out sets already walked and spent, in order; the next one is judged. */
-const SPENT_ORDINALS = ['First', 'Second', 'Third', 'Fourth', 'Fifth', 'Sixth', 'Seventh', 'Eighth', 'Ninth', 'Tenth', 'Eleventh', 'Twelfth', 'Thirteenth'];
+const SPENT_ORDINALS = ['First', 'Second', 'Third', 'Fourth', 'Fifth', 'Sixth', 'Seventh', 'Eighth', 'Ninth', 'Tenth', 'Eleventh', 'Twelfth', 'Thirteenth', 'Fourteenth'];
 
 function main() {
   const dev = measure('Development set (tuned on)', 'cases-dev.yaml', 'answers-dev.yaml', true);
