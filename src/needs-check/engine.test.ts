@@ -543,6 +543,18 @@ describe('needs that keep their level, routes that answer theirs, and services n
     expect(more.levelNote).toBeUndefined();
   });
 
+  it("says why a route's own sign puts a child at its level, in place of the level's words, unless harm sets it too", () => {
+    const r = c.routes.find((x) => x.id === 'suicide-plan')!;
+    const sign = c.areas.flatMap((a) => a.indicators.map((i) => [a.id, i] as const)).find(([, i]) => i.route === r.id && i.level === r.minimumLevel)!;
+    const alone = assess(pack, answersOf(`${dsl}&route=none&area=${sign[0]}&ind=${sign[1].id}${engaged}`));
+    expect(alone.levelNote).toBe(r.levelNote);
+    expect(alone.whoResponds).toBeUndefined();
+    // beside a sign of harm at the same level, the level's own words and who responds are back
+    const harm = assess(pack, answersOf(`${dsl}&route=none&area=${sign[0]}&area=abuse&ind=${sign[1].id}&ind=abuse-child-says-hurt${engaged}`));
+    expect(harm.levelNote).toBeUndefined();
+    expect(harm.whoResponds).toBeDefined();
+  });
+
   it('offers no service that works only two or more levels below a child protection outcome', () => {
     const gap = c.rules.serviceLevelsBelow!;
     const place = new Map([...pack.levels].sort((a, b) => a.rank - b.rank).map((l, i) => [l.id, i]));

@@ -392,7 +392,12 @@ export function assess(pack: ContentPack, answers: Answers): Outcome {
   const settingRoute = raisedByRoutes.length > 0 ? activeRoutes.find((r) => r.id === raisedByRoutes[raisedByRoutes.length - 1]) : undefined;
   const routeAnswersLevel = Boolean(settingRoute?.answersItsLevel);
   // or a route whose own contact replaces the level's referral (the child's social worker) says who acts
-  const levelNote = settingRoute?.levelNote ?? activeRoutes.find((r) => r.effect === 'replaces-referral' && r.levelNote)?.levelNote;
+  // or a route whose own signs alone set the level (a suicide plan: urgent help, not an enquiry into harm at home)
+  const atLevel = areas.filter((a) => a.level.id === overall.id);
+  const signsOwnLevel = (r: (typeof activeRoutes)[number]) =>
+    r.minimumLevel === overall.id && atLevel.length > 0 && atLevel.every((a) => a.setBy.length > 0 && a.setBy.every((i) => idx.indicators.get(i.id)?.route === r.id));
+  const levelNote =
+    settingRoute?.levelNote ?? activeRoutes.find((r) => r.effect === 'replaces-referral' && r.levelNote)?.levelNote ?? activeRoutes.find((r) => r.levelNote && signsOwnLevel(r))?.levelNote;
 
   // The response. Needs without harm, all within their own response's reach, go to the need's own
   // service first; otherwise the level's referral. Urgent level steps come before alongside routes.
