@@ -386,6 +386,7 @@ async function main(): Promise<void> {
     ['dev-replies-2.yaml', 'Second development set, what users get (written blind like the held-out set; tuned on)'],
     ['held-out-2.yaml', 'Second held-out set, spent: read three times while judged, now tuned on'],
     ['dev-replies-3.yaml', 'Third development set, what users get (written blind like the held-out sets; tuned on)'],
+    ['dev-replies-4.yaml', 'Fourth development set, what users get (written blind like the held-out sets; tuned on)'],
   ] as const) {
     const devRepliesFile = join(projectRoot(), 'test', 'chat', file);
     if (!existsSync(devRepliesFile)) continue;
