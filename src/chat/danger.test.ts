@@ -15,6 +15,9 @@ import { createChatEngine, type ChatEngine } from './engine.js';
 // the development lists the rules are tuned on (the validation and held-out sets are measured by eval:chat)
 const lists = ['danger-dev.yaml', 'danger-dev-2.yaml', 'danger-dev-3.yaml', 'danger-dev-4.yaml', 'danger-dev-5.yaml', 'danger-dev-6.yaml', 'danger-dev-7.yaml', 'danger-dev-8.yaml'];
 const items = lists.flatMap((f) => parse(readFileSync(join(projectRoot(), 'test', 'chat', f), 'utf8')) as Array<{ q: string; danger: boolean }>);
+// the danger messages of the development reply sets (tuned on; the held-out sets are measured by eval:chat)
+const replySets = ['dev-replies.yaml', 'dev-replies-2.yaml', 'dev-replies-3.yaml', 'dev-replies-4.yaml', 'held-out-2.yaml'];
+const replyDanger = replySets.flatMap((f) => (parse(readFileSync(join(projectRoot(), 'test', 'chat', f), 'utf8')) as Array<{ q: string; danger?: boolean }>).filter((i) => i.danger));
 let engine: ChatEngine;
 beforeAll(() => {
   engine = createChatEngine(defaultPack());
@@ -24,6 +27,11 @@ describe('the danger layer on danger as staff type it', () => {
   it('brings the emergency guidance for every message about danger now', () => {
     const missed = items.filter((i) => i.danger && !engine.respond(i.q).danger).map((i) => i.q);
     expect(missed).toEqual([]);
+  });
+
+  it('brings it for every danger message of the development reply sets too', () => {
+    expect(replyDanger.length).toBeGreaterThan(50);
+    expect(replyDanger.filter((i) => !engine.respond(i.q).danger).map((i) => i.q)).toEqual([]);
   });
 
   it('stays quiet for at least 95 % of the messages that look alike but are not 999 cases', () => {
