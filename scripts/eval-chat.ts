@@ -15,10 +15,10 @@
  * confidently wrong ≤ 2 %, ...) are reported, and gate only with --held-out-goals. Top-1 on the eval set
  * is reported, not a goal: it scores the rank of one labelled FAQ, not what a user is shown (issue 12).
  *
- * Held-out sets of messages, judged by what users get: test/chat/held-out-3.yaml is the one judged now
- * (written blind, 2026-11-30, sixth session); test/chat/held-out.yaml, whose figures were read while
- * tuning, is reported only; test/chat/held-out-2.yaml, read three times while it was judged, is now a
- * development set. `--dev-only` measures the development sets alone, for tuning runs.
+ * Held-out sets of messages, judged by what users get: test/chat/held-out-4.yaml is the one judged now
+ * (written blind at the end of the sixth session, 2026-11-30, after the last tuning); test/chat/held-out.yaml,
+ * whose figures were read while tuning, and held-out-3.yaml, read three times while it was judged, are
+ * reported only; test/chat/held-out-2.yaml, read three times while it was judged, is now a development set. `--dev-only` measures the development sets alone, for tuning runs.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -404,7 +404,9 @@ async function main(): Promise<void> {
   }
   // the first held-out set: its figures were read in ten tuning sessions, so it is reported, no longer judged
   const firstHeldOut = readHeldOut();
-  const heldOut = readHeldOut(join(projectRoot(), 'test', 'chat', 'held-out-3.yaml'));
+  const heldOut = readHeldOut(join(projectRoot(), 'test', 'chat', 'held-out-4.yaml'));
+  // the third held-out set: read three times while it was judged, never tuned on; reported only
+  const thirdHeldOut = readHeldOut(join(projectRoot(), 'test', 'chat', 'held-out-3.yaml'));
   const leakedHeld = leakedQuestions(engine, heldOut);
   if (leakedHeld.length > 0) {
     console.error(`These held-out messages are also FAQ or generated phrasings, so they measure memory; reword the phrasings:\n${leakedHeld.map((q) => `  ${q}`).join('\n')}`);
@@ -414,6 +416,8 @@ async function main(): Promise<void> {
   printHeldOut(firstHeldOut.length, oursFirst, undefined, 'First held-out set (its figures were read in ten sessions of tuning; reported only)', false);
   const leakedFirst = leakedQuestions(engine, firstHeldOut).length;
   if (leakedFirst > 0) console.log(`\n${leakedFirst} of its messages are now also phrasings the bot holds, so it measures some memory too.`);
+  const oursThird = await evaluateReplies(pack, thirdHeldOut, (q) => engine.respond(q), questionOf);
+  printHeldOut(thirdHeldOut.length, oursThird, undefined, 'Third held-out set (read three times while judged, never tuned on; reported only)', false);
   // the held-out set judged now: written blind, what users get, judged by each reply's content; its misses are never shown
   const oursHeld = await evaluateReplies(pack, heldOut, (q) => engine.respond(q), questionOf);
   const theirsHeld = nlp
