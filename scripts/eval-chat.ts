@@ -18,7 +18,8 @@
  * Held-out sets of messages, judged by what users get: test/chat/held-out-4.yaml is the one judged now
  * (written blind at the end of the sixth session, 2026-11-30, after the last tuning); test/chat/held-out.yaml,
  * whose figures were read while tuning, and held-out-3.yaml, read three times while it was judged, are
- * reported only; test/chat/held-out-2.yaml, read three times while it was judged, is now a development set. `--dev-only` measures the development sets alone, for tuning runs.
+ * reported only; test/chat/held-out-2.yaml, read three times while it was judged, is now a development
+ * set. `--dev-only` measures the development sets alone, for tuning runs.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
