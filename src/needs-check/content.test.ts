@@ -130,6 +130,13 @@ describe('a broken needs-check file gives a precise error', () => {
     );
   });
 
+  it('a step that cannot wait, with no kind to name it as the first action', () => {
+    const eating = (d: Record<string, any>) => (area(d, 'health')['indicators'] as Array<Record<string, any>>).find((i) => i['id'] === 'he-eating-red-flags')!;
+    expect(errorsAfter((d) => delete eating(d)['soonSteps'][0]['kind'])).toContainEqual(
+      expect.objectContaining({ record: 'areas[health].indicators[he-eating-red-flags]', field: 'soonSteps[0].kind' }),
+    );
+  });
+
   it('a level with no next steps', () => {
     expect(errorsAfter((d) => (d['levelSteps'] = (d['levelSteps'] as Array<Record<string, any>>).filter((l) => l['level'] !== 'acute')))).toContainEqual(
       expect.objectContaining({ record: 'levelSteps', message: 'no next steps for level "acute"' }),

@@ -122,7 +122,7 @@ export const indicator = z.strictObject({
   response: areaResponse.optional(),
   /** steps this sign always adds, after the level's (a safety plan after a sexual assault by a pupil) */
   alsoSteps: z.array(step).default([]),
-  /** steps this sign adds before the level's steps, as they cannot wait (medical help today) */
+  /** steps this sign adds before the level's steps, as they cannot wait (medical help today); each has a kind */
   soonSteps: z.array(step).default([]),
   /**
    * the referral is made today, as with a same-day route: a family with nowhere to live tonight needs the
@@ -497,7 +497,11 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
       const rec = `areas[${a.id}].indicators[${ind.id}]`;
       if (ind.needArea && !needAreaIds.has(ind.needArea)) ctx.error(F, rec, 'needArea', `unknown need area "${ind.needArea}"`);
       ind.alsoSteps.forEach((s, i) => checkStep(rec, `alsoSteps[${i}]`, s));
-      ind.soonSteps.forEach((s, i) => checkStep(rec, `soonSteps[${i}]`, s));
+      ind.soonSteps.forEach((s, i) => {
+        checkStep(rec, `soonSteps[${i}]`, s);
+        // it can come before everything else, so the outcome must be able to say what its first action is
+        if (!s.kind) ctx.error(F, rec, `soonSteps[${i}].kind`, 'a step that cannot wait may be the first action, so it needs a kind (the response it stands for)');
+      });
       if (ind.response) {
         checkLevel(rec, 'response.upTo', ind.response.upTo);
         ind.response.steps.forEach((s, i) => checkStep(rec, `response.steps[${i}]`, s));
