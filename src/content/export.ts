@@ -40,9 +40,11 @@ export class PackFileError extends Error {
 export function packFiles(pack: ContentPack, sections: readonly AnyPackSection[], opts: PackFilesOptions = {}): ArchiveFile[] {
   const encode = (value: unknown, comment?: string) => (opts.json ? Buffer.from(JSON.stringify(value, null, 1), 'utf8') : yaml(value, comment));
   const files: ArchiveFile[] = [];
+  const paths = new Set<string>();
   const add = (path: string, data: Buffer) => {
     if (!SAFE_PATH.test(path) || path.split('/').includes('..')) throw new PackFileError(path, `The content names a file that no pack folder can hold: ${path}`);
-    if (files.some((f) => f.path === path)) throw new PackFileError(path, `The content names the file ${path} twice`);
+    if (paths.has(path)) throw new PackFileError(path, `The content names the file ${path} twice`);
+    paths.add(path);
     files.push({ path, data });
   };
 
