@@ -366,8 +366,8 @@ export class ChatEngine {
       still: regex(r.still),
       except: regex(r.except),
     }));
-    const threshold = this.chat.settings.danger.learnedThreshold;
     const danger = this.chat.settings.danger;
+    const threshold = danger.learnedThreshold;
     if (threshold !== undefined && this.chat.dangerExamples.length > 0) {
       // messages about school life (chat.yaml outOfScope) are never danger: they teach the detector everyday words too
       const everyday = (this.chat.settings.outOfScope?.examples ?? []).map((q) => ({ q, danger: false }));
