@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { defaultPack } from '../../test/helpers/pack.js';
 import { projectRoot } from '../content/pack-dir.js';
 import { chatContent } from './content.js';
+import { DangerModel } from './danger-model.js';
 import { createChatEngine, type ChatEngine } from './engine.js';
 
 // the development lists the rules are tuned on (the validation and held-out sets are measured by eval:chat)
@@ -99,5 +100,15 @@ describe('the learned detector beside the rules', () => {
     const again = createChatEngine(defaultPack());
     const probe = items.map((i) => i.q).slice(0, 200);
     expect(probe.map((q) => again.respond(q).danger)).toEqual(probe.map((q) => engine.respond(q).danger));
+  });
+
+  it('hardly depends on the order it met its examples in: another order decides every development danger message the same way', () => {
+    const chat = chatContent(defaultPack());
+    const examples = [...chat.dangerExamples, ...(chat.settings.outOfScope?.examples ?? []).map((q) => ({ q, danger: false }))];
+    const threshold = chat.settings.danger.learnedThreshold!;
+    const [a, b] = [new DangerModel(examples), new DangerModel(examples, 7)];
+    const danger = [...items.filter((i) => i.danger), ...replyDanger];
+    const flipped = danger.filter((i) => a.probability(i.q) >= threshold !== b.probability(i.q) >= threshold).map((i) => i.q);
+    expect(flipped).toEqual([]);
   });
 });
