@@ -4,6 +4,7 @@ import type { ContentPack } from '../content/schema.js';
 import { readDevSet } from '../../scripts/eval-chat.js';
 import { ChatEngine, createChatEngine } from './engine.js';
 import { chatContent } from './content.js';
+import { asksMeaning } from './text.js';
 
 let pack: ContentPack;
 let engine: ChatEngine;
@@ -332,6 +333,26 @@ describe('built a slice at a time', () => {
       const r = engine.respond(q);
       expect(sliced.respond(q), q).toEqual(r);
       expect(sliced.respond('how do i refer to them', r.context)).toEqual(engine.respond('how do i refer to them', r.context));
+    }
+  });
+});
+
+describe('a question about what a term means', () => {
+  it('is read from the ways staff ask it, and not from questions about what to do', () => {
+    for (const q of ['what does nrpf stand for', 'what even is an ehcp', 'whats this sextortion thing', 'wots cse exactly', 'what is a pep', 'is that classed as neglect', 'does looking after her nan count'])
+      expect(asksMeaning(q), q).toBe(true);
+    for (const q of ['what do i do now', 'what is the number for the front door', 'what is the best way to refer a family', 'she says her dad hit her', 'who can help with money worries'])
+      expect(asksMeaning(q), q).toBe(false);
+  });
+
+  it('is answered with the FAQ that says what the term means, before the one about what to do', () => {
+    const without = createChatEngine(pack, { meaningBonus: 0 });
+    for (const [q, definition] of [
+      ['what does nrpf stand for', 'what-is-nrpf'],
+      ['whats a young carer, does looking after her nan count', 'what-is-a-young-carer'],
+    ] as const) {
+      expect(without.respond(q).answerId, q).not.toBe(definition);
+      expect(engine.respond(q).answerId, q).toBe(definition);
     }
   });
 });

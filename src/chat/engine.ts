@@ -38,7 +38,7 @@ import { chatContent, type ChatContent, type DangerRule } from './content.js';
 import { serviceIndexFor, serviceIndexReady, type ServiceIndex } from '../directory/search.js';
 import { TopicIndex, type TopicScore } from './topics.js';
 import { lexicon } from '../privacy/lexicon.js';
-import { CONTRACTIONS, isStatement, NEGATION_TERM, NEGATIONS, NUMBER_WORDS, PhraseIndex, STOPWORDS, TypoIndex } from './text.js';
+import { asksMeaning, CONTRACTIONS, isStatement, NEGATION_TERM, NEGATIONS, NUMBER_WORDS, PhraseIndex, STOPWORDS, TypoIndex } from './text.js';
 
 export type { ChatLink } from './answers.js';
 
@@ -122,6 +122,8 @@ export interface EngineOptions {
   doubtRatio?: number;
   /** a weak best match is answered when the FAQ classifier names the same FAQ with at least this probability */
   intentAt?: number;
+  /** added to an FAQ that says what a term means when the message asks what one means */
+  meaningBonus?: number;
 }
 
 const DEFAULTS: Required<EngineOptions> = {
@@ -148,9 +150,13 @@ const DEFAULTS: Required<EngineOptions> = {
   doubtBelow: 0.8,
   doubtRatio: 0.7,
   intentAt: 0.65,
+  meaningBonus: 0.1,
 };
 
 export const MAX_MESSAGE_LENGTH = 2000;
+
+/** An FAQ's question that asks what a term means. */
+const DEFINITION = /^what (is|are|does)\b/i;
 
 /** The two tools a reply with no answer points to. */
 const TOOL_LINKS: readonly ChatLink[] = [
@@ -175,6 +181,8 @@ interface Analysed {
   stems: string[];
   /** the question asks for services ("services for...", "who can help with...") */
   asksForServices: boolean;
+  /** the question asks what a term means ("whats a PEP", "what does NRPF stand for") */
+  asksMeaning: boolean;
   corrected: string;
   services: string[];
   needs: string[];
@@ -252,6 +260,8 @@ export class ChatEngine {
   private readonly answerPostings = new Map<string, number[]>();
   /** per entry: the services it is about (its own, or those an FAQ links to) */
   private readonly entryServices: string[][] = [];
+  /** per entry: it says what a term means (an FAQ asked as "What is ...?", "What does ... mean?") */
+  private readonly definitions: boolean[] = [];
   /** each entry's id by its own question, normalised (the text its suggestion button sends) */
   private readonly byQuestion = new Map<string, string>();
   /** the directory, searched as "Find services" searches it, when no answer fits */
@@ -417,6 +427,7 @@ export class ChatEngine {
       this.byId.set(e.id, i);
       this.byQuestion.set(normalise(e.question), e.id);
       this.entryServices.push(e.service ? [e.service] : e.links.map((l) => /^\/services\/([^/?]+)/.exec(l.href)?.[1]).filter((x): x is string => !!x));
+      this.definitions.push(e.kind === 'faq' && DEFINITION.test(e.question));
       const seen = new Set<string>();
       e.phrasings.forEach((p, j) => {
         const words = tokenize(p);
@@ -618,7 +629,7 @@ export class ChatEngine {
     });
     const asksForServices =
       terms.includes('servic') || terms.includes('organisation') || /\bwho (can|could) help\b|\bwhere can (they|families|parents|a family) get help\b/.test(corrected);
-    return { terms, weights, total, pairs, stems: this.stems(words), asksForServices, corrected, services: [...services], needs: [...needs] };
+    return { terms, weights, total, pairs, stems: this.stems(words), asksForServices, asksMeaning: asksMeaning(corrected), corrected, services: [...services], needs: [...needs] };
   }
 
   /**
@@ -734,6 +745,8 @@ export class ChatEngine {
       if (e.kind === 'need-services') score *= a.asksForServices ? 1 : 0.75;
       else if (e.kind === 'faq' && a.asksForServices) score *= 0.75;
       else if (e.kind !== 'faq' && !(e.service && a.services.includes(e.service))) score *= e.kind === 'level' || e.kind === 'nav' ? 0.96 : 0.94;
+      // "what does NRPF stand for": the FAQ that says what it means, before the one on what to do about it
+      if (a.asksMeaning && this.definitions[i]) score += o.meaningBonus;
       if (score > 0) out.push(exact ? { id: e.id, score, exact } : { id: e.id, score });
     }
     this.touchedEntries.length = 0;

@@ -86,6 +86,29 @@ export function isStatement(message: string): boolean {
   return !QUESTION_STARTS.has(first);
 }
 
+/** "what is", with the spellings staff type in a hurry */
+const WHAT_IS = String.raw`(?:what|wat|wot|wht)(?:s| s| is| are| r)`;
+const MEANING = [
+  // "what does NRPF stand for", "what does PLAC mean", "what is meant by contextual safeguarding"
+  /\b(?:stands?|stood) for\b/,
+  /\bwhat (?:does|do) [a-z0-9 ]+ mean\b/,
+  /\bmeant by\b|\bmeaning of\b|\bdefinition\b|\bdefine\b/,
+  // "what even is an EHCP", "whats this sextortion thing"
+  new RegExp(String.raw`\b(?:what|wat|wot) even is\b|\b${WHAT_IS} (?:this|that|these) [a-z0-9 ]+ (?:thing|things)\b`),
+  // "does looking after nan count as a young carer", "is that classed as neglect"
+  /\b(?:count|counts|counted|class|classed|classes) as\b|\b(?:does|do|would) [a-z0-9 ]+ count$/,
+];
+/** Short "what is X" questions: at most this many words after "what is". */
+const SHORT_WHAT_IS = new RegExp(String.raw`^(?:(?:so|ok|okay|sorry|hi|hiya|quick q|quick question|remind me|sorry but) )*${WHAT_IS} (?:an? |the )?(?:[a-z0-9]+ ?){1,3}(?: exactly| again| then| please)?$`);
+
+/**
+ * The message asks what a term means ("whats a PEP", "what does NRPF stand for", "does looking after
+ * nan count as being a young carer"), read from the message as typed and corrected.
+ */
+export function asksMeaning(corrected: string): boolean {
+  return SHORT_WHAT_IS.test(corrected) || MEANING.some((r) => r.test(corrected));
+}
+
 /** Number words as digits, so "level one" meets "Level 1". */
 export const NUMBER_WORDS: Record<string, string> = { one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10' };
 
