@@ -123,6 +123,12 @@ describe('entities, synonyms and typos', () => {
     expect(engine.respond('forced marrige concern').ranked[0]!.id).toMatch(/forced-marriage/);
   });
 
+  it('reads a slip in an everyday word as that word, not as a term the pack knows ("frm" is "from", never "FGM")', () => {
+    const r = engine.respond('yr 9 keeps going missing frm home');
+    expect(r.answerId).toBe('going-missing');
+    expect(r.reply).not.toMatch(/genital/i);
+  });
+
   it('knows a service by the first words of its name, or by a word of its name the pack uses for nothing else, on stems', () => {
     const named = (q: string) => engine.respond(q).answerId ?? '';
     expect(named('school nurse duty desk number')).toMatch(/^service-\w+:school-nursing-nelft$/);

@@ -452,6 +452,9 @@ export class ChatEngine {
       if (i % 50 === 49) yield;
     }
     for (const phrases of groupPhrases) for (const p of phrases) addSurface(tokenize(p));
+    // the everyday words are the likeliest meaning of a slip: "frm" is "from", not "fgm"
+    const mostUsed = Math.max(0, ...surface.values());
+    for (const w of STOPWORDS) if (w.length >= 3) surface.set(w, mostUsed + 1);
     this.typos = new TypoIndex(surface);
     const n = this.entries.length;
     // BM25's IDF: a word in most entries weighs almost nothing; a word in one weighs most
