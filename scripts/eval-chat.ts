@@ -15,11 +15,12 @@
  * confidently wrong ≤ 2 %, ...) are reported, and gate only with --held-out-goals. Top-1 on the eval set
  * is reported, not a goal: it scores the rank of one labelled FAQ, not what a user is shown (issue 12).
  *
- * Held-out sets of messages, judged by what users get: test/chat/held-out-4.yaml is the one judged now
- * (written blind at the end of the sixth session, 2026-11-30, after the last tuning); test/chat/held-out.yaml,
- * whose figures were read while tuning, and held-out-3.yaml, read three times while it was judged, are
- * reported only; test/chat/held-out-2.yaml, read three times while it was judged, is now a development
- * set. `--dev-only` measures the development sets alone, for tuning runs.
+ * Held-out sets of messages, judged by what users get: test/chat/held-out-5.yaml is the one judged now
+ * (written blind at the start of the seventh session, 2026-11-30, before that session's changes);
+ * test/chat/held-out.yaml, whose figures were read while tuning, held-out-3.yaml, read three times while
+ * it was judged, and held-out-4.yaml, read twice while it was judged, are reported only;
+ * test/chat/held-out-2.yaml, read three times while it was judged, is now a development set.
+ * `--dev-only` measures the development sets alone, for tuning runs.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -388,6 +389,7 @@ async function main(): Promise<void> {
     ['held-out-2.yaml', 'Second held-out set, spent: read three times while judged, now tuned on'],
     ['dev-replies-3.yaml', 'Third development set, what users get (written blind like the held-out sets; tuned on)'],
     ['dev-replies-4.yaml', 'Fourth development set, what users get (written blind like the held-out sets; tuned on)'],
+    ['dev-replies-5.yaml', 'Fifth development set, what users get (written blind, with every key that answers; tuned on)'],
   ] as const) {
     const devRepliesFile = join(projectRoot(), 'test', 'chat', file);
     if (!existsSync(devRepliesFile)) continue;
@@ -405,9 +407,10 @@ async function main(): Promise<void> {
   }
   // the first held-out set: its figures were read in ten tuning sessions, so it is reported, no longer judged
   const firstHeldOut = readHeldOut();
-  const heldOut = readHeldOut(join(projectRoot(), 'test', 'chat', 'held-out-4.yaml'));
-  // the third held-out set: read three times while it was judged, never tuned on; reported only
+  const heldOut = readHeldOut(join(projectRoot(), 'test', 'chat', 'held-out-5.yaml'));
+  // the third and fourth held-out sets: read three times and twice while they were judged, never tuned on; reported only
   const thirdHeldOut = readHeldOut(join(projectRoot(), 'test', 'chat', 'held-out-3.yaml'));
+  const fourthHeldOut = readHeldOut(join(projectRoot(), 'test', 'chat', 'held-out-4.yaml'));
   const leakedHeld = leakedQuestions(engine, heldOut);
   if (leakedHeld.length > 0) {
     console.error(`These held-out messages are also FAQ or generated phrasings, so they measure memory; reword the phrasings:\n${leakedHeld.map((q) => `  ${q}`).join('\n')}`);
@@ -419,6 +422,8 @@ async function main(): Promise<void> {
   if (leakedFirst > 0) console.log(`\n${leakedFirst} of its messages are now also phrasings the bot holds, so it measures some memory too.`);
   const oursThird = await evaluateReplies(pack, thirdHeldOut, (q) => engine.respond(q), questionOf);
   printHeldOut(thirdHeldOut.length, oursThird, undefined, 'Third held-out set (read three times while judged, never tuned on; reported only)', false);
+  const oursFourth = await evaluateReplies(pack, fourthHeldOut, (q) => engine.respond(q), questionOf);
+  printHeldOut(fourthHeldOut.length, oursFourth, undefined, 'Fourth held-out set (read twice while judged, never tuned on; reported only)', false);
   // the held-out set judged now: written blind, what users get, judged by each reply's content; its misses are never shown
   const oursHeld = await evaluateReplies(pack, heldOut, (q) => engine.respond(q), questionOf);
   const theirsHeld = nlp
