@@ -144,6 +144,16 @@ describe('entities, synonyms and typos', () => {
     expect(r.reply).not.toMatch(/999/);
   });
 
+  it('reads an English word with an ending, or with its g dropped, as that word, not as a near word the pack knows', () => {
+    const corrected = (q: string) => (engine as unknown as { analyse(q: string): { corrected: string } }).analyse(q).corrected;
+    // once "texted" became "tested", "bingeing" "ringing" and "kissin" "missin" (a child missing)
+    expect(corrected('he texted her then')).toBe('he texted her then');
+    expect(corrected('she is bingeing at night')).toBe('she is bingeing at night');
+    expect(corrected('kissin in the toilets')).toBe('kissing in the toilets');
+    // a slip is still corrected
+    expect(corrected('bereavment support')).toBe('bereavement support');
+  });
+
   it('uses the pack abbreviations (LADO, MASH, DV)', () => {
     // the LADO's own service answer, or the FAQ about the LADO: both answer it
     expect(['service-about:lado-allegations-against-staff', 'what-is-the-lado']).toContain(engine.respond('what does the lado do').answerId);

@@ -155,6 +155,9 @@ const DEFAULTS: Required<EngineOptions> = {
 
 export const MAX_MESSAGE_LENGTH = 2000;
 
+/** Endings of English words, and what to put back to find the word itself ("bingeing" → "binge"). */
+const INFLECTIONS: ReadonlyArray<readonly [string, string]> = [['ing', ''], ['ing', 'e'], ['ed', ''], ['ed', 'e'], ['es', ''], ['s', ''], ['ies', 'y'], ['ied', 'y']];
+
 /** An FAQ's question that asks what a term means. */
 const DEFINITION = /^what (is|are|does)\b/i;
 
@@ -607,9 +610,24 @@ export class ChatEngine {
     return words.map((w) => {
       if (!w || STOPWORDS.has(w) || NEGATIONS.has(w) || this.typos.has(w) || /\d/.test(w) || w.length < 3) return w;
       // a real English word the pack never uses is not a typo: "reading" is not "leading", "grabbing" not "stabbing"
-      if (this.english.has(w)) return w;
+      if (this.isEnglish(w)) return w;
+      // a dropped g: "kissin" is "kissing", never "missin"
+      if (w.endsWith('in') && this.isEnglish(`${w}g`)) return `${w}g`;
       return this.typos.correct(w) ?? w;
     });
+  }
+
+  /** A common English word, or one of its endings: "texted" is "text" sent, not "tested" misspelt. */
+  private isEnglish(w: string): boolean {
+    if (this.english.has(w)) return true;
+    for (const [end, add] of INFLECTIONS) {
+      if (w.length <= end.length + 2 || !w.endsWith(end)) continue;
+      const base = w.slice(0, -end.length);
+      if (this.english.has(base + add)) return true;
+      // a doubled last letter: "slapping" is "slap"
+      if (add === '' && base.length >= 3 && base.at(-1) === base.at(-2) && this.english.has(base.slice(0, -1))) return true;
+    }
+    return false;
   }
 
   private weight(term: string): number {
