@@ -6,7 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultPack } from '../../test/helpers/pack.js';
 import type { ContentPack } from '../content/schema.js';
 import { chatContent } from './content.js';
-import { leakedQuestions, readDevSet, readEvalSet, sharedQuestions, type EvalItem } from '../../scripts/eval-chat.js';
+import { join } from 'node:path';
+import { leakedQuestions, readDevSet, readEvalSet, readHeldOut, readSecondKeys, sharedQuestions, withSecondKeys, type EvalItem } from '../../scripts/eval-chat.js';
+import { projectRoot } from '../content/pack-dir.js';
 import { createChatEngine, type ChatEngine } from './engine.js';
 
 let pack: ContentPack;
@@ -47,5 +49,33 @@ describe('the dev set', () => {
     const copy = { q: evalItems[0]!.q.split(' ').reverse().join(' ') };
     expect(sharedQuestions([copy], evalItems)).toEqual([copy.q]);
     expect(leakedQuestions(engine, [{ q: engine.entries[0]!.phrasings[1]! }])).toHaveLength(1);
+  });
+});
+
+describe("a second annotator's keys for the held-out set", () => {
+  const items = [
+    { q: 'a', kind: 'question', area: 'general', accept: ['faq:x', 'route:slow'] },
+    { q: 'b', kind: 'off-topic', area: 'none' },
+  ] as const satisfies ReadonlyArray<Parameters<typeof withSecondKeys>[0][number]>;
+
+  it('adds the keys it names and drops the ones it judged wrong, leaving the first set as it was', () => {
+    const out = withSecondKeys(items, [{ index: 0, add: ['faq:y'], wrong: ['route:slow'] }]);
+    expect(out[0]!.accept).toEqual(['faq:x', 'faq:y']);
+    expect(items[0].accept).toEqual(['faq:x', 'route:slow']);
+  });
+
+  it('refuses a change to an off-topic message, to a message not in the set, or one that leaves nothing to accept', () => {
+    expect(() => withSecondKeys(items, [{ index: 1, add: ['faq:y'] }])).toThrow(/off-topic/);
+    expect(() => withSecondKeys(items, [{ index: 9, add: ['faq:y'] }])).toThrow(/not in the set/);
+    expect(() => withSecondKeys(items, [{ index: 0, add: [], wrong: ['faq:x', 'route:slow'] }])).toThrow(/nothing/);
+  });
+
+  it('fits the held-out set it annotates, with keys the bot knows', () => {
+    const heldOut = readHeldOut(join(projectRoot(), 'test', 'chat', 'held-out-5.yaml'));
+    const changes = readSecondKeys(join(projectRoot(), 'test', 'chat', 'held-out-5-second.yaml'));
+    expect(() => withSecondKeys(heldOut, changes)).not.toThrow();
+    const ids = new Set(engine.entries.map((e) => e.id));
+    const unknownFaqs = changes.flatMap((c) => c.add).filter((k) => k.startsWith('faq:') && !ids.has(k.slice(4)));
+    expect(unknownFaqs).toEqual([]);
   });
 });
