@@ -456,7 +456,8 @@ export class ChatEngine {
     }
     for (const phrases of groupPhrases) for (const p of phrases) addSurface(tokenize(p));
     // the everyday words are the likeliest meaning of a slip: "frm" is "from", not "fgm"
-    const mostUsed = Math.max(0, ...surface.values());
+    let mostUsed = 0;
+    for (const c of surface.values()) if (c > mostUsed) mostUsed = c;
     for (const w of STOPWORDS) if (w.length >= 3) surface.set(w, mostUsed + 1);
     this.typos = new TypoIndex(surface);
     const n = this.entries.length;
