@@ -60,14 +60,32 @@ export class DangerModel {
   private readonly weights = new Float64Array(SIZE);
   private bias = 0;
 
-  /** `seed` orders the examples; any seed gives nearly the same model (the last epochs are averaged) */
-  constructor(examples: readonly LabelledMessage[], seed = 0x5afe) {
+  /** what is left of the learning, an epoch a step (see `learning`) */
+  private readonly steps: Generator<void>;
+  private learned = false;
+
+  /**
+   * `seed` orders the examples; any seed gives nearly the same model (the last epochs are averaged).
+   * With `now: false` nothing is learned yet: step through `learning` (an epoch a step, a few
+   * milliseconds each) before asking for a probability, so a server can answer requests meanwhile.
+   */
+  constructor(examples: readonly LabelledMessage[], seed = 0x5afe, { now = true } = {}) {
+    this.steps = this.learn(examples, seed);
+    if (now) while (!this.steps.next().done);
+  }
+
+  /** The learning still to do, an epoch a step. */
+  get learning(): Generator<void> {
+    return this.steps;
+  }
+
+  private *learn(examples: readonly LabelledMessage[], seed: number): Generator<void> {
     const xs = examples.map((e) => features(e.q));
     const order = [...xs.keys()];
     const random = seededRandom(seed);
     const sum = new Float64Array(SIZE);
     let sumBias = 0;
-    // weight decay applied lazily would be faster; at a few thousand examples plain is fast enough
+    // the weight decay is applied lazily, through one factor for every weight
     let decay = 1;
     for (let epoch = 0; epoch < EPOCHS; epoch++) {
       for (let i = order.length - 1; i > 0; i--) {
@@ -89,13 +107,17 @@ export class DangerModel {
         for (let f = 0; f < SIZE; f++) sum[f]! += this.weights[f]! * decay;
         sumBias += this.bias;
       }
+      if (epoch < EPOCHS - 1) yield;
     }
     for (let f = 0; f < SIZE; f++) this.weights[f] = sum[f]! / AVERAGED;
     this.bias = sumBias / AVERAGED;
+    this.learned = true;
   }
 
   /** How likely the message is to describe a child in danger now, from 0 to 1. */
   probability(message: string): number {
+    // asked before the learning is done: finish it first, rather than answer from half a model
+    if (!this.learned) while (!this.steps.next().done);
     const x = features(message);
     if (x.length === 0) return 0;
     let z = this.bias;

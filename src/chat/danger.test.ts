@@ -112,3 +112,20 @@ describe('the learned detector beside the rules', () => {
     expect(flipped).toEqual([]);
   });
 });
+
+describe('the learned detector, learned a step at a time', () => {
+  it('gives the same probabilities learned an epoch a step as learned at once, and finishes its learning when asked early', () => {
+    const chat = chatContent(defaultPack());
+    const examples = chat.dangerExamples.slice(0, 400);
+    const atOnce = new DangerModel(examples);
+    const stepped = new DangerModel(examples, undefined, { now: false });
+    let steps = 0;
+    while (!stepped.learning.next().done) steps++;
+    expect(steps).toBeGreaterThan(10);
+    const early = new DangerModel(examples, undefined, { now: false });
+    for (const { q } of examples.slice(0, 50)) {
+      expect(stepped.probability(q)).toBe(atOnce.probability(q));
+      expect(early.probability(q)).toBe(atOnce.probability(q));
+    }
+  });
+});

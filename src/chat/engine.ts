@@ -384,7 +384,8 @@ export class ChatEngine {
     if (threshold !== undefined && this.chat.dangerExamples.length > 0) {
       // messages about school life (chat.yaml outOfScope) are never danger: they teach the detector everyday words too
       const everyday = (this.chat.settings.outOfScope?.examples ?? []).map((q) => ({ q, danger: false }));
-      this.dangerModel = { model: new DangerModel([...this.chat.dangerExamples, ...everyday]), threshold, unless: regex(danger.learnedUnless), still: regex(danger.learnedStill) };
+      // learned an epoch at a time with the indexing, so that ChatEngine.build never blocks for all of it
+      this.dangerModel = { model: new DangerModel([...this.chat.dangerExamples, ...everyday], undefined, { now: false }), threshold, unless: regex(danger.learnedUnless), still: regex(danger.learnedStill) };
     }
 
     this.indexing = this.index(generateEntries(pack, this.chat), groupPhrases);
@@ -416,6 +417,7 @@ export class ChatEngine {
    * weights and the rest that needs every entry.
    */
   private *index(entries: Iterable<Entry>, groupPhrases: readonly string[][]): Generator<void> {
+    if (this.dangerModel) yield* this.dangerModel.model.learning;
     // Known words for typo correction (every word of every phrasing, keyword, answer and synonym),
     // and the index: each text is tokenised once for both, an entry at a time.
     // Document frequency is over entries (phrasings and keywords), so a word many entries share counts for little.
