@@ -135,6 +135,7 @@ export async function chatRoutes(app: FastifyInstance, { store, content, site, l
       value: view.value ?? '',
       thanks: view.thanks ?? false,
       maxLength: MAX_MESSAGE_LENGTH,
+      maxTurns: MAX_TURNS,
     });
   };
 

@@ -20,6 +20,8 @@ describeBrowser('chat bot in Chromium', () => {
     await page.getByRole('button', { name: 'Ask', exact: true }).click();
     await expect(page.locator('[data-qa="answer"]').last().textContent()).resolves.toContain('How to refer to Kooth');
     await expect(page.locator('[data-qa="answer"]').count()).resolves.toBe(2);
+    // the page opens at the new answer, not at the empty question box below it, so it is read first
+    await expect(page.evaluate(() => document.querySelector(':target')?.querySelector('[data-qa="answer"]')?.textContent ?? '')).resolves.toContain('How to refer to Kooth');
 
     await page.getByRole('button', { name: 'Yes' }).click();
     await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain('Thank you');
@@ -28,6 +30,8 @@ describeBrowser('chat bot in Chromium', () => {
     await page.getByLabel('Ask another question').fill('');
     await page.getByRole('button', { name: 'Ask', exact: true }).click();
     await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain('Enter your question');
+    // a refused question adds no answer to open at: the page stays at the top, on the error summary
+    await expect(page.evaluate(() => document.querySelector(':target'))).resolves.toBeNull();
     await expectNoAxeViolations(page);
     await context.close();
   });
