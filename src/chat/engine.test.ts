@@ -372,3 +372,33 @@ describe('a question about what a term means', () => {
     }
   });
 });
+
+describe('a conversation about a worry', () => {
+  it('is never answered "I can only help with worries about a child": a follow-up no answer fits gets that worry\'s answers to choose from', () => {
+    const out = chatContent(pack).settings.outOfScope!;
+    const first = engine.respond('15 year old boy sent a nude to someone on instagram and they want 150 pounds tonight, what do I do?');
+    expect(first.context.need).toBeDefined();
+    const q = 'should he pay or block them? and do I have to tell his parents?';
+    // on its own, the message reads most like the pack's examples of staff pay
+    expect(engine.respond(q).reply).toContain(out.reply.split('.')[0]);
+    const r = engine.respond(q, first.context);
+    expect(r.reply).not.toContain(out.reply.split('.')[0]);
+    expect(r.reply).toContain(frontDoor());
+    const onSubject = r.suggestions.map((s) => engine.entry(engine.entries.find((e) => e.question === s)!.id)!.need);
+    expect(onSubject.length).toBeGreaterThan(0);
+    expect(onSubject[0]).toBe(first.context.need);
+    // the question of what the bot is not for, sent as its button sends it, is still refused
+    expect(engine.respond(out.examples[0]!, first.context).reply).toContain(out.reply.split('.')[0]);
+  });
+});
+
+describe('danger with no answer that fits', () => {
+  it('gives the emergency guidance first, then the nearest answers to choose from, not the guidance alone', () => {
+    const r = engine.respond('child is scared to go home, parent arriving in 10 minutes - do I hand her over or call the front door first?', { need: 'domestic-abuse-at-home' });
+    expect(r.danger).toBe(true);
+    expect(r.band).toBe('unsure');
+    expect(r.reply).toMatch(/^If a child is in immediate danger, call 999/);
+    expect(r.suggestions.length).toBeGreaterThan(0);
+  });
+});
+

@@ -931,8 +931,12 @@ export class ChatEngine {
     // rather than stretch an answer to fit; it is never offered as an answer or a suggestion
     const asked = this.byQuestion.get(normalised);
     // (never beside the emergency guidance: a child in danger is what the bot is for, whatever else is said)
-    if (!follow && !danger && (all[0]?.id === OUT_OF_SCOPE || asked === OUT_OF_SCOPE)) return this.outOfScopeReply();
+    // In a conversation about a worry, such a message gets the reply for no answer, with that worry's
+    // answers suggested: "should he pay them, and do I tell his parents?" after an answer about sextortion
+    // is about that child, whatever its words.
+    const outOfScope = !follow && !danger && (asked === OUT_OF_SCOPE || all[0]?.id === OUT_OF_SCOPE);
     const ranked = all.filter((r) => r.id !== OUT_OF_SCOPE);
+    if (outOfScope) return context.need === undefined || asked === OUT_OF_SCOPE ? this.outOfScopeReply() : this.unsureReply(text, ranked, context, undefined);
     // a suggestion button sends an entry's own question: that entry is the answer
     if (!follow && asked !== undefined && asked !== OUT_OF_SCOPE) {
       const at = ranked.findIndex((r) => r.id === asked);
@@ -1048,21 +1052,41 @@ export class ChatEngine {
         ranked,
       };
     }
+    return this.unsureReply(text, ranked, context, danger);
+  }
+
+  /**
+   * No answer fits: the front door, the services "Find services" finds for a worry the message names
+   * (or the tools), and the nearest answers as suggestions; below the emergency guidance when there is
+   * danger. In a conversation about a worry, that worry's answers are suggested first.
+   */
+  private unsureReply(text: string, ranked: readonly Ranked[], context: ChatContext, danger: { text: string; links: ChatLink[] } | undefined): ChatReply {
     const c = this.pack.manifest.contacts;
     const links: ChatLink[] = [];
     if (c.frontDoor.phones[0]) links.push(telLink(`Call the front door: ${c.frontDoor.phones[0].number}`, c.frontDoor.phones[0].number));
-    // no answer fits: the services "Find services" finds for a worry the message names
     const found = danger ? undefined : this.servicesFor(text);
     if (found) links.push(...found.links);
     else links.push(...TOOL_LINKS);
     const unsureText = expandPlaceholders(this.chat.settings.unsure, this.pack);
+    const near = ranked.filter((r) => r.score >= this.o.hintAt);
+    const onSubject = (r: Ranked) => {
+      const need = this.entry(r.id)?.need;
+      return context.need !== undefined && need !== undefined && this.related(need, context.need);
+    };
+    // in a conversation, that worry's own answers when none is near: its FAQs in the pack's order
+    const subject = context.need !== undefined && !near.some(onSubject) ? this.entries.filter((e) => e.kind === 'faq' && onSubject({ id: e.id, score: 0 })).slice(0, 2) : [];
+    const suggestions = [...near.filter(onSubject).map((r) => this.entry(r.id)!), ...subject, ...near.filter((r) => !onSubject(r)).map((r) => this.entry(r.id)!)]
+      .slice(0, 3)
+      .map((e) => e.question);
     return {
-      band,
+      band: 'unsure',
       danger: !!danger,
-      ...withDanger(danger ? '' : found ? `${found.text}\n\n${unsureText}` : unsureText, danger ? links.slice(1) : links),
-      suggestions: danger ? [] : ranked.filter((r) => r.score >= o.hintAt).slice(0, 3).map((r) => this.entry(r.id)!.question),
+      // with danger, the emergency guidance says what to do now, and the nearest answers follow it
+      reply: danger ? danger.text : found ? `${found.text}\n\n${unsureText}` : unsureText,
+      links: danger ? [...danger.links, ...links.slice(1)] : links,
+      suggestions,
       context,
-      ranked,
+      ranked: [...ranked],
     };
   }
 }
