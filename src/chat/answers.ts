@@ -197,10 +197,11 @@ export function* generateEntries(pack: ContentPack, chat: ChatContent): Generato
         keywords: [],
         answer:
           services.length > 0
-            ? `There ${services.length === 1 ? 'is 1 service' : `are ${services.length} services`} for ${area.name.toLowerCase()}, including ${local
-                .slice(0, 3)
-                .map((s) => s.name)
-                .join(', ')}. The list shows each one's level of need and how to refer.`
+            ? [
+                `There ${services.length === 1 ? 'is 1 service' : `are ${services.length} services`} for ${area.name.toLowerCase()}${services.length > 3 ? ', local ones first' : ''}. The list shows each one's level of need and how to refer.`,
+                // what each of the first few does, so the answer says more than how many there are
+                ...local.slice(0, 3).map((s) => `${s.name}: ${sentence(s.summary)}`),
+              ].join('\n\n')
             : `We have no services listed for ${area.name.toLowerCase()} yet. Talk to your DSL or the front door.`,
         links: [{ text: `Services for ${area.name.toLowerCase()}`, href: `/services?need=${area.id}` }, ...local.slice(0, 3).map((s) => ({ text: s.name, href: `/services/${s.slug}` }))],
         need: area.id,

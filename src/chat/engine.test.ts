@@ -402,3 +402,13 @@ describe('danger with no answer that fits', () => {
   });
 });
 
+
+describe('the answer listing the services for a need', () => {
+  it('says what the first few services do, not only how many there are, each linked', () => {
+    const r = engine.respond('Services for self-harm');
+    expect(r.answerId).toBe('need-services:self-harm');
+    const linked = r.links.filter((l) => /^\/services\/[^/?]+$/.test(l.href)).map((l) => pack.services.find((s) => `/services/${s.slug}` === l.href)!);
+    expect(linked.length).toBe(3);
+    for (const s of linked) expect(r.reply).toContain(`${s.name}: ${s.summary.replace(/\.$/, '')}`);
+  });
+});
