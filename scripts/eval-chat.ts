@@ -423,6 +423,7 @@ async function main(): Promise<void> {
     ['dev-replies-4.yaml', 'Fourth development set, what users get (written blind like the held-out sets; tuned on)'],
     ['dev-replies-5.yaml', 'Fifth development set, what users get (written blind, with every key that answers; tuned on)'],
     ['dev-replies-6.yaml', 'Sixth development set, what users get (written blind, with every key that answers; tuned on)'],
+    ['dev-replies-7.yaml', 'Seventh development set, what users get (written blind, with every key that answers; tuned on)'],
   ] as const) {
     const devRepliesFile = join(projectRoot(), 'test', 'chat', file);
     if (!existsSync(devRepliesFile)) continue;
