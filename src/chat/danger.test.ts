@@ -49,6 +49,13 @@ describe('how a danger rule reads time', () => {
     expect(engine.respond('dad punched her last night and he is outside the school now').danger).toBe(true);
   });
 
+  it('a real case that ends "how should I respond" or "what should I do" is still an emergency (once it was read as a question of policy)', () => {
+    expect(engine.respond('year 9 boy says he wants to end his life today, he has a rope at home, how should I respond').danger).toBe(true);
+    expect(engine.respond('a girl says she is going to kill herself tonight and has pills in her bag, what should I do').danger).toBe(true);
+    // a question about something before, asked the same way, is not
+    expect(engine.respond('a boy was stabbed near the school last month, how should we support his friends').danger).toBe(false);
+  });
+
   it('a training scenario is never an emergency, while a safety plan named in passing does not hide one', () => {
     expect(engine.respond('for the inset day scenario: a child rings saying someone is hurting them at home right now, 999 or MASH?').danger).toBe(false);
     expect(engine.respond('she has a safety plan from the summer but right now she is on the roof saying she will jump').danger).toBe(true);
