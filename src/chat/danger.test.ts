@@ -56,6 +56,22 @@ describe('how a danger rule reads time', () => {
     expect(engine.respond('a boy was stabbed near the school last month, how should we support his friends').danger).toBe(false);
   });
 
+  it('a real case is an emergency whatever question it ends with: searching, whom to call, consent, whether to worry', () => {
+    for (const q of [
+      'a boy has a knife in his bag right now, can i search him',
+      'dad is drunk and about to drive off with the kids, do i ring 999 or the front door',
+      'a man is trying to grab a child at the gate now, dsl or front door',
+      'she has taken a whole packet of paracetamol, should we be worried',
+      'girl just told me her uncle is waiting outside to take her abroad today, do i need consent',
+      'boy says his stepdad will kill him when he gets home tonight, is it allowed to keep him here',
+      'dad is outside the gates with a knife right now, what should we do',
+    ])
+      expect(engine.respond(q).danger, q).toBe(true);
+    // the same questions asked in general are not
+    expect(engine.respond('what should we do if a parent turns up drunk at pick up').danger).toBe(false);
+    expect(engine.respond('can staff search a bag if we think there is a blade in it').danger).toBe(false);
+  });
+
   it('a training scenario is never an emergency, while a safety plan named in passing does not hide one', () => {
     expect(engine.respond('for the inset day scenario: a child rings saying someone is hurting them at home right now, 999 or MASH?').danger).toBe(false);
     expect(engine.respond('she has a safety plan from the summer but right now she is on the roof saying she will jump').danger).toBe(true);
