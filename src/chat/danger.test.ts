@@ -11,6 +11,7 @@ import { defaultPack } from '../../test/helpers/pack.js';
 import { projectRoot } from '../content/pack-dir.js';
 import { chatContent } from './content.js';
 import { DangerModel } from './danger-model.js';
+import { withoutQuestionTail } from './text.js';
 import { createChatEngine, type ChatEngine } from './engine.js';
 
 // the development lists the rules are tuned on (the validation and held-out sets are measured by eval:chat)
@@ -152,3 +153,22 @@ describe('the learned detector, learned a step at a time', () => {
     }
   });
 });
+
+describe('a danger message with the question staff end it with', () => {
+  it('still brings the emergency guidance for every development danger message, whatever plain question follows it', () => {
+    const caught = items.filter((i) => i.danger).map((i) => i.q.replace(/[?.!]+$/, ''));
+    for (const ending of ['what should I do?', 'what do I do', 'who do I call?', 'is this 999 or MASH?', 'any advice?']) {
+      const lost = caught.filter((q) => !engine.respond(`${q}, ${ending}`).danger);
+      expect(lost, ending).toEqual([]);
+    }
+  });
+
+  it('sets aside only a closing question that asks what to do, not one that says something of the case', () => {
+    expect(withoutQuestionTail('dad drunk asleep on the pavement with a buggy, what should I do?')).toBe('dad drunk asleep on the pavement with a buggy');
+    expect(withoutQuestionTail('a man grabbed her - who do I ring first?')).toBe('a man grabbed her');
+    expect(withoutQuestionTail('what should I do?')).toBeUndefined();
+    expect(withoutQuestionTail('yr 6 wrote a story about killing his teacher, do i log it')).toBeUndefined();
+    expect(withoutQuestionTail('is it safe to let her go home with her dad who threatened her?')).toBeUndefined();
+  });
+});
+

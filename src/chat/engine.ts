@@ -38,7 +38,7 @@ import { chatContent, type ChatContent, type DangerRule } from './content.js';
 import { serviceIndexFor, serviceIndexReady, type ServiceIndex } from '../directory/search.js';
 import { TopicIndex, type TopicScore } from './topics.js';
 import { lexicon } from '../privacy/lexicon.js';
-import { asksMeaning, CONTRACTIONS, isStatement, NEGATION_TERM, NEGATIONS, NUMBER_WORDS, PhraseIndex, STOPWORDS, TypoIndex } from './text.js';
+import { asksMeaning, CONTRACTIONS, isStatement, withoutQuestionTail, NEGATION_TERM, NEGATIONS, NUMBER_WORDS, PhraseIndex, STOPWORDS, TypoIndex } from './text.js';
 
 export type { ChatLink } from './answers.js';
 
@@ -690,6 +690,15 @@ export class ChatEngine {
     return undefined;
   }
 
+  /** The danger rule the message matches once the questions it ends with are set aside, if it ends with any. */
+  private dangerWithoutTail(text: string): string | undefined {
+    const bare = withoutQuestionTail(text);
+    if (!bare) return undefined;
+    const normalised = normalise(bare);
+    const corrected = this.analyse(bare).corrected;
+    return this.dangerMatch(corrected === normalised ? [normalised] : [normalised, corrected]);
+  }
+
   /** Scores every entry that shares a term with the message; best first. */
   private rank(a: Analysed): Ranked[] {
     if (a.total === 0) return [];
@@ -922,7 +931,8 @@ export class ChatEngine {
     }
     const a = this.analyse(text);
     // the message as typed and as corrected; once when correction changed nothing
-    const dangerRule = this.dangerMatch(a.corrected === normalised ? [normalised] : [normalised, a.corrected]);
+    // the danger is in what happened: a closing "what should I do?" or "do I need consent?" must not hide it
+    const dangerRule = this.dangerMatch(a.corrected === normalised ? [normalised] : [normalised, a.corrected]) ?? this.dangerWithoutTail(text);
     const danger = dangerRule ? this.dangerBlock() : undefined;
 
     const follow = Object.keys(context).length > 0 ? this.followUp(a, context) : undefined;

@@ -114,6 +114,30 @@ export function asksMeaning(corrected: string): boolean {
   return SHORT_WHAT_IS.test(corrected) || MEANING.some((r) => r.test(corrected));
 }
 
+/**
+ * The question staff end a message with ("..., what should I do?", "who do I ring?", "is this 999?"): a
+ * clause of its own at the end that asks only what to do. (Not "do I log it?" or "do I need consent?":
+ * those say something of the case, often that it is not an emergency.)
+ */
+const QUESTION_TAIL =
+  /(?:^|[,.;:!?\n]|\s-\s|\bso\b|\band\b)\s*(?:(?:so|and|but|please|pls|sorry|urgent|ok)\s+)*(?:what (?:should|do|can|must) (?:i|we) do(?: now| next| first)?|what now|now what|what next|what do (?:i|we) need to do(?: now| next| first)?|what (?:are|is) (?:the|my|our) next steps?|who do (?:i|we) (?:call|ring|phone|contact)(?: first| now)?|is (?:this|it|that) (?:999|an emergency)(?: or [a-z ]{1,20})?|any advice|advice please|help please|please help|help)\s*[?.!]*\s*$/i;
+
+/**
+ * The message without the questions it ends with, when that leaves something: the danger is in what
+ * happened, and a closing "what should I do?" must not hide it. Undefined when there is no such ending.
+ */
+export function withoutQuestionTail(message: string): string | undefined {
+  let text = message.trim();
+  let changed = false;
+  for (let i = 0; i < 3; i++) {
+    const m = QUESTION_TAIL.exec(text);
+    if (!m || m.index === 0) break;
+    text = text.slice(0, m.index).trim();
+    changed = true;
+  }
+  return changed && /[\p{L}\p{N}]/u.test(text) ? text : undefined;
+}
+
 /** Number words as digits, so "level one" meets "Level 1". */
 export const NUMBER_WORDS: Record<string, string> = { one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10' };
 
