@@ -931,7 +931,7 @@ export class ChatEngine {
     }
     const a = this.analyse(text);
     // the message as typed and as corrected; once when correction changed nothing
-    // the danger is in what happened: a closing "what should I do?" or "do I need consent?" must not hide it
+    // the danger is in what happened: a closing "what should I do?" or "who do I ring?" must not hide it
     const dangerRule = this.dangerMatch(a.corrected === normalised ? [normalised] : [normalised, a.corrected]) ?? this.dangerWithoutTail(text);
     const danger = dangerRule ? this.dangerBlock() : undefined;
 
