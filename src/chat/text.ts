@@ -103,8 +103,8 @@ const MEANING = [
   // "does looking after nan count as a young carer", "is that classed as neglect"
   /\b(?:count|counts|counted|class|classed|classes) as\b|\b(?:does|do|would) [a-z0-9 ]+ count$/,
 ];
-/** Short "what is X" questions: at most this many words after "what is". */
-const SHORT_WHAT_IS = new RegExp(String.raw`^(?:(?:so|ok|okay|sorry|hi|hiya|quick q|quick question|remind me|sorry but) )*${WHAT_IS} (?:an? |the )?(?:[a-z0-9]+ ?){1,3}(?: exactly| again| then| please)?$`);
+/** Short "what is X" questions: one to three words after "what is" (one way only to split them, so no long backtracking). */
+const SHORT_WHAT_IS = new RegExp(String.raw`^(?:(?:so|ok|okay|sorry|hi|hiya|quick q|quick question|remind me|sorry but) )*${WHAT_IS} (?:an? |the )?[a-z0-9]+(?: [a-z0-9]+){0,2}(?: exactly| again| then| please)?$`);
 
 /**
  * The message asks what a term means ("whats a PEP", "what does NRPF stand for", "does looking after
