@@ -442,9 +442,6 @@ async function main(): Promise<void> {
   // the first held-out set: its figures were read in ten tuning sessions, so it is reported, no longer judged
   const firstHeldOut = readHeldOut();
   const heldOut = readHeldOut(join(projectRoot(), 'test', 'chat', 'held-out-5.yaml'));
-  // the third and fourth held-out sets: read three times and twice while they were judged, never tuned on; reported only
-  const thirdHeldOut = readHeldOut(join(projectRoot(), 'test', 'chat', 'held-out-3.yaml'));
-  const fourthHeldOut = readHeldOut(join(projectRoot(), 'test', 'chat', 'held-out-4.yaml'));
   const leakedHeld = leakedQuestions(engine, heldOut);
   if (leakedHeld.length > 0) {
     console.error(`These held-out messages are also FAQ or generated phrasings, so they measure memory; reword the phrasings:\n${leakedHeld.map((q) => `  ${q}`).join('\n')}`);
@@ -454,10 +451,14 @@ async function main(): Promise<void> {
   printHeldOut(firstHeldOut.length, oursFirst, undefined, 'First held-out set (its figures were read in ten sessions of tuning; reported only)', false);
   const leakedFirst = leakedQuestions(engine, firstHeldOut).length;
   if (leakedFirst > 0) console.log(`\n${leakedFirst} of its messages are now also phrasings the bot holds, so it measures some memory too.`);
-  const oursThird = await evaluateReplies(pack, thirdHeldOut, (q) => engine.respond(q), questionOf);
-  printHeldOut(thirdHeldOut.length, oursThird, undefined, 'Third held-out set (read three times while judged, never tuned on; reported only)', false);
-  const oursFourth = await evaluateReplies(pack, fourthHeldOut, (q) => engine.respond(q), questionOf);
-  printHeldOut(fourthHeldOut.length, oursFourth, undefined, 'Fourth held-out set (read twice while judged, never tuned on; reported only)', false);
+  // the third and fourth held-out sets: read three times and twice while they were judged, never tuned on; reported only
+  for (const [file, title] of [
+    ['held-out-3.yaml', 'Third held-out set (read three times while judged, never tuned on; reported only)'],
+    ['held-out-4.yaml', 'Fourth held-out set (read twice while judged, never tuned on; reported only)'],
+  ] as const) {
+    const items = readHeldOut(join(projectRoot(), 'test', 'chat', file));
+    printHeldOut(items.length, await evaluateReplies(pack, items, (q) => engine.respond(q), questionOf), undefined, title, false);
+  }
   // the held-out set judged now: written blind, what users get, judged by each reply's content; its misses are never shown
   const oursHeld = await evaluateReplies(pack, heldOut, (q) => engine.respond(q), questionOf);
   const theirsHeld = nlp
