@@ -637,8 +637,13 @@ export class ChatEngine {
     return this.idf.get(term) ?? this.maxIdf;
   }
 
+  /** The message's words, text speak written out and typos corrected. */
+  private words(message: string): string[] {
+    return this.correct(tokenize(message).slice(0, MAX_WORDS).map((w) => CONTRACTIONS[w] ?? w));
+  }
+
   private analyse(message: string): Analysed {
-    const words = this.correct(tokenize(message).slice(0, MAX_WORDS).map((w) => CONTRACTIONS[w] ?? w));
+    const words = this.words(message);
     const corrected = words.join(' ');
     const services = new Set<string>();
     const present = new Set(words.map(stem));
@@ -690,13 +695,15 @@ export class ChatEngine {
     return undefined;
   }
 
+  /** The danger rule a message matches as typed or as typo-corrected (once, when correction changed nothing). */
+  private dangerIn(normalised: string, corrected: string): string | undefined {
+    return this.dangerMatch(corrected === normalised ? [normalised] : [normalised, corrected]);
+  }
+
   /** The danger rule the message matches once the questions it ends with are set aside, if it ends with any. */
   private dangerWithoutTail(text: string): string | undefined {
     const bare = withoutQuestionTail(text);
-    if (!bare) return undefined;
-    const normalised = normalise(bare);
-    const corrected = this.analyse(bare).corrected;
-    return this.dangerMatch(corrected === normalised ? [normalised] : [normalised, corrected]);
+    return bare ? this.dangerIn(normalise(bare), this.words(bare).join(' ')) : undefined;
   }
 
   /** Scores every entry that shares a term with the message; best first. */
@@ -932,7 +939,7 @@ export class ChatEngine {
     const a = this.analyse(text);
     // the message as typed and as corrected; once when correction changed nothing
     // the danger is in what happened: a closing "what should I do?" or "who do I ring?" must not hide it
-    const dangerRule = this.dangerMatch(a.corrected === normalised ? [normalised] : [normalised, a.corrected]) ?? this.dangerWithoutTail(text);
+    const dangerRule = this.dangerIn(normalised, a.corrected) ?? this.dangerWithoutTail(text);
     const danger = dangerRule ? this.dangerBlock() : undefined;
 
     const follow = Object.keys(context).length > 0 ? this.followUp(a, context) : undefined;
@@ -1078,16 +1085,12 @@ export class ChatEngine {
     if (found) links.push(...found.links);
     else links.push(...TOOL_LINKS);
     const unsureText = expandPlaceholders(this.chat.settings.unsure, this.pack);
-    const near = ranked.filter((r) => r.score >= this.o.hintAt);
-    const onSubject = (r: Ranked) => {
-      const need = this.entry(r.id)?.need;
-      return context.need !== undefined && need !== undefined && this.related(need, context.need);
-    };
+    const near = ranked.filter((r) => r.score >= this.o.hintAt).map((r) => this.entry(r.id)!);
+    const subject = context.need;
+    const onSubject = (e: Entry) => subject !== undefined && e.need !== undefined && this.related(e.need, subject);
     // in a conversation, that worry's own answers when none is near: its FAQs in the pack's order
-    const subject = context.need !== undefined && !near.some(onSubject) ? this.entries.filter((e) => e.kind === 'faq' && onSubject({ id: e.id, score: 0 })).slice(0, 2) : [];
-    const suggestions = [...near.filter(onSubject).map((r) => this.entry(r.id)!), ...subject, ...near.filter((r) => !onSubject(r)).map((r) => this.entry(r.id)!)]
-      .slice(0, 3)
-      .map((e) => e.question);
+    const ownFaqs = subject !== undefined && !near.some(onSubject) ? this.entries.filter((e) => e.kind === 'faq' && onSubject(e)).slice(0, 2) : [];
+    const suggestions = [...near.filter(onSubject), ...ownFaqs, ...near.filter((e) => !onSubject(e))].slice(0, 3).map((e) => e.question);
     return {
       band: 'unsure',
       danger: !!danger,
