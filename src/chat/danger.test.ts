@@ -15,10 +15,10 @@ import { withoutQuestionTail } from './text.js';
 import { createChatEngine, type ChatEngine } from './engine.js';
 
 // the development lists the rules are tuned on (the validation and held-out sets are measured by eval:chat)
-const lists = ['danger-dev.yaml', 'danger-dev-2.yaml', 'danger-dev-3.yaml', 'danger-dev-4.yaml', 'danger-dev-5.yaml', 'danger-dev-6.yaml', 'danger-dev-7.yaml', 'danger-dev-8.yaml', 'danger-dev-9.yaml'];
+const lists = ['danger-dev.yaml', 'danger-dev-2.yaml', 'danger-dev-3.yaml', 'danger-dev-4.yaml', 'danger-dev-5.yaml', 'danger-dev-6.yaml', 'danger-dev-7.yaml', 'danger-dev-8.yaml', 'danger-dev-9.yaml', 'danger-dev-10.yaml'];
 const items = lists.flatMap((f) => parse(readFileSync(join(projectRoot(), 'test', 'chat', f), 'utf8')) as Array<{ q: string; danger: boolean }>);
 // the danger messages of the development reply sets (tuned on; the held-out sets are measured by eval:chat)
-const replySets = ['dev-replies.yaml', 'dev-replies-2.yaml', 'dev-replies-3.yaml', 'dev-replies-4.yaml', 'dev-replies-5.yaml', 'dev-replies-6.yaml', 'dev-replies-7.yaml', 'held-out-2.yaml'];
+const replySets = ['dev-replies.yaml', 'dev-replies-2.yaml', 'dev-replies-3.yaml', 'dev-replies-4.yaml', 'dev-replies-5.yaml', 'dev-replies-6.yaml', 'dev-replies-7.yaml', 'dev-replies-8.yaml', 'dev-replies-9.yaml', 'held-out-2.yaml'];
 const replyDanger = replySets.flatMap((f) => (parse(readFileSync(join(projectRoot(), 'test', 'chat', f), 'utf8')) as Array<{ q: string; danger?: boolean }>).filter((i) => i.danger));
 let engine: ChatEngine;
 beforeAll(() => {
@@ -66,11 +66,27 @@ describe('how a danger rule reads time', () => {
       'girl just told me her uncle is waiting outside to take her abroad today, do i need consent',
       'boy says his stepdad will kill him when he gets home tonight, is it allowed to keep him here',
       'dad is outside the gates with a knife right now, what should we do',
+      'her stepdad grabbed her by the neck this morning and he is picking her up at 3, do i put it on cpoms first or ring',
+      'mums partner is hitting her in the kitchen right now, the kids are on the phone to me. should i log it and tell the dsl',
     ])
       expect(engine.respond(q).danger, q).toBe(true);
     // the same questions asked in general are not
     expect(engine.respond('what should we do if a parent turns up drunk at pick up').danger).toBe(false);
     expect(engine.respond('can staff search a bag if we think there is a blade in it').danger).toBe(false);
+  });
+
+  it('reads a day of the week with travel ahead as a date to come, and a negated word of time as no time at all', () => {
+    expect(engine.respond('year 10 says her parents are flying her to pakistan on sunday to get married and dad has her passport').danger).toBe(true);
+    expect(engine.respond('yr 5 girl told her friend they fly to sudan on friday and she will be cut').danger).toBe(true);
+    expect(engine.respond('year 9 was made to get married on holiday two years ago and is back with us, how do we support her').danger).toBe(false);
+    // "won't come back" is not "came back": she is going, not returned
+    expect(engine.respond('she says they are taking her abroad tomorrow to be married and she wont come back').danger).toBe(true);
+  });
+
+  it('a child who will not go home because of harm there, and an injured baby named by its age, bring the guidance', () => {
+    expect(engine.respond('y7 says his uncle hits him with a cable and he refuses to go home').danger).toBe(true);
+    expect(engine.respond('y7 refuses to go home because his mum is strict about his phone').danger).toBe(false);
+    expect(engine.respond('the 6 week old sibling came to pick up with a bruise on her forehead').danger).toBe(true);
   });
 
   it('a training scenario is never an emergency, while a safety plan named in passing does not hide one', () => {

@@ -168,7 +168,7 @@ const TOOL_LINKS: readonly ChatLink[] = [
 ];
 
 /** Only these cancel a danger phrase right after them ("no plan"): the safety layer stays eager. */
-const DANGER_NEGATIONS = new Set(['no', 'not', 'without', 'never', 'nor']);
+const DANGER_NEGATIONS = new Set(['no', 'not', 'without', 'never', 'nor', 'wont', 'didnt', 'doesnt', 'isnt', 'hasnt', 'havent', 'wasnt', 'werent', 'dont', 'cant', 'cannot']);
 
 /** Words of a message considered at most: a 2,000-character message is matched on its first words. */
 const MAX_WORDS = 60;
