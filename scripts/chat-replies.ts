@@ -84,3 +84,55 @@ export function verdict(pack: ContentPack, r: SeenReply, accept: string[], quest
   }
   return r.band === 'answer' ? 'wrong' : 'unsure';
 }
+
+export const conversationTurn = z.strictObject({
+  q: z.string().min(1),
+  kind: z.enum(['first', 'follow-up']),
+  accept: z.array(z.string().regex(/^(faq|service|need|route|level|text):.+$/)).min(1),
+  danger: z.boolean().optional(),
+});
+export const conversation = z.strictObject({
+  area: z.string().min(1),
+  turns: z.array(conversationTurn).min(2),
+});
+export type Conversation = z.infer<typeof conversation>;
+
+export interface ConversationMetrics {
+  /** verdicts of the first turns and of the follow-ups, counted apart */
+  first: Record<Verdict, number>;
+  followUps: Record<Verdict, number>;
+  danger: number;
+  caught: number;
+  misses: string[];
+}
+
+/**
+ * What users get in conversations: each turn is asked with the context the reply before it gave back
+ * (as the page and the panel do), and judged as a single message is. `reply` gets that context; a
+ * matcher that keeps none may ignore it.
+ */
+export async function evaluateConversations(
+  pack: ContentPack,
+  conversations: Conversation[],
+  reply: (q: string, context: object) => Promise<SeenReply & { danger?: boolean; context?: object }> | (SeenReply & { danger?: boolean; context?: object }),
+  questionOf: (id: string) => string | undefined,
+): Promise<ConversationMetrics> {
+  const zero = (): Record<Verdict, number> => ({ acceptable: 0, clarified: 0, wrong: 0, unsure: 0 });
+  const m: ConversationMetrics = { first: zero(), followUps: zero(), danger: 0, caught: 0, misses: [] };
+  for (const c of conversations) {
+    let context: object = {};
+    for (const [n, t] of c.turns.entries()) {
+      const r = await reply(t.q, context);
+      context = r.context ?? {};
+      if (t.danger) {
+        m.danger++;
+        if (r.danger) m.caught++;
+        else m.misses.push(`  danger missed: "${t.q}"`);
+      }
+      const v = verdict(pack, r, t.accept, questionOf);
+      (n === 0 ? m.first : m.followUps)[v]++;
+      if (v !== 'acceptable') m.misses.push(`  ${v} ${n === 0 ? '' : `(after "${c.turns[n - 1]!.q.slice(0, 60)}") `}"${t.q}" → ${r.band} ${r.answerId ?? ''}; wanted ${t.accept.join(' or ')}`);
+    }
+  }
+  return m;
+}

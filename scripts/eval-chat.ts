@@ -15,10 +15,13 @@
  * confidently wrong ≤ 2 %, ...) are reported, and gate only with --held-out-goals. Top-1 on the eval set
  * is reported, not a goal: it scores the rank of one labelled FAQ, not what a user is shown (issue 12).
  *
- * Held-out sets of messages, judged by what users get: test/chat/held-out-5.yaml is the one judged now
- * (written blind at the start of the seventh session, 2026-11-30, before that session's changes);
+ * Held-out sets of messages, judged by what users get: test/chat/held-out-6.yaml is the one judged now
+ * (written blind at the start of the eighth session, 2026-12-01, before that session's changes);
  * test/chat/held-out.yaml, whose figures were read while tuning, held-out-3.yaml, read three times while
- * it was judged, and held-out-4.yaml, read twice while it was judged, are reported only;
+ * it was judged, and held-out-4.yaml and held-out-5.yaml, each read twice while judged, are reported only
+ * (held-out-5 also with a second annotator's keys). Conversations (a first message and its follow-ups,
+ * each asked with the context the reply before gave back): conversations-dev.yaml is tuned on,
+ * conversations-held-out.yaml is measured only;
  * test/chat/held-out-2.yaml, read three times while it was judged, is now a development set.
  * `--dev-only` measures the development sets alone, for tuning runs.
  */
@@ -32,7 +35,7 @@ import { defaultPackDir, projectRoot } from '../src/content/pack-dir.js';
 import { normalise } from '../src/content/vocabulary.js';
 import { createChatEngine, type ChatEngine } from '../src/chat/engine.js';
 import type { ContentPack } from '../src/content/schema.js';
-import { heldOutItem, verdict, type HeldOutItem, type SeenReply, type Verdict } from './chat-replies.js';
+import { conversation, evaluateConversations, heldOutItem, verdict, type Conversation, type ConversationMetrics, type HeldOutItem, type SeenReply, type Verdict } from './chat-replies.js';
 import { packSections } from '../src/sections.js';
 
 const evalItem = z.strictObject({
@@ -235,6 +238,10 @@ export function readHeldOut(file = join(projectRoot(), 'test', 'chat', 'held-out
   return z.array(heldOutItem).parse(parse(readFileSync(file, 'utf8')));
 }
 
+export function readConversations(file: string): Conversation[] {
+  return z.array(conversation).parse(parse(readFileSync(file, 'utf8')));
+}
+
 export interface HeldOutMetrics {
   inScope: number;
   share: Record<Verdict, number>;
@@ -337,6 +344,19 @@ function printTable(title: string, count: number, ours: Metrics, theirs: Metrics
   if (trainSeconds !== undefined) row('nlp.js training time', '–', `${trainSeconds.toFixed(1)} s`);
 }
 
+function printConversations(title: string, ours: ConversationMetrics, theirs: ConversationMetrics | undefined): void {
+  const total = (v: Record<Verdict, number>) => Object.values(v).reduce((a, b) => a + b, 0);
+  const share = (v: Record<Verdict, number>, k: Verdict) => pct(total(v) ? v[k] / total(v) : 0);
+  console.log(`\n## ${title}: ${total(ours.first)} conversations, ${total(ours.followUps)} follow-ups\n`);
+  console.log('| measure | this bot | nlp.js (each message alone) |');
+  console.log('|---|---:|---:|');
+  for (const k of ['acceptable', 'clarified', 'wrong', 'unsure'] as const) {
+    console.log(`| follow-ups ${k === 'wrong' ? 'confidently wrong' : k} | ${share(ours.followUps, k)} | ${theirs ? share(theirs.followUps, k) : '–'} |`);
+  }
+  console.log(`| first messages acceptable | ${share(ours.first, 'acceptable')} | ${theirs ? share(theirs.first, 'acceptable') : '–'} |`);
+  console.log(`| danger recall (any turn) | ${ours.danger ? `${ours.caught}/${ours.danger}` : '–'} | no danger layer |`);
+}
+
 function printHeldOut(count: number, ours: HeldOutMetrics, theirs: HeldOutMetrics | undefined, title = 'Held-out set (what users get; never tuned on)', byArea = true): void {
   console.log(`\n## ${title}: ${count} messages (${ours.inScope} in scope, ${ours.offTopic} off-topic)\n`);
   console.log('| measure | this bot | nlp.js | goal |');
@@ -424,6 +444,8 @@ async function main(): Promise<void> {
     ['dev-replies-5.yaml', 'Fifth development set, what users get (written blind, with every key that answers; tuned on)'],
     ['dev-replies-6.yaml', 'Sixth development set, what users get (written blind, with every key that answers; tuned on)'],
     ['dev-replies-7.yaml', 'Seventh development set, what users get (written blind, with every key that answers; tuned on)'],
+    ['dev-replies-8.yaml', 'Eighth development set, what users get (written blind, with every key that answers; tuned on)'],
+    ['dev-replies-9.yaml', 'Ninth development set, what users get (written blind, with every key that answers; tuned on)'],
   ] as const) {
     const devRepliesFile = join(projectRoot(), 'test', 'chat', file);
     if (!existsSync(devRepliesFile)) continue;
@@ -431,6 +453,14 @@ async function main(): Promise<void> {
     const d = await evaluateReplies(pack, devReplies, (q) => engine.respond(q), questionOf);
     printHeldOut(devReplies.length, d, undefined, title, false);
     if (process.argv.includes('--verbose')) console.log(`\n${file} misses:\n${d.misses.join('\n')}`);
+  }
+  // follow-ups in conversations, each asked with the context the reply before it gave back
+  const converse = (q: string, context: object) => engine.respond(q, context);
+  const devConversations = join(projectRoot(), 'test', 'chat', 'conversations-dev.yaml');
+  if (existsSync(devConversations)) {
+    const d = await evaluateConversations(pack, readConversations(devConversations), converse, questionOf);
+    printConversations('Development conversations (written blind; tuned on)', d, undefined);
+    if (process.argv.includes('--verbose')) console.log(`\nconversations-dev.yaml misses:\n${d.misses.join('\n')}`);
   }
   // --dev-only: the development sets alone, for tuning runs that must not look at any held-out figure
   if (process.argv.includes('--dev-only')) {
@@ -441,8 +471,10 @@ async function main(): Promise<void> {
   }
   // the first held-out set: its figures were read in ten tuning sessions, so it is reported, no longer judged
   const firstHeldOut = readHeldOut();
-  const heldOut = readHeldOut(join(projectRoot(), 'test', 'chat', 'held-out-5.yaml'));
-  const leakedHeld = leakedQuestions(engine, heldOut);
+  const heldOut = readHeldOut(join(projectRoot(), 'test', 'chat', 'held-out-6.yaml'));
+  const heldConversations = join(projectRoot(), 'test', 'chat', 'conversations-held-out.yaml');
+  const heldTurns = existsSync(heldConversations) ? readConversations(heldConversations).flatMap((c) => c.turns) : [];
+  const leakedHeld = leakedQuestions(engine, [...heldOut, ...heldTurns]);
   if (leakedHeld.length > 0) {
     console.error(`These held-out messages are also FAQ or generated phrasings, so they measure memory; reword the phrasings:\n${leakedHeld.map((q) => `  ${q}`).join('\n')}`);
     process.exit(1);
@@ -455,35 +487,34 @@ async function main(): Promise<void> {
   for (const [file, title] of [
     ['held-out-3.yaml', 'Third held-out set (read three times while judged, never tuned on; reported only)'],
     ['held-out-4.yaml', 'Fourth held-out set (read twice while judged, never tuned on; reported only)'],
+    ['held-out-5.yaml', 'Fifth held-out set (read twice while judged, never tuned on; reported only)'],
   ] as const) {
     const items = readHeldOut(join(projectRoot(), 'test', 'chat', file));
     printHeldOut(items.length, await evaluateReplies(pack, items, (q) => engine.respond(q), questionOf), undefined, title, false);
   }
+  // the fifth, with a second annotator's keys (written blind to the bot's replies): how much of what is
+  // judged a miss is an answer the first annotator left out
+  const fifth = readHeldOut(join(projectRoot(), 'test', 'chat', 'held-out-5.yaml'));
+  const oursSecond = await evaluateReplies(pack, withSecondKeys(fifth, readSecondKeys(join(projectRoot(), 'test', 'chat', 'held-out-5-second.yaml'))), (q) => engine.respond(q), questionOf);
+  printHeldOut(fifth.length, oursSecond, undefined, "Fifth held-out set, with a second annotator's keys added (reported only)", false);
   // the held-out set judged now: written blind, what users get, judged by each reply's content; its misses are never shown
   const oursHeld = await evaluateReplies(pack, heldOut, (q) => engine.respond(q), questionOf);
-  const theirsHeld = nlp
-    ? await evaluateReplies(
-        pack,
-        heldOut,
-        async (q) => {
-          const r = await nlp.manager.process('en', q);
-          const e = r.intent !== 'None' ? engine.entry(r.intent) : undefined;
-          return e ? { band: 'answer', reply: e.answer, links: e.links, answerId: e.id, suggestions: [] } : { band: 'unsure', reply: '', links: [], suggestions: [] };
-        },
-        questionOf,
-      )
-    : undefined;
+  const nlpReply = async (q: string): Promise<SeenReply> => {
+    const r = await nlp!.manager.process('en', q);
+    const e = r.intent !== 'None' ? engine.entry(r.intent) : undefined;
+    return e ? { band: 'answer', reply: e.answer, links: e.links, answerId: e.id, suggestions: [] } : { band: 'unsure', reply: '', links: [], suggestions: [] };
+  };
+  const theirsHeld = nlp ? await evaluateReplies(pack, heldOut, nlpReply, questionOf) : undefined;
   // beside the same content in an off-the-shelf matcher, judged by what users get (the top-1 rank
   // comparison on the eval set is printed above, but a rank is not what a user sees)
   if (theirsHeld) goals.push(['held-out acceptable ≥ nlp.js + 10 points', oursHeld.share.acceptable - theirsHeld.share.acceptable >= 0.1]);
   else goals.push(['held-out acceptable ≥ nlp.js + 10 points (not measured: --no-nlpjs)', false]);
   printHeldOut(heldOut.length, oursHeld, theirsHeld);
-  // the same messages with a second annotator's keys (written blind to the bot's replies): how much of
-  // what is judged a miss is an answer the first annotator left out
-  const second = join(projectRoot(), 'test', 'chat', 'held-out-5-second.yaml');
-  if (existsSync(second)) {
-    const oursSecond = await evaluateReplies(pack, withSecondKeys(heldOut, readSecondKeys(second)), (q) => engine.respond(q), questionOf);
-    printHeldOut(heldOut.length, oursSecond, undefined, 'Held-out set, with a second annotator\'s keys added (reported only; the goals are judged on the first annotator\'s keys)', false);
+  // held-out conversations: written blind, never tuned on; their misses are never shown
+  if (existsSync(heldConversations)) {
+    const convs = readConversations(heldConversations);
+    const theirsConv = nlp ? await evaluateConversations(pack, convs, (q) => nlpReply(q), questionOf) : undefined;
+    printConversations('Held-out conversations (written blind; never tuned on)', await evaluateConversations(pack, convs, converse, questionOf), theirsConv);
   }
   printDangerValidation(engine);
   const heldGoals: Array<[string, boolean]> = [

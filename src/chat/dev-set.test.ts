@@ -7,7 +7,8 @@ import { defaultPack } from '../../test/helpers/pack.js';
 import type { ContentPack } from '../content/schema.js';
 import { chatContent } from './content.js';
 import { join } from 'node:path';
-import { leakedQuestions, readDevSet, readEvalSet, readHeldOut, readSecondKeys, sharedQuestions, withSecondKeys, type EvalItem } from '../../scripts/eval-chat.js';
+import { leakedQuestions, readConversations, readDevSet, readEvalSet, readHeldOut, readSecondKeys, sharedQuestions, withSecondKeys, type EvalItem } from '../../scripts/eval-chat.js';
+import { evaluateConversations } from '../../scripts/chat-replies.js';
 import { projectRoot } from '../content/pack-dir.js';
 import { createChatEngine, type ChatEngine } from './engine.js';
 
@@ -77,5 +78,42 @@ describe("a second annotator's keys for the held-out set", () => {
     const ids = new Set(engine.entries.map((e) => e.id));
     const unknownFaqs = changes.flatMap((c) => c.add).filter((k) => k.startsWith('faq:') && !ids.has(k.slice(4)));
     expect(unknownFaqs).toEqual([]);
+  });
+});
+
+describe('the conversation sets', () => {
+  const file = (name: string) => join(projectRoot(), 'test', 'chat', name);
+
+  it('each holds conversations of a first message and follow-ups, with keys the pack has', () => {
+    const known = (key: string) => {
+      const [kind, id] = key.split(':') as [string, string];
+      if (kind === 'faq') return engine.entry(id) !== undefined;
+      if (kind === 'service') return pack.services.some((s) => s.slug === id);
+      if (kind === 'need') return pack.needAreas.flatMap((a) => [a, ...a.children]).some((a) => a.id === id);
+      if (kind === 'level') return pack.levels.some((l) => l.id === id);
+      if (kind === 'route') return ((pack.sections['needsCheck'] as { routes: Array<{ id: string }> }).routes ?? []).some((r) => r.id === id);
+      return kind === 'text';
+    };
+    for (const name of ['conversations-dev.yaml', 'conversations-held-out.yaml']) {
+      const convs = readConversations(file(name));
+      expect(convs.length, name).toBeGreaterThanOrEqual(60);
+      for (const c of convs) expect(c.turns.map((t) => t.kind), name).toEqual(['first', ...c.turns.slice(1).map(() => 'follow-up')]);
+      expect(convs.flatMap((c) => c.turns.flatMap((t) => t.accept)).filter((k) => !known(k)), name).toEqual([]);
+    }
+    const dev = readConversations(file('conversations-dev.yaml')).map((c) => ({ q: c.turns[0]!.q }));
+    expect(sharedQuestions(dev, readConversations(file('conversations-held-out.yaml')).map((c) => ({ q: c.turns[0]!.q })))).toEqual([]);
+  });
+
+  it('asks each follow-up with the context the reply before gave back, and counts follow-ups apart from first messages', async () => {
+    const reply = (q: string, context: object) => {
+      const follows = (context as { subject?: string }).subject === 'set';
+      return { band: 'answer' as const, reply: q, links: [], suggestions: [], answerId: follows ? 'right' : q === 'first' ? 'start' : 'lost', context: { subject: 'set' } };
+    };
+    const m = await evaluateConversations(pack, [{ area: 'general', turns: [{ q: 'first', kind: 'first', accept: ['faq:start'] }, { q: 'next', kind: 'follow-up', accept: ['faq:right'] }] }], reply, () => undefined);
+    expect(m.first.acceptable).toBe(1);
+    expect(m.followUps.acceptable).toBe(1);
+    // a matcher that keeps no context is asked the follow-up on its own
+    const forgetful = await evaluateConversations(pack, [{ area: 'general', turns: [{ q: 'first', kind: 'first', accept: ['faq:start'] }, { q: 'next', kind: 'follow-up', accept: ['faq:right'] }] }], (q, c) => ({ ...reply(q, c), context: {} }), () => undefined);
+    expect(forgetful.followUps.wrong).toBe(1);
   });
 });
