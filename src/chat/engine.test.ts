@@ -390,6 +390,51 @@ describe('a conversation about a worry', () => {
     // the question of what the bot is not for, sent as its button sends it, is still refused
     expect(engine.respond(out.examples[0]!, first.context).reply).toContain(out.reply.split('.')[0]);
   });
+
+  it('reads a follow-up that names no worry of its own as about that worry: its answers before another worry\'s', () => {
+    const first = engine.respond('noticed fresh cuts on a year 9 girls arm in PE today');
+    expect(first.context.need).toBe('self-harm');
+    const alone = engine.respond('should the parents be told?');
+    const next = engine.respond('should the parents be told?', first.context);
+    expect(engine.entry(next.answerId!)?.need).toBe('self-harm');
+    expect(next.answerId).not.toBe(alone.answerId);
+    // a message that names a worry of its own is read on its own words
+    const other = engine.respond('different child: a year 4 boy is a young carer for his mum, what can i do', first.context);
+    expect(other.answerId).toBe(engine.respond('different child: a year 4 boy is a young carer for his mum, what can i do').answerId);
+  });
+
+  it('keeps the worry through a general answer, and gives that worry\'s services and needs check beside it', () => {
+    const first = engine.respond('year 4 keeps coming in hungry and his uniform is filthy');
+    const need = first.context.need!;
+    expect(need).toBeDefined();
+    const level = engine.respond('what level would that be?', first.context);
+    expect(engine.entry(level.answerId!)?.need).toBeUndefined();
+    expect(level.context.need).toBe(need);
+    expect(level.links.some((l) => l.href === `/services?need=${need}`)).toBe(true);
+    expect(level.links.some((l) => l.href.startsWith('/needs-check?worry='))).toBe(true);
+    // and the next follow-up still knows the worry
+    const who = engine.respond('who do i refer to?', level.context);
+    expect(who.answerId).toBe(`need-services:${need}`);
+  });
+
+  it('says the level the needs check gives a worry whose every sign sets it, when asked in the conversation', () => {
+    const first = engine.respond('a year 6 girl told me she was cut during a ceremony abroad in the summer');
+    const need = first.context.need!;
+    const level = engine.respond('what level is that?', first.context);
+    expect(level.reply).toContain('In the needs check, this is');
+    // asked with no conversation, the general answer says nothing of any one worry
+    expect(engine.respond('what level is that?').reply).not.toContain('In the needs check, this is');
+    expect(need).toBeDefined();
+  });
+
+  it('an unsure follow-up in a conversation gives that worry\'s services', () => {
+    const first = engine.respond('mum was drunk at pick up again');
+    const need = first.context.need!;
+    expect(need).toBeDefined();
+    const r = engine.respond('the grandparents are lovely though', first.context);
+    expect(r.band).toBe('unsure');
+    expect(r.links.some((l) => l.href === `/services?need=${need}`)).toBe(true);
+  });
 });
 
 describe('danger with no answer that fits', () => {

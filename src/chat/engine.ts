@@ -38,7 +38,7 @@ import { chatContent, type ChatContent, type DangerRule } from './content.js';
 import { serviceIndexFor, serviceIndexReady, type ServiceIndex } from '../directory/search.js';
 import { TopicIndex, type TopicScore } from './topics.js';
 import { lexicon } from '../privacy/lexicon.js';
-import { asksMeaning, CONTRACTIONS, isStatement, withoutQuestionTail, NEGATION_TERM, NEGATIONS, NUMBER_WORDS, PhraseIndex, STOPWORDS, TypoIndex } from './text.js';
+import { asksLevel, asksMeaning, CONTRACTIONS, isStatement, withoutQuestionTail, NEGATION_TERM, NEGATIONS, NUMBER_WORDS, PhraseIndex, STOPWORDS, TypoIndex } from './text.js';
 
 export type { ChatLink } from './answers.js';
 
@@ -124,6 +124,13 @@ export interface EngineOptions {
   intentAt?: number;
   /** added to an FAQ that says what a term means when the message asks what one means */
   meaningBonus?: number;
+  /**
+   * In a conversation about a worry, a message that names no worry of its own ("do I tell his parents?")
+   * is read as about that worry: this is added to the answers about it,
+   */
+  subjectBonus?: number;
+  /** and this is taken from answers about an unrelated worry */
+  subjectPenalty?: number;
 }
 
 const DEFAULTS: Required<EngineOptions> = {
@@ -151,6 +158,8 @@ const DEFAULTS: Required<EngineOptions> = {
   doubtRatio: 0.7,
   intentAt: 0.65,
   meaningBonus: 0.1,
+  subjectBonus: 0.2,
+  subjectPenalty: 0.05,
 };
 
 export const MAX_MESSAGE_LENGTH = 2000;
@@ -707,7 +716,7 @@ export class ChatEngine {
   }
 
   /** Scores every entry that shares a term with the message; best first. */
-  private rank(a: Analysed): Ranked[] {
+  private rank(a: Analysed, subject?: string): Ranked[] {
     if (a.total === 0) return [];
     const o = this.o;
     const touchEntry = (i: number) => {
@@ -787,6 +796,8 @@ export class ChatEngine {
       else if (e.kind !== 'faq' && !(e.service && a.services.includes(e.service))) score *= e.kind === 'level' || e.kind === 'nav' ? 0.96 : 0.94;
       // "what does NRPF stand for": the FAQ that says what it means, before the one on what to do about it
       if (a.asksMeaning && this.definitions[i]) score += o.meaningBonus;
+      // a follow-up in a conversation about a worry: that worry's answers before another worry's
+      if (subject !== undefined && e.need !== undefined) score += this.related(e.need, subject) ? o.subjectBonus : -o.subjectPenalty;
       if (score > 0) out.push(exact ? { id: e.id, score, exact } : { id: e.id, score });
     }
     this.touchedEntries.length = 0;
@@ -861,9 +872,15 @@ export class ChatEngine {
    * the family lowers. Empty for anything else: a need weighed with the family's strengths has no level
    * until the check has asked about them, and a question is answered by its answer alone.
    */
-  private situationFor(need: string | undefined, message: string): string {
+  private situationFor(need: string | undefined, message: string, asked = false): string {
     const said = need ? this.harmSigns.get(need) : undefined;
-    return said && isStatement(message) ? `\n\n${said}` : '';
+    return said && (asked || isStatement(message)) ? `\n\n${said}` : '';
+  }
+
+  /** An answer's link into the needs check, with the conversation's worry already chosen */
+  private withWorry(need: string | undefined, links: ChatLink[]): ChatLink[] {
+    const worry = need ? this.checkWorry.get(need) : undefined;
+    return worry ? links.map((l) => (l.href === '/needs-check' ? { ...l, href: `/needs-check?worry=${worry}` } : l)) : links;
   }
 
   /** "Check the level of need" with the worry chosen, beside an answer about a need area */
@@ -878,9 +895,9 @@ export class ChatEngine {
    * to the directory filtered by that worry and one into the needs check with it chosen. Undefined when
    * the message names no need area: a list for a question the bot does not understand would be a guess.
    */
-  private servicesFor(text: string): { text: string; links: ChatLink[] } | undefined {
+  private servicesFor(text: string, subject?: string): { text: string; links: ChatLink[] } | undefined {
     const areas = this.directory.needAreasNamed(text);
-    const area = areas[0];
+    const area = areas[0] ?? subject;
     if (!area) return undefined;
     const name = this.needNames.get(area) ?? area;
     const result = this.directory.search({ q: text, need: area, perPage: 3 });
@@ -943,7 +960,9 @@ export class ChatEngine {
     const danger = dangerRule ? this.dangerBlock() : undefined;
 
     const follow = Object.keys(context).length > 0 ? this.followUp(a, context) : undefined;
-    const all: Ranked[] = follow ? [{ id: follow.id, score: 1 }] : this.rank(a);
+    // the conversation's worry, unless the message names one of its own
+    const subject = a.needs.length === 0 ? context.need : undefined;
+    const all: Ranked[] = follow ? [{ id: follow.id, score: 1 }] : this.rank(a, subject);
     // most like the pack's examples of what the bot is not for (staff pay, IT, trips): say what it is for,
     // rather than stretch an answer to fit; it is never offered as an answer or a suggestion
     const asked = this.byQuestion.get(normalised);
@@ -1032,11 +1051,16 @@ export class ChatEngine {
       const e = this.entry(top!.id)!;
       const next: ChatContext = {};
       const service = e.service ?? (a.services.length === 1 ? a.services[0] : undefined);
-      const need = e.need ?? a.needs[0];
+      // an answer about no worry in particular ("what level is that?") keeps the conversation's worry
+      const need = e.need ?? a.needs[0] ?? context.need;
       if (service) next.service = service;
       if (need) next.need = need;
-      const links = [...e.links, ...this.checkLinkFor(need, e.links)];
-      const situation = this.situationFor(e.need, text);
+      const links = [...this.withWorry(need, e.links), ...this.checkLinkFor(need, e.links)];
+      // a general answer ("what level is that?", "do I need consent?") in a conversation about a worry:
+      // the way to that worry's services, and what the needs check says of its level where it is fixed
+      const carried = e.need === undefined && a.needs.length === 0 ? context.need : undefined;
+      if (carried && !links.some((l) => l.href.startsWith('/services?need='))) links.push({ text: `Services for ${midSentence(this.needNames.get(carried) ?? carried)}`, href: `/services?need=${carried}` });
+      const situation = carried && asksLevel(a.corrected) ? this.situationFor(carried, text, true) : this.situationFor(e.need, text);
       if (band === 'answer') return { band, danger: !!danger, ...withDanger(`${e.answer}${situation}`, links), suggestions: this.suggestionsFor(e), context: next, answerId: e.id, ranked };
       // the best answer first, then the others that fit about as well
       return {
@@ -1081,7 +1105,8 @@ export class ChatEngine {
     const c = this.pack.manifest.contacts;
     const links: ChatLink[] = [];
     if (c.frontDoor.phones[0]) links.push(telLink(`Call the front door: ${c.frontDoor.phones[0].number}`, c.frontDoor.phones[0].number));
-    const found = danger ? undefined : this.servicesFor(text);
+    // in a conversation about a worry, a message that names none is about that worry
+    const found = danger ? undefined : this.servicesFor(text, context.need);
     if (found) links.push(...found.links);
     else links.push(...TOOL_LINKS);
     const unsureText = expandPlaceholders(this.chat.settings.unsure, this.pack);

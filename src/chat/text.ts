@@ -114,6 +114,11 @@ export function asksMeaning(corrected: string): boolean {
   return SHORT_WHAT_IS.test(corrected) || MEANING.some((r) => r.test(corrected));
 }
 
+/** The message asks what level of need something is ("what level is that?", "is it level 3", "does that meet threshold"). */
+export function asksLevel(corrected: string): boolean {
+  return /\b(?:level|levels|threshold|thresholds)\b/.test(corrected);
+}
+
 /**
  * The question staff end a message with ("..., what should I do?", "who do I ring?", "is this 999?"): a
  * clause of its own at the end that asks only what to do. (Not "do I log it?" or "do I need consent?":
