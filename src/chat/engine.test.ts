@@ -398,6 +398,10 @@ describe('a conversation about a worry', () => {
     const next = engine.respond('should the parents be told?', first.context);
     expect(engine.entry(next.answerId!)?.need).toBe('self-harm');
     expect(next.answerId).not.toBe(alone.answerId);
+    // a worry under the same broader area counts too, a little less: telling parents about self-harm, in a talk about suicidal thoughts
+    expect(engine.entry(engine.respond('do her parents have to be told?', { need: 'suicidal-thoughts' }).answerId!)?.need).toBe('self-harm');
+    // "as well" is "too", not wellbeing
+    expect(engine.respond('uniform as well?', { need: 'food-poverty' }).answerId).toBe(engine.respond('and uniform?', { need: 'food-poverty' }).answerId);
     // a message that names a worry of its own is read on its own words
     const other = engine.respond('different child: a year 4 boy is a young carer for his mum, what can i do', first.context);
     expect(other.answerId).toBe(engine.respond('different child: a year 4 boy is a young carer for his mum, what can i do').answerId);
@@ -439,7 +443,7 @@ describe('a conversation about a worry', () => {
 
 describe('danger with no answer that fits', () => {
   it('gives the emergency guidance first, then the nearest answers to choose from, not the guidance alone', () => {
-    const r = engine.respond('child is scared to go home, parent arriving in 10 minutes - do I hand her over or call the front door first?', { need: 'domestic-abuse-at-home' });
+    const r = engine.respond('she says she is terrified to go home tonight, mum\'s partner will be there at 3.30, do I hand her over?', { need: 'domestic-abuse-at-home' });
     expect(r.danger).toBe(true);
     expect(r.band).toBe('unsure');
     expect(r.reply).toMatch(/^If a child is in immediate danger, call 999/);

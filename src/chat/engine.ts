@@ -564,6 +564,12 @@ export class ChatEngine {
     return terms.filter((t) => this.coveragePostings.get(t)?.includes(i)).length;
   }
 
+  /** Two need areas under the same broader area ("self-harm" and "suicidal thoughts"). */
+  private siblings(x: string, y: string): boolean {
+    const p = this.parentOf.get(x);
+    return p !== undefined && p === this.parentOf.get(y);
+  }
+
   /** The same need area, or one is the other's broader area. */
   private related(x: string, y: string): boolean {
     return x === y || this.parentOf.get(x) === y || this.parentOf.get(y) === x;
@@ -648,7 +654,9 @@ export class ChatEngine {
 
   /** The message's words, text speak written out and typos corrected. */
   private words(message: string): string[] {
-    return this.correct(tokenize(message).slice(0, MAX_WORDS).map((w) => CONTRACTIONS[w] ?? w));
+    // "as well" means "too", not wellbeing
+    const words = tokenize(message).slice(0, MAX_WORDS).map((w) => CONTRACTIONS[w] ?? w);
+    return this.correct(words.filter((w, i) => !(w === 'well' && words[i - 1] === 'as')));
   }
 
   private analyse(message: string): Analysed {
@@ -797,7 +805,7 @@ export class ChatEngine {
       // "what does NRPF stand for": the FAQ that says what it means, before the one on what to do about it
       if (a.asksMeaning && this.definitions[i]) score += o.meaningBonus;
       // a follow-up in a conversation about a worry: that worry's answers before another worry's
-      if (subject !== undefined && e.need !== undefined) score += this.related(e.need, subject) ? o.subjectBonus : -o.subjectPenalty;
+      if (subject !== undefined && e.need !== undefined) score += this.related(e.need, subject) ? o.subjectBonus : this.siblings(e.need, subject) ? o.subjectBonus / 2 : -o.subjectPenalty;
       if (score > 0) out.push(exact ? { id: e.id, score, exact } : { id: e.id, score });
     }
     this.touchedEntries.length = 0;

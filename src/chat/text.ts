@@ -12,7 +12,9 @@ export const STOPWORDS = new Set(
     'is are was were be been being am do does did doing done have has had having can could would should will shall may might must ' +
     'what whats which whom whose how hi hello hey please thanks thank cheers ok okay just really very quite ' +
     'any some all also too yet get got go going want like one someone something anything thing things bit lot lots question quick wondering ' +
-    'pupil pupils student students child children kid kids young person people s'
+    'pupil pupils student students child children kid kids young person people s ' +
+    // asides that carry nothing of the question: "he's 19 btw"
+    'btw'
   ).split(/\s+/),
 );
 // "child", "pupil" and the like appear in nearly every question staff ask: they are stopwords here so
@@ -66,6 +68,7 @@ export const CONTRACTIONS: Record<string, string> = {
   tonite: 'tonight',
   nite: 'night',
   ppl: 'people',
+  fam: 'family',
   sum1: 'someone',
   some1: 'someone',
   any1: 'anyone',
