@@ -82,6 +82,11 @@ export const chatSettings = z.strictObject({
   /** shown when the bot does not know; placeholders allowed */
   unsure: z.string().min(20),
   /**
+   * said when a question asked again in other words gets the answer just given: that answer's first
+   * sentence follows, with the next different answers to choose from; placeholders allowed
+   */
+  sameAnswer: z.string().min(10),
+  /**
    * messages about school life that are not about a child's safety or wellbeing (staff pay, IT, trips,
    * timetables): when a message is most like these, the bot says what it is for instead of stretching an
    * answer to fit. Written for the pack, never copied from an evaluation set.

@@ -198,7 +198,7 @@ describe('follow-ups', () => {
   });
 
   it('ignores a context naming things the pack does not have', () => {
-    expect(engine.cleanContext({ service: 'no-such-service', need: '<script>' })).toEqual({});
+    expect(engine.cleanContext({ service: 'no-such-service', need: '<script>', answer: 'no-such-answer' })).toEqual({});
     expect(engine.cleanContext('nonsense')).toEqual({});
     expect(engine.respond('how do i refer to them', { service: 'nope' }).answerId ?? '').not.toMatch(/^service-refer:nope/);
   });
@@ -431,6 +431,22 @@ describe('a conversation about a worry', () => {
     expect(need).toBeDefined();
   });
 
+  it('does not give the same answer again word for word: it names it, in short, and offers the next different answers', () => {
+    const first = engine.respond('who do i call out of hours about a child');
+    expect(first.band).toBe('answer');
+    expect(first.context.answer).toBe(first.answerId);
+    const again = engine.respond('what number do i ring at the weekend then', first.context);
+    expect(again.answerId).toBe(first.answerId);
+    expect(again.reply).not.toBe(first.reply);
+    expect(again.reply.length).toBeLessThan(first.reply.length + 100);
+    expect(again.suggestions.length).toBeGreaterThan(0);
+    expect(again.suggestions).not.toContain(engine.entry(first.answerId!)!.question);
+    // its own button, pressed, gets the answer in full
+    expect(engine.respond(engine.entry(first.answerId!)!.question, first.context).reply).toBe(first.reply);
+    // and with no conversation the question gets the answer in full
+    expect(engine.respond('what number do i ring at the weekend then').reply).toBe(first.reply);
+  });
+
   it('an unsure follow-up in a conversation gives that worry\'s services', () => {
     const first = engine.respond('mum was drunk at pick up again');
     const need = first.context.need!;
@@ -448,6 +464,14 @@ describe('danger with no answer that fits', () => {
     expect(r.band).toBe('unsure');
     expect(r.reply).toMatch(/^If a child is in immediate danger, call 999/);
     expect(r.suggestions.length).toBeGreaterThan(0);
+  });
+
+  it('names the services for the worry after the guidance, when the message names one', () => {
+    const r = engine.respond('year 11 lad cuts his legs with a pencil sharpener blade most nights and has one in his pocket right now');
+    expect(r.danger).toBe(true);
+    expect(r.band).toBe('unsure');
+    expect(r.reply).toMatch(/^If a child is in immediate danger, call 999/);
+    expect(r.links.some((l) => l.href === '/services?need=self-harm')).toBe(true);
   });
 });
 

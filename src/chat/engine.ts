@@ -50,6 +50,8 @@ export interface ChatContext {
   service?: string;
   /** id of the need area the last answer was about */
   need?: string;
+  /** id of the last answer given, so that the same answer is not given again word for word */
+  answer?: string;
 }
 
 export interface Ranked {
@@ -204,6 +206,13 @@ interface Analysed {
  * A danger rule's phrases as one regular expression over normalised text: "hurt*" matches "hurting",
  * and "#" any number ("at #" matches "at 4").
  */
+/** The first sentence of an answer (its first paragraph when no sentence ends in it). */
+function firstSentence(text: string): string {
+  const para = text.split(/\n\n+/)[0] ?? '';
+  const m = /^.*?[.!?](?=\s|$)/s.exec(para);
+  return (m ? m[0] : para).trim();
+}
+
 function phrasesRegex(phrases: readonly string[]): RegExp {
   const alternatives = phrases.map((phrase) => {
     const words = normalise(phrase.replace(/\*/g, ' STAR ').replace(/#/g, ' ZZNUMBERZZ ')).split(' ').filter(Boolean);
@@ -844,6 +853,7 @@ export class ChatEngine {
     const out: ChatContext = {};
     if (typeof c['service'] === 'string' && this.serviceNames.has(c['service'])) out.service = c['service'];
     if (typeof c['need'] === 'string' && this.needNames.has(c['need'])) out.need = c['need'];
+    if (typeof c['answer'] === 'string' && this.byId.has(c['answer'])) out.answer = c['answer'];
     return out;
   }
 
@@ -883,6 +893,12 @@ export class ChatEngine {
   private situationFor(need: string | undefined, message: string, asked = false): string {
     const said = need ? this.harmSigns.get(need) : undefined;
     return said && (asked || isStatement(message)) ? `\n\n${said}` : '';
+  }
+
+  /** The front door's number as a link, when the pack has one */
+  private frontDoorLink(): ChatLink[] {
+    const phone = this.pack.manifest.contacts.frontDoor.phones[0];
+    return phone ? [telLink(`Call the front door: ${phone.number}`, phone.number)] : [];
   }
 
   /** An answer's link into the needs check, with the conversation's worry already chosen */
@@ -1063,12 +1079,27 @@ export class ChatEngine {
       const need = e.need ?? a.needs[0] ?? context.need;
       if (service) next.service = service;
       if (need) next.need = need;
+      next.answer = e.id;
       const links = [...this.withWorry(need, e.links), ...this.checkLinkFor(need, e.links)];
       // a general answer ("what level is that?", "do I need consent?") in a conversation about a worry:
       // the way to that worry's services, and what the needs check says of its level where it is fixed
       const carried = e.need === undefined && a.needs.length === 0 ? context.need : undefined;
       if (carried && !links.some((l) => l.href.startsWith('/services?need='))) links.push({ text: `Services for ${midSentence(this.needNames.get(carried) ?? carried)}`, href: `/services?need=${carried}` });
       const situation = carried && asksLevel(a.corrected) ? this.situationFor(carried, text, true) : this.situationFor(e.need, text);
+      // asked again in other words, the answer just given is not repeated word for word: it is named, and
+      // the next different answers are offered (a button pressed for it is answered in full)
+      if (context.answer === e.id && asked !== e.id) {
+        const alternatives = ranked.filter((r) => differs(r) && r.score >= o.hintAt).slice(0, 3).map((r) => this.entry(r.id)!.question);
+        return {
+          band: alternatives.length > 0 ? 'clarify' : 'answer',
+          danger: !!danger,
+          ...withDanger(`${expandPlaceholders(this.chat.settings.sameAnswer, this.pack)} ${firstSentence(e.answer)}`, [...links, ...this.frontDoorLink()]),
+          suggestions: alternatives,
+          context: next,
+          answerId: e.id,
+          ranked,
+        };
+      }
       if (band === 'answer') return { band, danger: !!danger, ...withDanger(`${e.answer}${situation}`, links), suggestions: this.suggestionsFor(e), context: next, answerId: e.id, ranked };
       // the best answer first, then the others that fit about as well
       return {
@@ -1096,7 +1127,7 @@ export class ChatEngine {
         danger: !!danger,
         ...withDanger(`This sounds like a worry about ${name}.\n\n${about.answer}${this.situationFor(about.need ?? topic.area, text)}${alternatives.length > 0 ? '\n\nIf that is not what you meant, choose one of the questions below, or ask in other words.' : ''}`, links),
         suggestions: alternatives.length > 0 ? alternatives.map((r) => this.entry(r.id)!.question) : this.suggestionsFor(about),
-        context: { need: topic.area },
+        context: { need: topic.area, answer: about.id },
         answerId: about.id,
         ranked,
       };
@@ -1114,7 +1145,7 @@ export class ChatEngine {
     const links: ChatLink[] = [];
     if (c.frontDoor.phones[0]) links.push(telLink(`Call the front door: ${c.frontDoor.phones[0].number}`, c.frontDoor.phones[0].number));
     // in a conversation about a worry, a message that names none is about that worry
-    const found = danger ? undefined : this.servicesFor(text, context.need);
+    const found = this.servicesFor(text, context.need);
     if (found) links.push(...found.links);
     else links.push(...TOOL_LINKS);
     const unsureText = expandPlaceholders(this.chat.settings.unsure, this.pack);
@@ -1127,8 +1158,9 @@ export class ChatEngine {
     return {
       band: 'unsure',
       danger: !!danger,
-      // with danger, the emergency guidance says what to do now, and the nearest answers follow it
-      reply: danger ? danger.text : found ? `${found.text}\n\n${unsureText}` : unsureText,
+      // with danger, the emergency guidance says what to do now; the services for the worry and the
+      // nearest answers follow it
+      reply: danger ? (found ? `${danger.text}\n\n${found.text}` : danger.text) : found ? `${found.text}\n\n${unsureText}` : unsureText,
       links: danger ? [...danger.links, ...links.slice(1)] : links,
       suggestions,
       context,

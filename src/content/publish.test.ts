@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { copyDefaultPack, type TempPack } from '../../test/helpers/pack.js';
+import { copyDefaultPack, TEST_TODAY, type TempPack } from '../../test/helpers/pack.js';
 import { openSqliteStore, type Store } from '../store/store.js';
 import { InvalidContentError } from './problems.js';
 import { publishPack } from './publish.js';
 import { packSections } from '../sections.js';
 
-const TODAY = new Date('2026-11-30T12:00:00Z');
+const TODAY = TEST_TODAY;
 let pack: TempPack;
 let dir: string;
 let store: Store | undefined;

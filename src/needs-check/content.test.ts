@@ -7,11 +7,11 @@ import { parse, stringify } from 'yaml';
 import { defaultPackDir } from '../content/pack-dir.js';
 import { loadPack } from '../content/load.js';
 import type { ContentProblem } from '../content/problems.js';
-import { defaultPack } from '../../test/helpers/pack.js';
+import { defaultPack, TEST_TODAY } from '../../test/helpers/pack.js';
 import { NEEDS_CHECK_FILE, needsCheckContent as nc } from './content.js';
 import { packSections } from '../sections.js';
 
-const today = new Date('2026-11-30T12:00:00Z');
+const today = TEST_TODAY;
 let dir: string;
 let original: string;
 

@@ -42,7 +42,7 @@ export function copyDefaultPack(): TempPack {
 }
 
 /** The date tests judge review dates against, so they do not change with the calendar. */
-export const TEST_TODAY = new Date('2026-11-30T12:00:00Z');
+export const TEST_TODAY = new Date('2026-12-01T12:00:00Z');
 
 /** The problems loading finds in a copy of the default pack once `edit` has changed it. */
 export function problemsAfter(edit: (p: TempPack) => void): ContentProblem[] {
