@@ -15,7 +15,7 @@ import { withoutQuestionTail } from './text.js';
 import { createChatEngine, type ChatEngine } from './engine.js';
 
 // the development lists the rules are tuned on (the validation and held-out sets are measured by eval:chat)
-const lists = ['danger-dev.yaml', 'danger-dev-2.yaml', 'danger-dev-3.yaml', 'danger-dev-4.yaml', 'danger-dev-5.yaml', 'danger-dev-6.yaml', 'danger-dev-7.yaml', 'danger-dev-8.yaml', 'danger-dev-9.yaml', 'danger-dev-10.yaml', 'danger-dev-11.yaml'];
+const lists = ['danger-dev.yaml', 'danger-dev-2.yaml', 'danger-dev-3.yaml', 'danger-dev-4.yaml', 'danger-dev-5.yaml', 'danger-dev-6.yaml', 'danger-dev-7.yaml', 'danger-dev-8.yaml', 'danger-dev-9.yaml', 'danger-dev-10.yaml', 'danger-dev-11.yaml', 'danger-dev-12.yaml'];
 const items = lists.flatMap((f) => parse(readFileSync(join(projectRoot(), 'test', 'chat', f), 'utf8')) as Array<{ q: string; danger: boolean }>);
 // the danger messages of the development reply sets (tuned on; the held-out sets are measured by eval:chat)
 const replySets = ['dev-replies.yaml', 'dev-replies-2.yaml', 'dev-replies-3.yaml', 'dev-replies-4.yaml', 'dev-replies-5.yaml', 'dev-replies-6.yaml', 'dev-replies-7.yaml', 'dev-replies-8.yaml', 'dev-replies-9.yaml', 'held-out-2.yaml'];
@@ -83,10 +83,11 @@ describe('how a danger rule reads time', () => {
     expect(engine.respond('she says they are taking her abroad tomorrow to be married and she wont come back').danger).toBe(true);
   });
 
-  it('a child who will not go home because of harm there, and an injured baby named by its age, bring the guidance', () => {
+  it('an injured baby named by its age, or a child harmed at home who will not go home, brings the guidance; a disclosure alone from a child safe in school is a same-day call (FACTS 1b)', () => {
+    expect(engine.respond('the 6 week old sibling came to pick up with a bruise on her forehead').danger).toBe(true);
     expect(engine.respond('y7 says his uncle hits him with a cable and he refuses to go home').danger).toBe(true);
     expect(engine.respond('y7 refuses to go home because his mum is strict about his phone').danger).toBe(false);
-    expect(engine.respond('the 6 week old sibling came to pick up with a bruise on her forehead').danger).toBe(true);
+    expect(engine.respond('a year 9 told me her dad hit her with a belt last night, she has marks and she is with me in the office').danger).toBe(false);
   });
 
   it('a training scenario is never an emergency, while a safety plan named in passing does not hide one', () => {

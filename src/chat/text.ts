@@ -69,6 +69,8 @@ export const CONTRACTIONS: Record<string, string> = {
   nite: 'night',
   ppl: 'people',
   fam: 'family',
+  wknd: 'weekend',
+  wkend: 'weekend',
   sum1: 'someone',
   some1: 'someone',
   any1: 'anyone',
