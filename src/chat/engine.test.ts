@@ -366,6 +366,8 @@ describe('a question about what a term means', () => {
     for (const [q, definition] of [
       ['what does nrpf stand for', 'what-is-nrpf'],
       ['whats a young carer, does looking after her nan count', 'what-is-a-young-carer'],
+      // a message that opens by asking what something is, then asks more about it
+      ['what is gillick competence and does it apply to a 14 year old asking about the pill', 'what-is-gillick-competence'],
     ] as const) {
       expect(without.respond(q).answerId, q).not.toBe(definition);
       expect(engine.respond(q).answerId, q).toBe(definition);

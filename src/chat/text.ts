@@ -107,6 +107,9 @@ const MEANING = [
   new RegExp(String.raw`\b(?:what|wat|wot) even is\b|\b${WHAT_IS} (?:this|that|these) [a-z0-9 ]+ (?:thing|things)\b`),
   // "does looking after nan count as a young carer", "is that classed as neglect"
   /\b(?:count|counts|counted|class|classed|classes) as\b|\b(?:does|do|would) [a-z0-9 ]+ count$/,
+  // "what is gillick competence and does it apply to...", "what is the lado, does every school have one":
+  // a message that opens by asking what something is, then asks more about it
+  new RegExp(String.raw`^${WHAT_IS} (?:an? |the )?[a-z0-9]+(?: [a-z0-9]+){0,4} (?:and|does|do|is|are|which|who|can|how|when|where)\b`),
 ];
 /** Short "what is X" questions: one to three words after "what is" (one way only to split them, so no long backtracking). */
 const SHORT_WHAT_IS = new RegExp(String.raw`^(?:(?:so|ok|okay|sorry|hi|hiya|quick q|quick question|remind me|sorry but) )*${WHAT_IS} (?:an? |the )?[a-z0-9]+(?: [a-z0-9]+){0,2}(?: exactly| again| then| please)?$`);
