@@ -444,9 +444,9 @@ describe('a conversation about a worry', () => {
     expect(again.suggestions.length).toBeGreaterThan(0);
     expect(again.suggestions).not.toContain(engine.entry(first.answerId!)!.question);
     // its own button, pressed, gets the answer in full
-    expect(engine.respond(engine.entry(first.answerId!)!.question, first.context).reply).toBe(first.reply);
+    expect(engine.respond(engine.entry(first.answerId!)!.question, first.context).reply).toContain(first.reply);
     // and with no conversation the question gets the answer in full
-    expect(engine.respond('what number do i ring at the weekend then').reply).toBe(first.reply);
+    expect(engine.respond('what number do i ring at the weekend then').reply).toContain(first.reply);
   });
 
   it('an unsure follow-up in a conversation gives that worry\'s services', () => {
