@@ -445,6 +445,10 @@ describe('a conversation about a worry', () => {
     expect(again.suggestions).not.toContain(engine.entry(first.answerId!)!.question);
     // its own button, pressed, gets the answer in full
     expect(engine.respond(engine.entry(first.answerId!)!.question, first.context).reply).toContain(first.reply);
+    // a first sentence of a word or two ("No.") is named with the one after it
+    const secret = engine.respond('can i keep a secret if a child asks me to');
+    expect(secret.reply).toMatch(/^No\. /);
+    expect(engine.respond('so i cant promise not to tell?', secret.context).reply).toMatch(/In short: No\. \w+/);
     // and with no conversation the question gets the answer in full
     expect(engine.respond('what number do i ring at the weekend then').reply).toContain(first.reply);
   });

@@ -206,11 +206,17 @@ interface Analysed {
  * A danger rule's phrases as one regular expression over normalised text: "hurt*" matches "hurting",
  * and "#" any number ("at #" matches "at 4").
  */
-/** The first sentence of an answer (its first paragraph when no sentence ends in it). */
+/**
+ * The first sentence of an answer (its first paragraph when no sentence ends in it); with the next one
+ * when the first is only a word or two ("Yes.", "Usually, yes."), which says nothing on its own.
+ */
 function firstSentence(text: string): string {
   const para = text.split(/\n\n+/)[0] ?? '';
   const m = /^.*?[.!?](?=\s|$)/s.exec(para);
-  return (m ? m[0] : para).trim();
+  const first = (m ? m[0] : para).trim();
+  if (!m || first.split(/\s+/).length > 3) return first;
+  const next = /^.*?[.!?](?=\s|$)/s.exec(para.slice(m[0].length).trim());
+  return next ? `${first} ${next[0].trim()}` : para.trim();
 }
 
 function phrasesRegex(phrases: readonly string[]): RegExp {
