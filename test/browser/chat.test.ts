@@ -133,6 +133,17 @@ describeBrowser('chat bot in Chromium', () => {
     await expect(page.getByRole('button', { name: 'Yes, this answer was helpful' }).count()).resolves.toBe(2);
     await expectNoAxeViolations(page);
 
+    // a worry, then a general follow-up: the panel's context carries the worry to its services
+    await page.keyboard.type('year 4 keeps coming in hungry and his uniform is filthy');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-qa="chat-reply"]').nth(2).waitFor();
+    await page.keyboard.type('what level would that be?');
+    await page.keyboard.press('Enter');
+    const level = page.locator('[data-qa="chat-reply"]').nth(3);
+    await level.waitFor();
+    await expect(level.locator('a[href^="/services?need="]').count()).resolves.toBeGreaterThan(0);
+    await expect(level.locator('a[href^="/needs-check?worry="]').count()).resolves.toBeGreaterThan(0);
+
     await page.keyboard.press('Escape');
     await expect(page.locator('#app-chat-panel').isHidden()).resolves.toBe(true);
     await expect(launcher.getAttribute('aria-expanded')).resolves.toBe('false');
