@@ -446,6 +446,7 @@ async function main(): Promise<void> {
     ['dev-replies-7.yaml', 'Seventh development set, what users get (written blind, with every key that answers; tuned on)'],
     ['dev-replies-8.yaml', 'Eighth development set, what users get (written blind, with every key that answers; tuned on)'],
     ['dev-replies-9.yaml', 'Ninth development set, what users get (written blind, with every key that answers; tuned on)'],
+    ['dev-replies-10.yaml', 'Tenth development set, what users get (written blind, with every key that answers; tuned on)'],
   ] as const) {
     const devRepliesFile = join(projectRoot(), 'test', 'chat', file);
     if (!existsSync(devRepliesFile)) continue;
