@@ -78,6 +78,8 @@ describe('how a danger rule reads time', () => {
   it('reads a day of the week with travel ahead as a date to come, and a negated word of time as no time at all', () => {
     expect(engine.respond('year 10 says her parents are flying her to pakistan on sunday to get married and dad has her passport').danger).toBe(true);
     expect(engine.respond('yr 5 girl told her friend they fly to sudan on friday and she will be cut').danger).toBe(true);
+    // FGM named as families name it
+    expect(engine.respond('y6 says they are flying to somalia next week for a special ceremony to become a woman').danger).toBe(true);
     expect(engine.respond('year 9 was made to get married on holiday two years ago and is back with us, how do we support her').danger).toBe(false);
     // "won't come back" is not "came back": she is going, not returned
     expect(engine.respond('she says they are taking her abroad tomorrow to be married and she wont come back').danger).toBe(true);
