@@ -128,10 +128,11 @@ export interface EngineOptions {
   meaningBonus?: number;
   /**
    * In a conversation about a worry, a message that names no worry of its own ("do I tell his parents?")
-   * is read as about that worry: this is added to the answers about it,
+   * is read as about that worry: this is added to the answers about it (half of it to the answers about a
+   * worry under the same broader area)
    */
   subjectBonus?: number;
-  /** and this is taken from answers about an unrelated worry */
+  /** and this is taken from the answers about an unrelated worry */
   subjectPenalty?: number;
 }
 
@@ -203,10 +204,6 @@ interface Analysed {
 }
 
 /**
- * A danger rule's phrases as one regular expression over normalised text: "hurt*" matches "hurting",
- * and "#" any number ("at #" matches "at 4").
- */
-/**
  * The first sentence of an answer (its first paragraph when no sentence ends in it); with the next one
  * when the first is only a word or two ("Yes.", "Usually, yes."), which says nothing on its own.
  */
@@ -219,6 +216,10 @@ function firstSentence(text: string): string {
   return next ? `${first} ${next[0].trim()}` : para.trim();
 }
 
+/**
+ * A danger rule's phrases as one regular expression over normalised text: "hurt*" matches "hurting",
+ * and "#" any number ("at #" matches "at 4").
+ */
 function phrasesRegex(phrases: readonly string[]): RegExp {
   const alternatives = phrases.map((phrase) => {
     const words = normalise(phrase.replace(/\*/g, ' STAR ').replace(/#/g, ' ZZNUMBERZZ ')).split(' ').filter(Boolean);
@@ -1099,7 +1100,7 @@ export class ChatEngine {
         return {
           band: alternatives.length > 0 ? 'clarify' : 'answer',
           danger: !!danger,
-          ...withDanger(`${expandPlaceholders(this.chat.settings.sameAnswer, this.pack)} ${firstSentence(e.answer)}`, [...links, ...this.frontDoorLink()]),
+          ...withDanger(`${expandPlaceholders(this.chat.settings.sameAnswer, this.pack)} ${firstSentence(e.answer)}`, [...links, ...this.frontDoorLink().filter((f) => !links.some((l) => l.href === f.href))]),
           suggestions: alternatives,
           context: next,
           answerId: e.id,
