@@ -238,6 +238,9 @@ export function readHeldOut(file = join(projectRoot(), 'test', 'chat', 'held-out
   return z.array(heldOutItem).parse(parse(readFileSync(file, 'utf8')));
 }
 
+/** The held-out set the goals are judged on now. */
+const HELD_OUT_FILE = 'held-out-6.yaml';
+
 export function readConversations(file: string): Conversation[] {
   return z.array(conversation).parse(parse(readFileSync(file, 'utf8')));
 }
@@ -472,7 +475,7 @@ async function main(): Promise<void> {
   }
   // the first held-out set: its figures were read in ten tuning sessions, so it is reported, no longer judged
   const firstHeldOut = readHeldOut();
-  const heldOut = readHeldOut(join(projectRoot(), 'test', 'chat', 'held-out-6.yaml'));
+  const heldOut = readHeldOut(join(projectRoot(), 'test', 'chat', HELD_OUT_FILE));
   const heldConversations = join(projectRoot(), 'test', 'chat', 'conversations-held-out.yaml');
   const heldTurns = existsSync(heldConversations) ? readConversations(heldConversations).flatMap((c) => c.turns) : [];
   const leakedHeld = leakedQuestions(engine, [...heldOut, ...heldTurns]);
@@ -484,7 +487,15 @@ async function main(): Promise<void> {
   printHeldOut(firstHeldOut.length, oursFirst, undefined, 'First held-out set (its figures were read in ten sessions of tuning; reported only)', false);
   const leakedFirst = leakedQuestions(engine, firstHeldOut).length;
   if (leakedFirst > 0) console.log(`\n${leakedFirst} of its messages are now also phrasings the bot holds, so it measures some memory too.`);
-  // the third and fourth held-out sets: read three times and twice while they were judged, never tuned on; reported only
+  // a held-out set again with a second annotator's keys (written blind to the bot's replies), when it has
+  // them: how much of what is judged a miss is an answer the first annotator left out
+  const withSecondAnnotator = async (items: HeldOutItem[], file: string, title: string) => {
+    const second = join(projectRoot(), 'test', 'chat', file.replace(/\.yaml$/, '-second.yaml'));
+    if (!existsSync(second)) return;
+    const ours = await evaluateReplies(pack, withSecondKeys(items, readSecondKeys(second)), (q) => engine.respond(q), questionOf);
+    printHeldOut(items.length, ours, undefined, `${title}, with a second annotator's keys added (reported only)`, false);
+  };
+  // the third, fourth and fifth held-out sets: read while they were judged, never tuned on; reported only
   for (const [file, title] of [
     ['held-out-3.yaml', 'Third held-out set (read three times while judged, never tuned on; reported only)'],
     ['held-out-4.yaml', 'Fourth held-out set (read twice while judged, never tuned on; reported only)'],
@@ -492,12 +503,8 @@ async function main(): Promise<void> {
   ] as const) {
     const items = readHeldOut(join(projectRoot(), 'test', 'chat', file));
     printHeldOut(items.length, await evaluateReplies(pack, items, (q) => engine.respond(q), questionOf), undefined, title, false);
+    await withSecondAnnotator(items, file, title.split(' (')[0]!);
   }
-  // the fifth, with a second annotator's keys (written blind to the bot's replies): how much of what is
-  // judged a miss is an answer the first annotator left out
-  const fifth = readHeldOut(join(projectRoot(), 'test', 'chat', 'held-out-5.yaml'));
-  const oursSecond = await evaluateReplies(pack, withSecondKeys(fifth, readSecondKeys(join(projectRoot(), 'test', 'chat', 'held-out-5-second.yaml'))), (q) => engine.respond(q), questionOf);
-  printHeldOut(fifth.length, oursSecond, undefined, "Fifth held-out set, with a second annotator's keys added (reported only)", false);
   // the held-out set judged now: written blind, what users get, judged by each reply's content; its misses are never shown
   const oursHeld = await evaluateReplies(pack, heldOut, (q) => engine.respond(q), questionOf);
   const nlpReply = async (q: string): Promise<SeenReply> => {
@@ -511,17 +518,12 @@ async function main(): Promise<void> {
   if (theirsHeld) goals.push(['held-out acceptable ≥ nlp.js + 10 points', oursHeld.share.acceptable - theirsHeld.share.acceptable >= 0.1]);
   else goals.push(['held-out acceptable ≥ nlp.js + 10 points (not measured: --no-nlpjs)', false]);
   printHeldOut(heldOut.length, oursHeld, theirsHeld);
-  // the same messages with a second annotator's keys (written blind to the bot's replies): how much of
-  // what is judged a miss is an answer the first annotator left out
-  const second = join(projectRoot(), 'test', 'chat', 'held-out-6-second.yaml');
-  if (existsSync(second)) {
-    const oursSecond6 = await evaluateReplies(pack, withSecondKeys(heldOut, readSecondKeys(second)), (q) => engine.respond(q), questionOf);
-    printHeldOut(heldOut.length, oursSecond6, undefined, "Held-out set, with a second annotator's keys added (reported only; the goals are judged on the first annotator's keys)", false);
-  }
+  // (the goals are judged on the first annotator's keys)
+  await withSecondAnnotator(heldOut, HELD_OUT_FILE, 'Held-out set judged now');
   // held-out conversations: written blind, never tuned on; their misses are never shown
   if (existsSync(heldConversations)) {
     const convs = readConversations(heldConversations);
-    const theirsConv = nlp ? await evaluateConversations(pack, convs, (q) => nlpReply(q), questionOf) : undefined;
+    const theirsConv = nlp ? await evaluateConversations(pack, convs, nlpReply, questionOf) : undefined;
     printConversations('Held-out conversations (written blind; never tuned on)', await evaluateConversations(pack, convs, converse, questionOf), theirsConv);
   }
   printDangerValidation(engine);

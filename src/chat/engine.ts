@@ -1092,7 +1092,6 @@ export class ChatEngine {
       // the way to that worry's services, and what the needs check says of its level where it is fixed
       const carried = e.need === undefined && a.needs.length === 0 ? context.need : undefined;
       if (carried && !links.some((l) => l.href.startsWith('/services?need='))) links.push({ text: `Services for ${midSentence(this.needNames.get(carried) ?? carried)}`, href: `/services?need=${carried}` });
-      const situation = carried && asksLevel(a.corrected) ? this.situationFor(carried, text, true) : this.situationFor(e.need, text);
       // asked again in other words, the answer just given is not repeated word for word: it is named, and
       // the next different answers are offered (a button pressed for it is answered in full)
       if (context.answer === e.id && asked !== e.id) {
@@ -1107,6 +1106,7 @@ export class ChatEngine {
           ranked,
         };
       }
+      const situation = carried && asksLevel(a.corrected) ? this.situationFor(carried, text, true) : this.situationFor(e.need, text);
       if (band === 'answer') return { band, danger: !!danger, ...withDanger(`${e.answer}${situation}`, links), suggestions: this.suggestionsFor(e), context: next, answerId: e.id, ranked };
       // the best answer first, then the others that fit about as well
       return {
