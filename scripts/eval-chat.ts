@@ -450,6 +450,8 @@ async function main(): Promise<void> {
     ['dev-replies-8.yaml', 'Eighth development set, what users get (written blind, with every key that answers; tuned on)'],
     ['dev-replies-9.yaml', 'Ninth development set, what users get (written blind, with every key that answers; tuned on)'],
     ['dev-replies-10.yaml', 'Tenth development set, what users get (written blind, with every key that answers; tuned on)'],
+    ['dev-replies-11.yaml', 'Eleventh development set, what users get (written blind, with every key that answers; tuned on)'],
+    ['dev-replies-12.yaml', 'Twelfth development set, what users get (written blind, with every key that answers; tuned on)'],
   ] as const) {
     const devRepliesFile = join(projectRoot(), 'test', 'chat', file);
     if (!existsSync(devRepliesFile)) continue;
@@ -460,11 +462,15 @@ async function main(): Promise<void> {
   }
   // follow-ups in conversations, each asked with the context the reply before it gave back
   const converse = (q: string, context: object) => engine.respond(q, context);
-  const devConversations = join(projectRoot(), 'test', 'chat', 'conversations-dev.yaml');
-  if (existsSync(devConversations)) {
+  for (const [file, title] of [
+    ['conversations-dev.yaml', 'Development conversations (written blind; tuned on)'],
+    ['conversations-dev-2.yaml', 'Second development conversations (written blind; tuned on)'],
+  ] as const) {
+    const devConversations = join(projectRoot(), 'test', 'chat', file);
+    if (!existsSync(devConversations)) continue;
     const d = await evaluateConversations(pack, readConversations(devConversations), converse, questionOf);
-    printConversations('Development conversations (written blind; tuned on)', d, undefined);
-    if (process.argv.includes('--verbose')) console.log(`\nconversations-dev.yaml misses:\n${d.misses.join('\n')}`);
+    printConversations(title, d, undefined);
+    if (process.argv.includes('--verbose')) console.log(`\n${file} misses:\n${d.misses.join('\n')}`);
   }
   // --dev-only: the development sets alone, for tuning runs that must not look at any held-out figure
   if (process.argv.includes('--dev-only')) {
