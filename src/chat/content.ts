@@ -78,6 +78,11 @@ export const chatSettings = z.strictObject({
      */
     learnedUnless: z.array(phrase).default([]),
     learnedStill: z.array(phrase).default([]),
+    /**
+     * the next message after one whose own words brought the emergency guidance ("police?", "what do we
+     * do with the kids?") brings it again, unless it has one of these: it is over, or about later
+     */
+    carriedUnless: z.array(phrase).default([]),
   }),
   /** shown when the bot does not know; placeholders allowed */
   unsure: z.string().min(20),

@@ -52,6 +52,8 @@ export interface ChatContext {
   need?: string;
   /** id of the last answer given, so that the same answer is not given again word for word */
   answer?: string;
+  /** the last message's own words brought the emergency guidance */
+  danger?: boolean;
 }
 
 export interface Ranked {
@@ -184,6 +186,8 @@ const DANGER_NEGATIONS = new Set(['no', 'not', 'without', 'never', 'nor', 'wont'
 
 /** Words of a message considered at most: a 2,000-character message is matched on its first words. */
 const MAX_WORDS = 60;
+/** How many of each FAQ's phrasings the danger detector learns from as everyday, not danger */
+const EVERYDAY_PHRASINGS = 12;
 
 interface Analysed {
   /** distinct terms with their weights */
@@ -235,6 +239,14 @@ function phrasesRegex(phrases: readonly string[]): RegExp {
   return new RegExp(`(?:^| )(?:${alternatives.join('|')})(?= |$)`, 'g');
 }
 
+/** Whether any of the texts has one of the phrases (of a `phrasesRegex`) */
+function phraseIn(re: RegExp, texts: readonly string[]): boolean {
+  return texts.some((t) => {
+    re.lastIndex = 0;
+    return re.test(t);
+  });
+}
+
 /** How long the engine is built for before `ChatEngine.build` lets other work run, ms. */
 const SLICE_MS = 20;
 
@@ -267,6 +279,10 @@ export class ChatEngine {
   /** which FAQ a message asks, read by term evidence rather than by phrasing cover (see intent-model.ts) */
   private intent!: IntentModel;
   /** the detector learned from the pack's danger examples, beside the rules, with its threshold */
+  /** the messages the danger detector learned from: the pack's examples and everyday messages */
+  private learnedFrom: ReadonlyArray<{ q: string; danger: boolean }> = [];
+  /** what says a follow-up to an emergency is about after it (see chat.yaml carriedUnless) */
+  private readonly carriedUnless?: RegExp;
   private readonly dangerModel?: { model: DangerModel; threshold: number; unless?: RegExp; still?: RegExp };
   private readonly followUps: Array<{ kind: 'refer' | 'phone' | 'about' | 'services'; terms: Set<string> }> = [];
   private readonly needNames: Map<string, string>;
@@ -405,12 +421,21 @@ export class ChatEngine {
       except: regex(r.except),
     }));
     const danger = this.chat.settings.danger;
+    this.carriedUnless = regex(danger.carriedUnless);
     const threshold = danger.learnedThreshold;
     if (threshold !== undefined && this.chat.dangerExamples.length > 0) {
       // messages about school life (chat.yaml outOfScope) are never danger: they teach the detector everyday words too
       const everyday = (this.chat.settings.outOfScope?.examples ?? []).map((q) => ({ q, danger: false }));
+      // and so are the ways staff ask the FAQs (where no rule finds danger in them): they teach it that a
+      // worry told in the words of the guidance is not, by those words alone, an emergency (the first few of
+      // each FAQ's phrasings: all of them would more than double the time the detector takes to learn)
+      for (const e of generateEntries(pack, this.chat)) {
+        if (e.kind !== 'faq') continue;
+        for (const q of e.phrasings.slice(0, EVERYDAY_PHRASINGS)) if (!this.dangerMatch([normalise(q)])) everyday.push({ q, danger: false });
+      }
       // learned an epoch at a time with the indexing, so that ChatEngine.build never blocks for all of it
-      this.dangerModel = { model: new DangerModel([...this.chat.dangerExamples, ...everyday], undefined, { now: false }), threshold, unless: regex(danger.learnedUnless), still: regex(danger.learnedStill) };
+      this.learnedFrom = [...this.chat.dangerExamples, ...everyday];
+      this.dangerModel = { model: new DangerModel(this.learnedFrom, undefined, { now: false }), threshold, unless: regex(danger.learnedUnless), still: regex(danger.learnedStill) };
     }
 
     this.indexing = this.index(generateEntries(pack, this.chat), groupPhrases);
@@ -709,13 +734,25 @@ export class ChatEngine {
         }
         return false;
       });
+    // a "still" phrase inside an "unless" one does not count: the "now" of "calm now" says nothing is going on
+    const stillHit = (unless: RegExp, still: RegExp) =>
+      texts.some((text) => {
+        const spans = [...text.matchAll(unless)].map((m) => [m.index, m.index + m[0].length] as const);
+        for (const m of text.matchAll(still)) {
+          const before = text.slice(0, m.index).trim().split(' ').pop() ?? '';
+          if (DANGER_NEGATIONS.has(before)) continue;
+          const [start, end] = [m.index + (m[0].startsWith(' ') ? 1 : 0), m.index + m[0].length];
+          if (!spans.some(([s, e]) => s <= start && end <= e)) return true;
+        }
+        return false;
+      });
     let excepted = false;
     for (const r of this.danger) {
       if (r.except && hit(r.except)) {
         excepted = true;
         continue;
       }
-      if (r.unless && hit(r.unless) && !(r.still && hit(r.still))) continue;
+      if (r.unless && hit(r.unless) && !(r.still && stillHit(r.unless, r.still))) continue;
       if (r.any && hit(r.any)) return r.id;
       if (r.all?.every(hit)) return r.id;
     }
@@ -723,7 +760,7 @@ export class ChatEngine {
     // message tells of something before (or a child settled now) and nothing says it is still going on
     const m = this.dangerModel;
     if (!m || excepted) return undefined;
-    if (m.unless && hit(m.unless) && !(m.still && hit(m.still))) return undefined;
+    if (m.unless && hit(m.unless) && !(m.still && stillHit(m.unless, m.still))) return undefined;
     if (texts.some((t) => m.model.probability(t) >= m.threshold)) return 'learned';
     return undefined;
   }
@@ -861,6 +898,7 @@ export class ChatEngine {
     if (typeof c['service'] === 'string' && this.serviceNames.has(c['service'])) out.service = c['service'];
     if (typeof c['need'] === 'string' && this.needNames.has(c['need'])) out.need = c['need'];
     if (typeof c['answer'] === 'string' && this.byId.has(c['answer'])) out.answer = c['answer'];
+    if (c['danger'] === true) out.danger = true;
     return out;
   }
 
@@ -970,7 +1008,14 @@ export class ChatEngine {
   }
 
   respond(message: unknown, rawContext: unknown = {}): ChatReply {
-    const context = this.cleanContext(rawContext);
+    const { own, ...reply } = this.reply(message, this.cleanContext(rawContext));
+    // the emergency is carried to the next message only from a message that told of it in its own words
+    if (reply.band === 'empty') return reply;
+    const { danger: _carried, ...context } = reply.context;
+    return { ...reply, context: own ? { ...context, danger: true } : context };
+  }
+
+  private reply(message: unknown, context: ChatContext): ChatReply & { own?: boolean } {
     const text = typeof message === 'string' ? message.slice(0, MAX_MESSAGE_LENGTH) : '';
     const normalised = normalise(text);
     if (!normalised) {
@@ -988,7 +1033,12 @@ export class ChatEngine {
     // the message as typed and as corrected; once when correction changed nothing
     // the danger is in what happened: a closing "what should I do?" or "who do I ring?" must not hide it
     const dangerRule = this.dangerIn(normalised, a.corrected) ?? this.dangerWithoutTail(text);
-    const danger = dangerRule ? this.dangerBlock() : undefined;
+    // a follow-up to an emergency ("police?", "what do we do with the kids?") is still about it, unless it
+    // says it is over or asks about later
+    const carried = !dangerRule && context.danger === true && !(this.carriedUnless && phraseIn(this.carriedUnless, [normalised, a.corrected]));
+    const danger = dangerRule || carried ? this.dangerBlock() : undefined;
+    const own = dangerRule !== undefined;
+    const told = (r: ChatReply): ChatReply & { own?: boolean } => ({ ...r, own });
 
     const follow = Object.keys(context).length > 0 ? this.followUp(a, context) : undefined;
     // the conversation's worry, unless the message names one of its own
@@ -1003,7 +1053,7 @@ export class ChatEngine {
     // is about that child, whatever its words.
     const outOfScope = !follow && !danger && (asked === OUT_OF_SCOPE || all[0]?.id === OUT_OF_SCOPE);
     const ranked = all.filter((r) => r.id !== OUT_OF_SCOPE);
-    if (outOfScope) return context.need === undefined || asked === OUT_OF_SCOPE ? this.outOfScopeReply() : this.unsureReply(text, ranked, context, undefined);
+    if (outOfScope) return told(context.need === undefined || asked === OUT_OF_SCOPE ? this.outOfScopeReply() : this.unsureReply(text, ranked, context, undefined));
     // a suggestion button sends an entry's own question: that entry is the answer
     if (!follow && asked !== undefined && asked !== OUT_OF_SCOPE) {
       const at = ranked.findIndex((r) => r.id === asked);
@@ -1096,7 +1146,7 @@ export class ChatEngine {
       // the next different answers are offered (a button pressed for it is answered in full)
       if (context.answer === e.id && asked !== e.id) {
         const alternatives = ranked.filter((r) => differs(r) && r.score >= o.hintAt).slice(0, 3).map((r) => this.entry(r.id)!.question);
-        return {
+        return told({
           band: alternatives.length > 0 ? 'clarify' : 'answer',
           danger: !!danger,
           ...withDanger(`${expandPlaceholders(this.chat.settings.sameAnswer, this.pack)} ${firstSentence(e.answer)}`, [...links, ...this.frontDoorLink().filter((f) => !links.some((l) => l.href === f.href))]),
@@ -1104,12 +1154,12 @@ export class ChatEngine {
           context: next,
           answerId: e.id,
           ranked,
-        };
+        });
       }
       const situation = carried && asksLevel(a.corrected) ? this.situationFor(carried, text, true) : this.situationFor(e.need, text);
-      if (band === 'answer') return { band, danger: !!danger, ...withDanger(`${e.answer}${situation}`, links), suggestions: this.suggestionsFor(e), context: next, answerId: e.id, ranked };
+      if (band === 'answer') return told({ band, danger: !!danger, ...withDanger(`${e.answer}${situation}`, links), suggestions: this.suggestionsFor(e), context: next, answerId: e.id, ranked });
       // the best answer first, then the others that fit about as well
-      return {
+      return told({
         band,
         danger: !!danger,
         ...withDanger(`${e.answer}${situation}\n\nIf that is not what you meant, choose one of the questions below, or ask in other words.`, links),
@@ -1117,7 +1167,7 @@ export class ChatEngine {
         context: next,
         answerId: e.id,
         ranked,
-      };
+      });
     }
     // a statement about a worry that no single answer matches well: the answer about that worry
     const topic = follow ? undefined : this.topicOf(a, ranked);
@@ -1129,7 +1179,7 @@ export class ChatEngine {
       links.push(...this.checkLinkFor(topic.area, links));
       // read from the worry rather than matched, so the next different answers are offered too
       const alternatives = ranked.filter((r) => r.id !== about.id && r.score >= o.hintAt && !this.sameAnswer(about.id, r.id)).slice(0, 2);
-      return {
+      return told({
         band: alternatives.length > 0 ? 'clarify' : 'answer',
         danger: !!danger,
         ...withDanger(`This sounds like a worry about ${name}.\n\n${about.answer}${this.situationFor(about.need ?? topic.area, text)}${alternatives.length > 0 ? '\n\nIf that is not what you meant, choose one of the questions below, or ask in other words.' : ''}`, links),
@@ -1137,9 +1187,9 @@ export class ChatEngine {
         context: { need: topic.area, answer: about.id },
         answerId: about.id,
         ranked,
-      };
+      });
     }
-    return this.unsureReply(text, ranked, context, danger);
+    return told(this.unsureReply(text, ranked, context, danger));
   }
 
   /**
