@@ -15,11 +15,11 @@
  * confidently wrong ≤ 2 %, ...) are reported, and gate only with --held-out-goals. Top-1 on the eval set
  * is reported, not a goal: it scores the rank of one labelled FAQ, not what a user is shown (issue 12).
  *
- * Held-out sets of messages, judged by what users get: test/chat/held-out-6.yaml is the one judged now
- * (written blind at the start of the eighth session, 2026-12-01, before that session's changes);
+ * Held-out sets of messages, judged by what users get: test/chat/held-out-7.yaml is the one judged now
+ * (written blind at the start of the ninth session, 2026-12-01, before that session's changes);
  * test/chat/held-out.yaml, whose figures were read while tuning, held-out-3.yaml, read three times while
- * it was judged, and held-out-4.yaml and held-out-5.yaml, each read twice while judged, are reported only
- * (held-out-5 also with a second annotator's keys). Conversations (a first message and its follow-ups,
+ * it was judged, and held-out-4.yaml, held-out-5.yaml and held-out-6.yaml, each read twice while judged,
+ * are reported only (held-out-5 and -6 also with a second annotator's keys). Conversations (a first message and its follow-ups,
  * each asked with the context the reply before gave back): conversations-dev.yaml is tuned on,
  * conversations-held-out.yaml is measured only;
  * test/chat/held-out-2.yaml, read three times while it was judged, is now a development set.
@@ -239,7 +239,7 @@ export function readHeldOut(file = join(projectRoot(), 'test', 'chat', 'held-out
 }
 
 /** The held-out set the goals are judged on now. */
-const HELD_OUT_FILE = 'held-out-6.yaml';
+const HELD_OUT_FILE = 'held-out-7.yaml';
 
 export function readConversations(file: string): Conversation[] {
   return z.array(conversation).parse(parse(readFileSync(file, 'utf8')));
@@ -501,11 +501,12 @@ async function main(): Promise<void> {
     const ours = await evaluateReplies(pack, withSecondKeys(items, readSecondKeys(second)), (q) => engine.respond(q), questionOf);
     printHeldOut(items.length, ours, undefined, `${title}, with a second annotator's keys added (reported only)`, false);
   };
-  // the third, fourth and fifth held-out sets: read while they were judged, never tuned on; reported only
+  // the third to sixth held-out sets: read while they were judged, never tuned on; reported only
   for (const [file, title] of [
     ['held-out-3.yaml', 'Third held-out set (read three times while judged, never tuned on; reported only)'],
     ['held-out-4.yaml', 'Fourth held-out set (read twice while judged, never tuned on; reported only)'],
     ['held-out-5.yaml', 'Fifth held-out set (read twice while judged, never tuned on; reported only)'],
+    ['held-out-6.yaml', 'Sixth held-out set (read twice while judged, never tuned on; reported only)'],
   ] as const) {
     const items = readHeldOut(join(projectRoot(), 'test', 'chat', file));
     printHeldOut(items.length, await evaluateReplies(pack, items, (q) => engine.respond(q), questionOf), undefined, title, false);

@@ -72,7 +72,7 @@ describe("a second annotator's keys for the held-out set", () => {
   });
 
   it('fits the held-out set it annotates, with keys the bot knows', () => {
-    for (const n of ['5', '6']) {
+    for (const n of ['5', '6', '7']) {
       const heldOut = readHeldOut(join(projectRoot(), 'test', 'chat', `held-out-${n}.yaml`));
       const changes = readSecondKeys(join(projectRoot(), 'test', 'chat', `held-out-${n}-second.yaml`));
       expect(() => withSecondKeys(heldOut, changes)).not.toThrow();
@@ -96,7 +96,7 @@ describe('the conversation sets', () => {
       if (kind === 'route') return ((pack.sections['needsCheck'] as { routes: Array<{ id: string }> }).routes ?? []).some((r) => r.id === id);
       return kind === 'text';
     };
-    for (const name of ['conversations-dev.yaml', 'conversations-held-out.yaml']) {
+    for (const name of ['conversations-dev.yaml', 'conversations-dev-2.yaml', 'conversations-held-out.yaml']) {
       const convs = readConversations(file(name));
       expect(convs.length, name).toBeGreaterThanOrEqual(60);
       for (const c of convs) expect(c.turns.map((t) => t.kind), name).toEqual(['first', ...c.turns.slice(1).map(() => 'follow-up')]);
