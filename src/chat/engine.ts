@@ -38,7 +38,7 @@ import { chatContent, type ChatContent, type DangerRule } from './content.js';
 import { serviceIndexFor, serviceIndexReady, type ServiceIndex } from '../directory/search.js';
 import { TopicIndex, type TopicScore } from './topics.js';
 import { lexicon } from '../privacy/lexicon.js';
-import { asksLevel, asksMeaning, CONTRACTIONS, isStatement, withoutQuestionTail, NEGATION_TERM, NEGATIONS, NUMBER_WORDS, PhraseIndex, STOPWORDS, TypoIndex } from './text.js';
+import { withoutRole, asksLevel, asksMeaning, CONTRACTIONS, isStatement, withoutQuestionTail, NEGATION_TERM, NEGATIONS, NUMBER_WORDS, PhraseIndex, STOPWORDS, TypoIndex } from './text.js';
 
 export type { ChatLink } from './answers.js';
 
@@ -1029,7 +1029,8 @@ export class ChatEngine {
         ranked: [],
       };
     }
-    const a = this.analyse(text);
+    // who is writing ("SENCO here.") is not the worry: a role's words pulled answers about that role
+    const a = this.analyse(withoutRole(text));
     // the message as typed and as corrected; once when correction changed nothing
     // the danger is in what happened: a closing "what should I do?" or "who do I ring?" must not hide it
     const dangerRule = this.dangerIn(normalised, a.corrected) ?? this.dangerWithoutTail(text);
