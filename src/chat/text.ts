@@ -126,7 +126,7 @@ export function asksMeaning(corrected: string): boolean {
 }
 
 const ROLE_PREFIX =
-  /^(?:(?:hi|hello|hiya),? )?(?:(?:i'?m|i am) (?:a |an |the )?|as (?:a |an |the )?)?(?:new )?(?:senco|dsl|ddsl|deputy dsl|deputy head|head ?teacher|head of year \d+|head of year|ta|teaching assistant|teacher|class teacher|form tutor|tutor|pastoral (?:lead|manager|worker)|attendance officer|office(?: manager)?|receptionist|midday supervisor|lunchtime supervisor|family support worker|learning mentor|youth worker|coach|escort|site team|business manager|special educational needs coordinator(?: at an? (?:secondary|primary))?|sixth form tutor|year \d+ teacher|head of sixth form|safeguarding lead)(?: here| in year \d+)?\s*[.:,\-]\s+(?=\S)/i;
+  /^(?:(?:hi|hello|hiya),? )?(?:(?:i'?m|i am) (?:a |an |the )?|as (?:a |an |the )?)?(?:new )?(?:senco|dsl|ddsl|deputy dsl|deputy head|head ?teacher|head of year \d+|head of year|ta|teaching assistant|teacher|class teacher|form tutor|tutor|pastoral (?:lead|manager|worker)|attendance officer|office(?: manager)?|receptionist|midday supervisor|lunchtime supervisor|family support worker|learning mentor|youth worker|coach|escort|site team|business manager|special educational needs coordinator(?: at an? (?:secondary|primary))?|sixth form tutor|year \d+ teacher|head of sixth form|safeguarding lead)(?: here| in year \d+)?\s*[.:,-]\s+(?=\S)/i;
 
 /** The message without a first clause that only says who is writing ("SENCO here.", "I'm a TA in Year 2."): the worry is what follows. */
 export function withoutRole(message: string): string {
