@@ -465,6 +465,7 @@ async function main(): Promise<void> {
   for (const [file, title] of [
     ['conversations-dev.yaml', 'Development conversations (written blind; tuned on)'],
     ['conversations-dev-2.yaml', 'Second development conversations (written blind; tuned on)'],
+    ['conversations-dev-3.yaml', 'Third development conversations (written blind; tuned on)'],
   ] as const) {
     const devConversations = join(projectRoot(), 'test', 'chat', file);
     if (!existsSync(devConversations)) continue;

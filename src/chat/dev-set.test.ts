@@ -96,7 +96,7 @@ describe('the conversation sets', () => {
       if (kind === 'route') return ((pack.sections['needsCheck'] as { routes: Array<{ id: string }> }).routes ?? []).some((r) => r.id === id);
       return kind === 'text';
     };
-    for (const name of ['conversations-dev.yaml', 'conversations-dev-2.yaml', 'conversations-held-out.yaml']) {
+    for (const name of ['conversations-dev.yaml', 'conversations-dev-2.yaml', 'conversations-dev-3.yaml', 'conversations-held-out.yaml']) {
       const convs = readConversations(file(name));
       expect(convs.length, name).toBeGreaterThanOrEqual(60);
       for (const c of convs) expect(c.turns.map((t) => t.kind), name).toEqual(['first', ...c.turns.slice(1).map(() => 'follow-up')]);
