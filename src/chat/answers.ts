@@ -187,7 +187,13 @@ export function* generateEntries(pack: ContentPack, chat: ChatContent): Generato
     for (const area of [parent, ...parent.children]) {
       const ids = area === parent ? new Set([parent.id, ...parent.children.map((c) => c.id)]) : new Set([area.id, parent.id]);
       const services = pack.services.filter((s) => s.status !== 'defunct' && s.needAreas.some((id) => ids.has(id)));
-      const local = [...services.filter((s) => s.coverage === 'local'), ...services.filter((s) => s.coverage !== 'local')];
+      // local ones first; then those listed for this very need before those listed for its broader area, and
+      // specialists (fewest need areas) before services for everything
+      const order = (s: (typeof services)[number]) => [s.coverage === 'local' ? 0 : 1, s.needAreas.includes(area.id) ? 0 : 1, s.needAreas.length];
+      const local = [...services].sort((x, y) => {
+        const [a, b] = [order(x), order(y)];
+        return a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!;
+      });
       const names = [area.name, ...area.synonyms.slice(0, 3), ...area.abbreviations.slice(0, 2)];
       yield {
         id: `need-services:${area.id}`,

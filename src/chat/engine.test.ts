@@ -179,6 +179,16 @@ describe('entities, synonyms and typos', () => {
     expect(r.links[0]!.href).toBe('/services?need=young-carers');
   });
 
+  it('lists the services for a need with the specialists for that very need first, before services for everything', () => {
+    const r = engine.respond('services for young carers');
+    const named = r.links.filter((l) => l.href.startsWith('/services/')).map((l) => l.href.slice('/services/'.length));
+    const areas = (slug: string) => pack.services.find((s) => s.slug === slug)!.needAreas.length;
+    expect(named.length).toBe(3);
+    // the first has the fewest need areas of those named, and each is listed for young carers
+    expect(areas(named[0]!)).toBe(Math.min(...named.map(areas)));
+    for (const slug of named) expect(pack.services.find((s) => s.slug === slug)!.needAreas).toContain('young-carers');
+  });
+
   it('explains a level from levels.yaml', () => {
     const level = pack.levels[1]!;
     const r = engine.respond(`what does ${level.label.toLowerCase()} mean`);
