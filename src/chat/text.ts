@@ -87,6 +87,17 @@ export const CONTRACTIONS: Record<string, string> = {
   thru: 'through',
   gonna: 'going',
   wanna: 'want',
+  hw: 'how',
+  skl: 'school',
+  skul: 'school',
+  mgr: 'manager',
+  wk: 'week',
+  wks: 'weeks',
+  dnt: 'dont',
+  cnt: 'cant',
+  bcos: 'because',
+  tho: 'though',
+  yrs: 'years',
 };
 
 const QUESTION_STARTS = new Set(['what', 'whats', 'how', 'hows', 'who', 'whos', 'where', 'wheres', 'when', 'why', 'which', 'do', 'does', 'did', 'can', 'could', 'should', 'shall', 'is', 'are', 'will', 'would', 'may', 'must', 'have', 'has', 'wat', 'wot', 'cn']);
