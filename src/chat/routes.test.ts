@@ -55,6 +55,14 @@ describe('POST /api/chat', () => {
     expect(next.answerId).toBe('service-refer:kooth');
   });
 
+  it('keeps an emergency one message on: "police?" after a child in danger leads with the emergency guidance again', async () => {
+    const first = (await chat({ message: 'a man is at the gate trying to grab a year 2 child right now' })).json();
+    expect(first.danger).toBe(true);
+    const next = (await chat({ message: 'police?', context: first.context })).json();
+    expect(next.danger).toBe(true);
+    expect((await chat({ message: 'police?' })).json().danger).toBe(false);
+  });
+
   it.each([
     ['an empty message', { message: '   ' }, 400],
     ['a missing message', { context: {} }, 400],
@@ -126,6 +134,10 @@ describe('/ask without JavaScript', () => {
     // the follow-up replays the history to know what "them" means
     const next = await postAsk([['q', 'whats kooth'], ['message', 'how do i refer to them']]);
     expect(next.body).toContain('How to refer to Kooth');
+    // the page without JavaScript replays the history, so an emergency is carried one message on there too
+    const answers = (body: string) => [...body.matchAll(/class="app-chat-turn__answer([^"]*)"/g)].map((m) => m[1]!.includes('--danger'));
+    expect(answers((await postAsk([['q', 'a man is at the gate trying to grab a year 2 child right now'], ['message', 'police?']])).body)).toEqual([true, true]);
+    expect(answers((await postAsk([['q', 'whats kooth'], ['message', 'police?']])).body)).toEqual([false, false]);
   });
 
   it('escapes HTML in questions', async () => {
