@@ -89,6 +89,16 @@ describe('the danger rules', () => {
     expect(errors[0]!.message).toContain('"@nowhere" names no list');
     expect(errors[0]!.file).toBe('chat.yaml');
   });
+
+  it('report extra guidance for a rule or need area the pack does not have, naming where', () => {
+    const dir = packWith('chat.yaml', (t) => t.replace('rules: [suicide-plan, suicide-attempt,', 'rules: [suicide-plans, suicide-attempt,').replace('needAreas: [suicidal-thoughts, self-harm]', 'needAreas: [suicidal-thought, self-harm]'));
+    expect(errorsOf(dir)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ file: 'chat.yaml', field: 'extra[0].rules[0]', message: 'unknown danger rule "suicide-plans"' }),
+        expect.objectContaining({ file: 'chat.yaml', field: 'extra[0].needAreas[0]', message: 'unknown need area "suicidal-thought"' }),
+      ]),
+    );
+  });
 });
 
 describe('the danger examples the learned detector is trained on', () => {

@@ -64,6 +64,14 @@ export const chatSettings = z.strictObject({
   danger: z.strictObject({
     /** shown at the top of any reply whose question matches a rule; placeholders allowed */
     reply: z.string().min(20),
+    /**
+     * said after it only when the message is about a worry it fits (suicide: "do not leave them alone"):
+     * one of its rules matches the message (whichever rule found the danger), or the message names one of
+     * its need areas or has one of its phrases
+     */
+    extra: z
+      .array(z.strictObject({ rules: z.array(slug).default([]), needAreas: z.array(slug).default([]), phrases: z.array(phrase).default([]), text: z.string().min(10) }))
+      .default([]),
     /** named lists of phrases, used in rules as "@name" (so "what happened before" is written once) */
     lists: z.record(slug, z.array(phrase).min(1)).default({}),
     rules: z.array(dangerRule).min(1),
@@ -279,6 +287,18 @@ function checkSettings(value: SectionValue<ChatSettings>, ctx: SectionCheckConte
     const words = group.map(normalise);
     if (words.some((w) => !w)) ctx.error('chat.yaml', 'synonyms', `synonyms[${i}]`, 'every synonym needs a word');
     if (new Set(words).size !== words.length) ctx.error('chat.yaml', 'synonyms', `synonyms[${i}]`, 'a synonym is listed twice');
+  });
+  const ruleIds = new Set(value.danger.rules.map((r) => r.id));
+  const needIds = new Set(ctx.pack.needAreas.flatMap((a) => [a.id, ...a.children.map((c) => c.id)]));
+  value.danger.extra.forEach((x, i) => {
+    checkPlaceholders(x.text, ctx.pack, (m) => ctx.error('chat.yaml', 'danger', `extra[${i}].text`, m));
+    x.rules.forEach((id, j) => {
+      if (!ruleIds.has(id)) ctx.error('chat.yaml', 'danger', `extra[${i}].rules[${j}]`, `unknown danger rule "${id}"`);
+    });
+    x.needAreas.forEach((id, j) => {
+      if (!needIds.has(id)) ctx.error('chat.yaml', 'danger', `extra[${i}].needAreas[${j}]`, `unknown need area "${id}"`);
+    });
+    if (x.rules.length === 0 && x.needAreas.length === 0 && x.phrases.length === 0) ctx.error('chat.yaml', 'danger', `extra[${i}]`, 'name the rules, need areas or phrases it is for');
   });
   value.danger.rules.forEach((r, i) => {
     if (!r.any && !r.all) ctx.error('chat.yaml', r.id, `danger.rules[${i}]`, 'a rule needs "any" or "all" phrases');

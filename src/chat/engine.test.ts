@@ -90,6 +90,18 @@ describe('safety first', () => {
     expect(r.links[0]!.href).toBe(`tel:${emergency()}`);
   });
 
+  it('adds the advice for a young person with a plan to end their life only where the message is about that', () => {
+    const suicide = /plan to end their life/;
+    expect(engine.respond('pupil has a plan to kill herself tonight').reply).toMatch(suicide);
+    expect(engine.respond('he has taken an overdose').reply).toMatch(suicide);
+    const knife = engine.respond('boy brought a knife into school');
+    expect(knife.danger).toBe(true);
+    expect(knife.reply).not.toMatch(suicide);
+    // carried to the next message with the conversation's worry
+    const first = engine.respond('year 10 says she is going to take all her mums tablets tonight, she has them in her bag');
+    expect(engine.respond('999 or 111?', first.context).reply).toMatch(suicide);
+  });
+
   it('keeps the answer below the emergency guidance when the question also matches an FAQ', () => {
     const r = engine.respond('pupil has a plan to kill herself tonight, suicidal thoughts');
     expect(r.answerId).toBe('suicidal-thoughts');

@@ -281,6 +281,8 @@ export class ChatEngine {
   /** the detector learned from the pack's danger examples, beside the rules, with its threshold */
   /** the messages the danger detector learned from: the pack's examples and everyday messages */
   private learnedFrom: ReadonlyArray<{ q: string; danger: boolean }> = [];
+  /** each extra guidance's phrases (chat.yaml danger.extra) */
+  private readonly extraPhrases: Array<RegExp | undefined>;
   /** what says a follow-up to an emergency is about after it (see chat.yaml carriedUnless) */
   private readonly carriedUnless?: RegExp;
   private readonly dangerModel?: { model: DangerModel; threshold: number; unless?: RegExp; still?: RegExp };
@@ -422,6 +424,7 @@ export class ChatEngine {
     }));
     const danger = this.chat.settings.danger;
     this.carriedUnless = regex(danger.carriedUnless);
+    this.extraPhrases = danger.extra.map((x) => regex(x.phrases));
     const threshold = danger.learnedThreshold;
     if (threshold !== undefined && this.chat.dangerExamples.length > 0) {
       // messages about school life (chat.yaml outOfScope) are never danger: they teach the detector everyday words too
@@ -723,7 +726,7 @@ export class ChatEngine {
    * The first danger rule the message matches, as typed or as typo-corrected: a phrase counts when
    * either form has it, so a correction can neither hide "last week" nor invent it.
    */
-  private dangerMatch(texts: readonly string[]): string | undefined {
+  private dangerMatch(texts: readonly string[], only?: ReadonlySet<string>): string | undefined {
     // "no plan", "not in danger": a phrase right after a negation does not count
     const hit = (re: RegExp) =>
       texts.some((text) => {
@@ -748,18 +751,19 @@ export class ChatEngine {
       });
     let excepted = false;
     for (const r of this.danger) {
+      if (only && !only.has(r.id)) continue;
       if (r.except && hit(r.except)) {
         excepted = true;
         continue;
       }
       if (r.unless && hit(r.unless) && !(r.still && stillHit(r.unless, r.still))) continue;
       if (r.any && hit(r.any)) return r.id;
-      if (r.all?.every(hit)) return r.id;
+      if (r.all?.every((re) => hit(re))) return r.id;
     }
     // wording no rule has: the learned detector, unless a rule said this is never an emergency, or the
     // message tells of something before (or a child settled now) and nothing says it is still going on
     const m = this.dangerModel;
-    if (!m || excepted) return undefined;
+    if (!m || excepted || only) return undefined;
     if (m.unless && hit(m.unless) && !(m.still && stillHit(m.unless, m.still))) return undefined;
     if (texts.some((t) => m.model.probability(t) >= m.threshold)) return 'learned';
     return undefined;
@@ -907,12 +911,17 @@ export class ChatEngine {
     return i === undefined ? undefined : this.entries[i];
   }
 
-  private dangerBlock(): { text: string; links: ChatLink[] } {
+  /** The emergency guidance, with the extra advice for the worry the message is about (chat.yaml danger.extra) */
+  private dangerBlock(texts: readonly string[], needs: readonly string[]): { text: string; links: ChatLink[] } {
     const c = this.pack.manifest.contacts;
     const links: ChatLink[] = [];
     if (c.emergency.phones[0]) links.push(telLink(`Call ${c.emergency.phones[0].number}`, c.emergency.phones[0].number));
     if (c.frontDoor.phones[0]) links.push(telLink(`Call the front door: ${c.frontDoor.phones[0].number}`, c.frontDoor.phones[0].number));
-    return { text: expandPlaceholders(this.chat.settings.danger.reply, this.pack), links };
+    const d = this.chat.settings.danger;
+    const extra = d.extra.filter(
+      (x, i) => x.needAreas.some((n) => needs.includes(n)) || (this.extraPhrases[i] && phraseIn(this.extraPhrases[i], texts)) || (x.rules.length > 0 && this.dangerMatch(texts, new Set(x.rules)) !== undefined),
+    );
+    return { text: [d.reply, ...extra.map((x) => x.text)].map((t) => expandPlaceholders(t, this.pack)).join(' '), links };
   }
 
   /** The needs check's signs of harm by need area (none when the pack has no needs check). */
@@ -1037,7 +1046,7 @@ export class ChatEngine {
     // a follow-up to an emergency ("police?", "what do we do with the kids?") is still about it, unless it
     // says it is over or asks about later
     const carried = !dangerRule && context.danger === true && !(this.carriedUnless && phraseIn(this.carriedUnless, [normalised, a.corrected]));
-    const danger = dangerRule || carried ? this.dangerBlock() : undefined;
+    const danger = dangerRule || carried ? this.dangerBlock([normalised, a.corrected], carried && context.need ? [...a.needs, context.need] : a.needs) : undefined;
     const own = dangerRule !== undefined;
     const told = (r: ChatReply): ChatReply & { own?: boolean } => ({ ...r, own });
 
