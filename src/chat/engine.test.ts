@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultPack } from '../../test/helpers/pack.js';
 import type { ContentPack } from '../content/schema.js';
-import { readDevSet } from '../../scripts/eval-chat.js';
+import { readDevSet, readHeldOut } from '../../scripts/eval-chat.js';
+import { join } from 'node:path';
+import { projectRoot } from '../content/pack-dir.js';
 import { ChatEngine, createChatEngine } from './engine.js';
 import { chatContent } from './content.js';
 import { asksMeaning, withoutRole } from './text.js';
@@ -39,6 +41,13 @@ describe('confidence bands', () => {
     expect(r.answerId).toBeUndefined();
     expect(r.reply).toContain(frontDoor());
     expect(r.links.map((l) => l.href)).toEqual(expect.arrayContaining(['/needs-check', '/services']));
+  });
+
+  it('when not sure but the worry is plain, says it is not sure first, then the services for that worry', () => {
+    const items = ['dev-replies-3.yaml', 'dev-replies-4.yaml', 'dev-replies-5.yaml'].flatMap((f) => readHeldOut(join(projectRoot(), 'test', 'chat', f)));
+    const unsure = items.map((i) => engine.respond(i.q)).filter((r) => r.band === 'unsure' && !r.danger && r.reply.includes('These services may help'));
+    expect(unsure.length).toBeGreaterThan(0);
+    for (const r of unsure) expect(r.reply.indexOf("I'm not sure")).toBe(0);
   });
 
   it('says what it is for when a message is about school life, not a child (staff pay, IT), and offers nothing in its place', () => {

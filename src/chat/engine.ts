@@ -1227,7 +1227,7 @@ export class ChatEngine {
       danger: !!danger,
       // with danger, the emergency guidance says what to do now; the services for the worry and the
       // nearest answers follow it
-      reply: danger ? (found ? `${danger.text}\n\n${found.text}` : danger.text) : found ? `${found.text}\n\n${unsureText}` : unsureText,
+      reply: danger ? (found ? `${danger.text}\n\n${found.text}` : danger.text) : found ? `${unsureText}\n\n${found.text}` : unsureText,
       links: danger ? [...danger.links, ...links.slice(1)] : links,
       suggestions,
       context,
