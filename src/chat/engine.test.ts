@@ -496,6 +496,15 @@ describe('a conversation about a worry', () => {
     expect(engine.respond('what number do i ring at the weekend then').reply).toContain(first.reply);
   });
 
+  it('asked again, names the part of the answer that says most about the new question, and its start when no part does', () => {
+    const e = engine as unknown as { partFor(answer: string, a: unknown): string; analyse(q: string): unknown };
+    const answer = engine.entry('keep-secret')!.answer;
+    expect(e.partFor(answer, e.analyse('so who would you share it with then'))).toMatch(/^Tell the child kindly that you will have to share it/);
+    // "No." stays with the sentence after it
+    expect(e.partFor(answer, e.analyse('promise'))).toBe('No. Never promise to keep a secret.');
+    expect(e.partFor(answer, e.analyse('xyzzy'))).toBe('No. Never promise to keep a secret.');
+  });
+
   it('an unsure follow-up in a conversation gives that worry\'s services', () => {
     const first = engine.respond('mum was drunk at pick up again');
     const need = first.context.need!;

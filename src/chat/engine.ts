@@ -895,6 +895,32 @@ export class ChatEngine {
     return i === undefined ? undefined : this.entries[i];
   }
 
+  /**
+   * The sentence of an answer that says most about what the message asks ("or just the LADO?": the
+   * sentence on the LADO), by the weight of the message's words in it; its first sentence when none does.
+   */
+  private partFor(answer: string, a: Analysed): string {
+    // a sentence of a word or two ("No.") stays with the one after it
+    const sentences: string[] = [];
+    let short = '';
+    for (const x of answer.split(/\n\n+/).flatMap((p) => p.match(/[^.!?]+[.!?]+(?=\s|$)|[^.!?]+$/g) ?? [])) {
+      const sentence = `${short}${x.trim()}`;
+      if (x.trim().split(/\s+/).length <= 3) short = `${sentence} `;
+      else [sentences[sentences.length], short] = [sentence, ''];
+    }
+    let best: string | undefined;
+    let most = 0;
+    for (const sentence of sentences) {
+      const terms = new Set(this.termsOf(this.words(sentence)).terms);
+      let w = 0;
+      a.terms.forEach((t, i) => {
+        if (terms.has(t)) w += a.weights[i]!;
+      });
+      if (w > most) [best, most] = [sentence, w];
+    }
+    return best ?? firstSentence(answer);
+  }
+
   /** Keeps only a context the pack knows: the client may send anything. */
   cleanContext(context: unknown): ChatContext {
     const c = (context && typeof context === 'object' ? context : {}) as Record<string, unknown>;
@@ -1159,7 +1185,7 @@ export class ChatEngine {
         return told({
           band: alternatives.length > 0 ? 'clarify' : 'answer',
           danger: !!danger,
-          ...withDanger(`${expandPlaceholders(this.chat.settings.sameAnswer, this.pack)} ${firstSentence(e.answer)}`, [...links, ...this.frontDoorLink().filter((f) => !links.some((l) => l.href === f.href))]),
+          ...withDanger(`${expandPlaceholders(this.chat.settings.sameAnswer, this.pack)} ${this.partFor(e.answer, a)}`, [...links, ...this.frontDoorLink().filter((f) => !links.some((l) => l.href === f.href))]),
           suggestions: alternatives,
           context: next,
           answerId: e.id,
