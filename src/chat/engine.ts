@@ -1071,7 +1071,8 @@ export class ChatEngine {
     const dangerRule = this.dangerIn(normalised, a.corrected) ?? this.dangerWithoutTail(text);
     // a follow-up to an emergency ("police?", "what do we do with the kids?") is still about it, unless it
     // says it is over or asks about later
-    const carried = !dangerRule && context.danger === true && !(this.carriedUnless && phraseIn(this.carriedUnless, [normalised, a.corrected]));
+    // (not for the question of something the bot is not for, sent as its own words: "when do I get paid")
+    const carried = !dangerRule && context.danger === true && this.byQuestion.get(normalised) !== OUT_OF_SCOPE && !(this.carriedUnless && phraseIn(this.carriedUnless, [normalised, a.corrected]));
     const danger = dangerRule || carried ? this.dangerBlock([normalised, a.corrected], carried && context.need ? [...a.needs, context.need] : a.needs) : undefined;
     const own = dangerRule !== undefined;
     const told = (r: ChatReply): ChatReply & { own?: boolean } => ({ ...r, own });
