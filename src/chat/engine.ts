@@ -278,13 +278,13 @@ export class ChatEngine {
   private readonly harmSigns = new Map<string, string>();
   /** which FAQ a message asks, read by term evidence rather than by phrasing cover (see intent-model.ts) */
   private intent!: IntentModel;
-  /** the detector learned from the pack's danger examples, beside the rules, with its threshold */
   /** the messages the danger detector learned from: the pack's examples and everyday messages */
   private learnedFrom: ReadonlyArray<{ q: string; danger: boolean }> = [];
   /** each extra guidance's phrases (chat.yaml danger.extra) */
   private readonly extraPhrases: Array<RegExp | undefined>;
   /** what says a follow-up to an emergency is about after it (see chat.yaml carriedUnless) */
   private readonly carriedUnless?: RegExp;
+  /** the detector learned from the pack's danger examples, beside the rules, with its threshold */
   private readonly dangerModel?: { model: DangerModel; threshold: number; unless?: RegExp; still?: RegExp };
   private readonly followUps: Array<{ kind: 'refer' | 'phone' | 'about' | 'services'; terms: Set<string> }> = [];
   private readonly needNames: Map<string, string>;
@@ -1072,8 +1072,8 @@ export class ChatEngine {
     // a follow-up to an emergency ("police?", "what do we do with the kids?") is still about it, unless it
     // says it is over or asks about later
     // (not for the question of something the bot is not for, sent as its own words: "when do I get paid")
-    const carried = !dangerRule && context.danger === true && this.byQuestion.get(normalised) !== OUT_OF_SCOPE && !(this.carriedUnless && phraseIn(this.carriedUnless, [normalised, a.corrected]));
-    const danger = dangerRule || carried ? this.dangerBlock([normalised, a.corrected], carried && context.need ? [...a.needs, context.need] : a.needs) : undefined;
+    const stillDanger = !dangerRule && context.danger === true && this.byQuestion.get(normalised) !== OUT_OF_SCOPE && !(this.carriedUnless && phraseIn(this.carriedUnless, [normalised, a.corrected]));
+    const danger = dangerRule || stillDanger ? this.dangerBlock([normalised, a.corrected], stillDanger && context.need ? [...a.needs, context.need] : a.needs) : undefined;
     const own = dangerRule !== undefined;
     const told = (r: ChatReply): ChatReply & { own?: boolean } => ({ ...r, own });
 
