@@ -459,6 +459,7 @@ async function main(): Promise<void> {
     ['dev-replies-16.yaml', 'Sixteenth development set, what users get (written blind, with every key that answers; tuned on)'],
     ['dev-replies-17.yaml', 'Seventeenth development set, what users get (written blind, with every key that answers; tuned on)'],
     ['dev-replies-18.yaml', 'Eighteenth development set, what users get (written blind, with every key that answers; tuned on)'],
+    ['dev-replies-19.yaml', 'Nineteenth development set, what users get (written blind, with every key that answers; tuned on)'],
   ] as const) {
     const devRepliesFile = join(projectRoot(), 'test', 'chat', file);
     if (!existsSync(devRepliesFile)) continue;
