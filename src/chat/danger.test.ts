@@ -44,11 +44,11 @@ describe('the danger layer on danger as staff type it', () => {
     expect(alarms.length / calm.length).toBeLessThanOrEqual(0.05);
   });
 
-  it('stays quiet for nearly nine in ten of the everyday messages of the development reply sets (worries, questions, school life)', () => {
-    // none of these is learned from; before the FAQs' phrasings were learned as everyday, one in six brought it
+  it('stays quiet for more than five in six of the everyday messages of the development reply sets (worries, questions, school life)', () => {
+    // none of these is learned from; recall comes first, so about one in seven still brings the guidance
     const everyday = replyItems.filter((i) => !i.danger);
     expect(everyday.length).toBeGreaterThan(3000);
-    expect(everyday.filter((i) => engine.respond(i.q).danger).length / everyday.length).toBeLessThanOrEqual(0.12);
+    expect(everyday.filter((i) => engine.respond(i.q).danger).length / everyday.length).toBeLessThanOrEqual(1 / 6);
   });
 });
 
@@ -180,9 +180,9 @@ describe('the learned detector beside the rules', () => {
   });
 
   it('hardly depends on the order it met its examples in: another order decides all but one in 500 development danger messages the same way', () => {
-    // what the engine learns from: the pack's examples, its out-of-scope messages and FAQ phrasings as everyday
+    // what the engine learns from: the pack's examples and its out-of-scope messages as everyday
     const examples = (engine as unknown as { learnedFrom: Array<{ q: string; danger: boolean }> }).learnedFrom;
-    expect(examples.length).toBeGreaterThan(chatContent(defaultPack()).dangerExamples.length + 1000);
+    expect(examples.length).toBeGreaterThan(chatContent(defaultPack()).dangerExamples.length + 20);
     const threshold = chatContent(defaultPack()).settings.danger.learnedThreshold!;
     const [a, b] = [new DangerModel(examples), new DangerModel(examples, 7)];
     const danger = [...items.filter((i) => i.danger), ...replyDanger];

@@ -186,8 +186,6 @@ const DANGER_NEGATIONS = new Set(['no', 'not', 'without', 'never', 'nor', 'wont'
 
 /** Words of a message considered at most: a 2,000-character message is matched on its first words. */
 const MAX_WORDS = 60;
-/** How many of each FAQ's phrasings the danger detector learns from as everyday, not danger */
-const EVERYDAY_PHRASINGS = 12;
 
 interface Analysed {
   /** distinct terms with their weights */
@@ -429,13 +427,6 @@ export class ChatEngine {
     if (threshold !== undefined && this.chat.dangerExamples.length > 0) {
       // messages about school life (chat.yaml outOfScope) are never danger: they teach the detector everyday words too
       const everyday = (this.chat.settings.outOfScope?.examples ?? []).map((q) => ({ q, danger: false }));
-      // and so are the ways staff ask the FAQs (where no rule finds danger in them): they teach it that a
-      // worry told in the words of the guidance is not, by those words alone, an emergency (the first few of
-      // each FAQ's phrasings: all of them would more than double the time the detector takes to learn)
-      for (const e of generateEntries(pack, this.chat)) {
-        if (e.kind !== 'faq') continue;
-        for (const q of e.phrasings.slice(0, EVERYDAY_PHRASINGS)) if (!this.dangerMatch([normalise(q)])) everyday.push({ q, danger: false });
-      }
       // learned an epoch at a time with the indexing, so that ChatEngine.build never blocks for all of it
       this.learnedFrom = [...this.chat.dangerExamples, ...everyday];
       this.dangerModel = { model: new DangerModel(this.learnedFrom, undefined, { now: false }), threshold, unless: regex(danger.learnedUnless), still: regex(danger.learnedStill) };
