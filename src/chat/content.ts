@@ -125,6 +125,11 @@ export const chatSettings = z.strictObject({
    * each group is matched as one term, e.g. ["social care", "social services", "childrens services"]
    */
   synonyms: z.array(z.array(z.string().min(2).max(60)).min(2)).default([]),
+  /**
+   * staff roles a message may open with to say who is writing ("SENCO here.", "I'm a TA in Year 2."): that
+   * first clause is set aside when matching, as the worry is what follows ("#" is any number)
+   */
+  writerRoles: z.array(z.string().min(2).max(60)).default([]),
   /** follow-up questions that refer back to the last service or need area ("how do I refer to them?") */
   followUps: z.strictObject({
     refer: templates,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../content/pack-dir.js';
 import { ChatEngine, createChatEngine } from './engine.js';
 import { chatContent } from './content.js';
-import { asksMeaning, withoutRole } from './text.js';
+import { asksMeaning, rolePrefix, withoutRole as withoutRoleOf } from './text.js';
 
 let pack: ContentPack;
 let engine: ChatEngine;
@@ -176,12 +176,17 @@ describe('entities, synonyms and typos', () => {
   });
 
   it('reads the worry, not who is writing: a first clause that only names the writer\'s role is set aside', () => {
+    const roles = rolePrefix(chatContent(pack).settings.writerRoles);
+    const withoutRole = (q: string) => withoutRoleOf(q, roles);
     expect(withoutRole('SENCO here. Year 6 boy has lost weight and sleeps on the floor')).toBe('Year 6 boy has lost weight and sleeps on the floor');
     expect(withoutRole("I'm a TA in Year 2. A boy says his uncle hurts him")).toBe('A boy says his uncle hurts him');
     expect(withoutRole('Head of Year 10 here, lad vapes all day')).toBe('lad vapes all day');
     // a role that is the subject of the message stays
     expect(withoutRole('TA grabbed a child by the wrist')).toBe('TA grabbed a child by the wrist');
     expect(withoutRole('senco')).toBe('senco');
+    // the roles are the pack's: with none, nothing is set aside
+    expect(rolePrefix([])).toBeUndefined();
+    expect(withoutRoleOf('SENCO here. A boy says his uncle hurts him', undefined)).toBe('SENCO here. A boy says his uncle hurts him');
     // "SENCO" once pulled a neglect worry to the answer on asking for an EHC needs assessment
     const r = engine.respond("SENCO here. Year 6 boy with an EHCP: mum's missed the last two annual reviews, he's lost weight, and he told his TA he sleeps on the floor.");
     expect(r.answerId).not.toBe('request-ehc-needs-assessment');

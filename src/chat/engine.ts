@@ -38,7 +38,7 @@ import { chatContent, type ChatContent, type DangerRule } from './content.js';
 import { serviceIndexFor, serviceIndexReady, type ServiceIndex } from '../directory/search.js';
 import { TopicIndex, type TopicScore } from './topics.js';
 import { lexicon } from '../privacy/lexicon.js';
-import { withoutRole, asksLevel, asksMeaning, CONTRACTIONS, isStatement, withoutQuestionTail, NEGATION_TERM, NEGATIONS, NUMBER_WORDS, PhraseIndex, STOPWORDS, TypoIndex } from './text.js';
+import { rolePrefix, withoutRole, asksLevel, asksMeaning, CONTRACTIONS, isStatement, withoutQuestionTail, NEGATION_TERM, NEGATIONS, NUMBER_WORDS, PhraseIndex, STOPWORDS, TypoIndex } from './text.js';
 
 export type { ChatLink } from './answers.js';
 
@@ -278,6 +278,8 @@ export class ChatEngine {
   private intent!: IntentModel;
   /** the messages the danger detector learned from: the pack's examples and everyday messages */
   private learnedFrom: ReadonlyArray<{ q: string; danger: boolean }> = [];
+  /** a first clause that only says who is writing (chat.yaml writerRoles) */
+  private readonly writer?: RegExp;
   /** each extra guidance's phrases (chat.yaml danger.extra) */
   private readonly extraPhrases: Array<RegExp | undefined>;
   /** what says a follow-up to an emergency is about after it (see chat.yaml carriedUnless) */
@@ -422,6 +424,7 @@ export class ChatEngine {
     }));
     const danger = this.chat.settings.danger;
     this.carriedUnless = regex(danger.carriedUnless);
+    this.writer = rolePrefix(this.chat.settings.writerRoles);
     this.extraPhrases = danger.extra.map((x) => regex(x.phrases));
     const threshold = danger.learnedThreshold;
     if (threshold !== undefined && this.chat.dangerExamples.length > 0) {
@@ -1056,7 +1059,7 @@ export class ChatEngine {
       };
     }
     // who is writing ("SENCO here.") is not the worry: a role's words pulled answers about that role
-    const a = this.analyse(withoutRole(text));
+    const a = this.analyse(withoutRole(text, this.writer));
     // the message as typed and as corrected; once when correction changed nothing
     // the danger is in what happened: a closing "what should I do?" or "who do I ring?" must not hide it
     const dangerRule = this.dangerIn(normalised, a.corrected) ?? this.dangerWithoutTail(text);

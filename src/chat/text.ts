@@ -136,12 +136,22 @@ export function asksMeaning(corrected: string): boolean {
   return SHORT_WHAT_IS.test(corrected) || MEANING.some((r) => r.test(corrected));
 }
 
-const ROLE_PREFIX =
-  /^(?:(?:hi|hello|hiya),? )?(?:(?:i'?m|i am) (?:a |an |the )?|as (?:a |an |the )?)?(?:new )?(?:senco|dsl|ddsl|deputy dsl|deputy head|head ?teacher|head of year \d+|head of year|ta|teaching assistant|teacher|class teacher|form tutor|tutor|pastoral (?:lead|manager|worker)|attendance officer|office(?: manager)?|receptionist|midday supervisor|lunchtime supervisor|family support worker|learning mentor|youth worker|coach|escort|site team|business manager|special educational needs coordinator(?: at an? (?:secondary|primary))?|sixth form tutor|year \d+ teacher|head of sixth form|safeguarding lead|deputy safeguarding lead|learning support assistant|lsa|nursery nurse|early years practitioner|reception teacher|nursery teacher|supply teacher|cover supervisor|school business manager|pastoral assistant|inclusion (?:lead|manager)|mental health lead|welfare officer|attendance lead)(?: here| in year \d+)?\s*[.:,-]\s+(?=\S)/i;
+/**
+ * The first clause of a message that only says who is writing ("SENCO here.", "I'm a TA in Year 2."), for
+ * a pack's list of staff roles ("#" in a role is any number); undefined when the list is empty.
+ */
+export function rolePrefix(roles: readonly string[]): RegExp | undefined {
+  const alternatives = roles
+    .map((r) => r.toLowerCase().trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/#/g, '\\d+').replace(/\s+/g, ' ?'))
+    .filter(Boolean)
+    .sort((a, b) => b.length - a.length);
+  if (alternatives.length === 0) return undefined;
+  return new RegExp(`^(?:(?:hi|hello|hiya),? )?(?:(?:i'?m|i am) (?:a |an |the )?|as (?:a |an |the )?)?(?:new )?(?:${alternatives.join('|')})(?: here| in year \\d+)?\\s*[.:,-]\\s+(?=\\S)`, 'i');
+}
 
-/** The message without a first clause that only says who is writing ("SENCO here.", "I'm a TA in Year 2."): the worry is what follows. */
-export function withoutRole(message: string): string {
-  const m = ROLE_PREFIX.exec(message.trim());
+/** The message without a first clause that only says who is writing: the worry is what follows. */
+export function withoutRole(message: string, prefix: RegExp | undefined): string {
+  const m = prefix?.exec(message.trim());
   return m ? message.trim().slice(m[0].length) : message;
 }
 
