@@ -389,7 +389,7 @@ function printDangerValidation(engine: ChatEngine): void {
   const dir = join(projectRoot(), 'test', 'chat');
   const files = readdirSync(dir).filter((f) => /^danger-validation.*\.yaml$/.test(f)).sort();
   if (files.length === 0) return;
-  console.log('\n## Danger validation lists (never tuned on)\n\n| list | danger recall | false alarms |\n|---|---:|---:|');
+  console.log('\n## Danger validation lists (never learned from; read at the end of the ninth session to take back a change, so spent: the next danger change needs a new blind list)\n\n| list | danger recall | false alarms |\n|---|---:|---:|');
   for (const f of files) {
     const items = z.array(evalItem.required({ danger: true })).parse(parse(readFileSync(join(dir, f), 'utf8')));
     const danger = items.filter((i) => i.danger);
