@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { contactRoles, isoDate, slug, source, type ContentPack } from '../content/schema.js';
+import { needAreaIds } from '../content/ids.js';
 import { normalise } from '../content/vocabulary.js';
 import { type PackSection, type SectionCheckContext, type SectionValue } from '../content/sections.js';
 
@@ -193,7 +194,7 @@ export function checkHref(href: string, pack: Pick<ContentPack, 'services' | 'ne
   if (!href.startsWith('/')) return;
   const [path, query] = href.split('?') as [string, string | undefined];
   const slugs = new Set(pack.services.map((s) => s.slug));
-  const needIds = new Set(pack.needAreas.flatMap((a) => [a.id, ...a.children.map((c) => c.id)]));
+  const needIds = needAreaIds(pack);
   const levelIds = new Set(pack.levels.map((l) => l.id));
   const service = /^\/services\/([^/]+)(?:\/card)?$/.exec(path);
   if (service) {
@@ -211,7 +212,7 @@ export function checkHref(href: string, pack: Pick<ContentPack, 'services' | 'ne
 
 function checkFaqs(value: SectionValue<FaqTopic>, ctx: SectionCheckContext): void {
   const files = Array.isArray(value) ? value : [{ file: 'faqs/', value }];
-  const needIds = new Set(ctx.pack.needAreas.flatMap((a) => [a.id, ...a.children.map((c) => c.id)]));
+  const needIds = needAreaIds(ctx.pack);
   const ids = new Map<string, string>();
   const phrasings = new Map<string, string>();
   const keywords = new Map<string, string>();
@@ -294,7 +295,7 @@ function checkSettings(value: SectionValue<ChatSettings>, ctx: SectionCheckConte
     if (new Set(words).size !== words.length) ctx.error('chat.yaml', 'synonyms', `synonyms[${i}]`, 'a synonym is listed twice');
   });
   const ruleIds = new Set(value.danger.rules.map((r) => r.id));
-  const needIds = new Set(ctx.pack.needAreas.flatMap((a) => [a.id, ...a.children.map((c) => c.id)]));
+  const needIds = needAreaIds(ctx.pack);
   value.danger.extra.forEach((x, i) => {
     checkPlaceholders(x.text, ctx.pack, (m) => ctx.error('chat.yaml', 'danger', `extra[${i}].text`, m));
     x.rules.forEach((id, j) => {

@@ -15,3 +15,8 @@ export function stableUuid(namespace: string, name: string): string {
 export function serviceOrukId(packId: string, slug: string): string {
   return stableUuid(`${packId}/service`, slug);
 }
+
+/** Every need area id of a pack, top-level and sub-areas, for checking references to them. */
+export function needAreaIds(pack: { needAreas: ReadonlyArray<{ id: string; children: ReadonlyArray<{ id: string }> }> }): Set<string> {
+  return new Set(pack.needAreas.flatMap((a) => [a.id, ...a.children.map((c) => c.id)]));
+}

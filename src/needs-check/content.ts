@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { contactRoles, isoDate, slug, source, type ContentPack } from '../content/schema.js';
+import { needAreaIds as needAreaIdsOf } from '../content/ids.js';
 import { type PackSection, type SectionCheckContext, type SectionValue } from '../content/sections.js';
 import { runExamples } from './examples.js';
 
@@ -416,7 +417,7 @@ export function checkNeedsCheck(c: NeedsCheckContent, ctx: SectionCheckContext, 
   const F = NEEDS_CHECK_FILE;
   const pack: CheckPack = ctx.pack;
   const levelIds = new Set(pack.levels.map((l) => l.id));
-  const needAreaIds = new Set(pack.needAreas.flatMap((a) => [a.id, ...a.children.map((ch) => ch.id)]));
+  const needAreaIds = needAreaIdsOf(pack);
   const serviceSlugs = new Set(pack.services.map((s) => s.slug));
   const routeIds = new Set<string>();
   const rank = new Map(pack.levels.map((l) => [l.id, l.rank]));
