@@ -280,8 +280,8 @@ export class ChatEngine {
   private learnedFrom: ReadonlyArray<{ q: string; danger: boolean }> = [];
   /** a first clause that only says who is writing (chat.yaml writerRoles) */
   private readonly writer?: RegExp;
-  /** each extra guidance's phrases (chat.yaml danger.extra) */
-  private readonly extraPhrases: Array<RegExp | undefined>;
+  /** each extra guidance's phrases and rules (chat.yaml danger.extra) */
+  private readonly extras: Array<{ phrases?: RegExp; rules: ReadonlySet<string> }>;
   /** what says a follow-up to an emergency is about after it (see chat.yaml carriedUnless) */
   private readonly carriedUnless?: RegExp;
   /** the detector learned from the pack's danger examples, beside the rules, with its threshold */
@@ -425,7 +425,7 @@ export class ChatEngine {
     const danger = this.chat.settings.danger;
     this.carriedUnless = regex(danger.carriedUnless);
     this.writer = rolePrefix(this.chat.settings.writerRoles);
-    this.extraPhrases = danger.extra.map((x) => regex(x.phrases));
+    this.extras = danger.extra.map((x) => ({ phrases: regex(x.phrases), rules: new Set(x.rules) }));
     const threshold = danger.learnedThreshold;
     if (threshold !== undefined && this.chat.dangerExamples.length > 0) {
       // messages about school life (chat.yaml outOfScope) are never danger: they teach the detector everyday words too
@@ -722,22 +722,20 @@ export class ChatEngine {
    */
   private dangerMatch(texts: readonly string[], only?: ReadonlySet<string>): string | undefined {
     // "no plan", "not in danger": a phrase right after a negation does not count
-    const hit = (re: RegExp) =>
-      texts.some((text) => {
-        re.lastIndex = 0;
-        for (const m of text.matchAll(re)) {
-          const before = text.slice(0, m.index).trim().split(' ').pop() ?? '';
-          if (!DANGER_NEGATIONS.has(before)) return true;
-        }
-        return false;
-      });
+    const unnegated = function* (re: RegExp, text: string) {
+      re.lastIndex = 0;
+      for (const m of text.matchAll(re)) {
+        const before = text.slice(0, m.index).trim().split(' ').pop() ?? '';
+        if (!DANGER_NEGATIONS.has(before)) yield m;
+      }
+    };
+    const hit = (re: RegExp) => texts.some((text) => !unnegated(re, text).next().done);
     // a "still" phrase inside an "unless" one does not count: the "now" of "calm now" says nothing is going on
     const stillHit = (unless: RegExp, still: RegExp) =>
       texts.some((text) => {
+        unless.lastIndex = 0;
         const spans = [...text.matchAll(unless)].map((m) => [m.index, m.index + m[0].length] as const);
-        for (const m of text.matchAll(still)) {
-          const before = text.slice(0, m.index).trim().split(' ').pop() ?? '';
-          if (DANGER_NEGATIONS.has(before)) continue;
+        for (const m of unnegated(still, text)) {
           const [start, end] = [m.index + (m[0].startsWith(' ') ? 1 : 0), m.index + m[0].length];
           if (!spans.some(([s, e]) => s <= start && end <= e)) return true;
         }
@@ -938,9 +936,10 @@ export class ChatEngine {
     if (c.emergency.phones[0]) links.push(telLink(`Call ${c.emergency.phones[0].number}`, c.emergency.phones[0].number));
     if (c.frontDoor.phones[0]) links.push(telLink(`Call the front door: ${c.frontDoor.phones[0].number}`, c.frontDoor.phones[0].number));
     const d = this.chat.settings.danger;
-    const extra = d.extra.filter(
-      (x, i) => x.needAreas.some((n) => needs.includes(n)) || (this.extraPhrases[i] && phraseIn(this.extraPhrases[i], texts)) || (x.rules.length > 0 && this.dangerMatch(texts, new Set(x.rules)) !== undefined),
-    );
+    const extra = d.extra.filter((x, i) => {
+      const { phrases, rules } = this.extras[i]!;
+      return x.needAreas.some((n) => needs.includes(n)) || (phrases !== undefined && phraseIn(phrases, texts)) || (rules.size > 0 && this.dangerMatch(texts, rules) !== undefined);
+    });
     return { text: [d.reply, ...extra.map((x) => x.text)].map((t) => expandPlaceholders(t, this.pack)).join(' '), links };
   }
 
