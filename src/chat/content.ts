@@ -364,6 +364,14 @@ export const dangerExamplesSection: PackSection<DangerExamples> = {
 };
 
 
+/**
+ * What the learned danger detector learns from: the pack's labelled examples, and its examples of school
+ * life the bot is not for (chat.yaml outOfScope), which are never danger and teach it everyday words too.
+ */
+export function learnedExamples(chat: ChatContent): Array<{ q: string; danger: boolean }> {
+  return [...chat.dangerExamples, ...(chat.settings.outOfScope?.examples ?? []).map((q) => ({ q, danger: false }))];
+}
+
 /** The chat content of a validated pack, typed. */
 export function chatContent(pack: ContentPack): ChatContent {
   const topics = (pack.sections['faqs'] ?? []) as Array<{ file: string; value: FaqTopic }>;

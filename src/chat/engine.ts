@@ -34,7 +34,7 @@ import { DangerModel } from './danger-model.js';
 import { IntentModel } from './intent-model.js';
 import type { NeedsCheckContent } from '../needs-check/content.js';
 import { assess } from '../needs-check/engine.js';
-import { chatContent, type ChatContent, type DangerRule } from './content.js';
+import { chatContent, learnedExamples, type ChatContent, type DangerRule } from './content.js';
 import { serviceIndexFor, serviceIndexReady, type ServiceIndex } from '../directory/search.js';
 import { TopicIndex, type TopicScore } from './topics.js';
 import { lexicon } from '../privacy/lexicon.js';
@@ -276,8 +276,6 @@ export class ChatEngine {
   private readonly harmSigns = new Map<string, string>();
   /** which FAQ a message asks, read by term evidence rather than by phrasing cover (see intent-model.ts) */
   private intent!: IntentModel;
-  /** the messages the danger detector learned from: the pack's examples and everyday messages */
-  private learnedFrom: ReadonlyArray<{ q: string; danger: boolean }> = [];
   /** a first clause that only says who is writing (chat.yaml writerRoles) */
   private readonly writer?: RegExp;
   /** each extra guidance's phrases and rules (chat.yaml danger.extra) */
@@ -428,11 +426,8 @@ export class ChatEngine {
     this.extras = danger.extra.map((x) => ({ phrases: regex(x.phrases), rules: new Set(x.rules) }));
     const threshold = danger.learnedThreshold;
     if (threshold !== undefined && this.chat.dangerExamples.length > 0) {
-      // messages about school life (chat.yaml outOfScope) are never danger: they teach the detector everyday words too
-      const everyday = (this.chat.settings.outOfScope?.examples ?? []).map((q) => ({ q, danger: false }));
       // learned an epoch at a time with the indexing, so that ChatEngine.build never blocks for all of it
-      this.learnedFrom = [...this.chat.dangerExamples, ...everyday];
-      this.dangerModel = { model: new DangerModel(this.learnedFrom, undefined, { now: false }), threshold, unless: regex(danger.learnedUnless), still: regex(danger.learnedStill) };
+      this.dangerModel = { model: new DangerModel(learnedExamples(this.chat), undefined, { now: false }), threshold, unless: regex(danger.learnedUnless), still: regex(danger.learnedStill) };
     }
 
     this.indexing = this.index(generateEntries(pack, this.chat), groupPhrases);
