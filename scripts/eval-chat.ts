@@ -19,8 +19,9 @@
  * (written blind at the start of the ninth session, 2026-12-01, before that session's changes);
  * test/chat/held-out.yaml, whose figures were read while tuning, held-out-3.yaml, read three times while
  * it was judged, and held-out-4.yaml, held-out-5.yaml and held-out-6.yaml, each read twice while judged,
- * are reported only (held-out-5 and -6 also with a second annotator's keys). Conversations (a first message and its follow-ups,
- * each asked with the context the reply before gave back): conversations-dev.yaml is tuned on,
+ * are reported only (the fifth to seventh also with a second annotator's keys, beside them as
+ * held-out-N-second.yaml). Conversations (a first message and its follow-ups, each asked with the context
+ * the reply before gave back): conversations-dev.yaml to -dev-3.yaml are tuned on,
  * conversations-held-out.yaml is measured only;
  * test/chat/held-out-2.yaml, read three times while it was judged, is now a development set.
  * `--dev-only` measures the development sets alone, for tuning runs.
