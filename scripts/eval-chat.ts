@@ -15,11 +15,13 @@
  * confidently wrong ≤ 2 %, ...) are reported, and gate only with --held-out-goals. Top-1 on the eval set
  * is reported, not a goal: it scores the rank of one labelled FAQ, not what a user is shown (issue 12).
  *
- * Held-out sets of messages, judged by what users get: test/chat/held-out-7.yaml is the one judged now
- * (written blind at the start of the ninth session, 2026-12-01, before that session's changes);
+ * Held-out sets of messages, judged by what users get: test/chat/held-out-8.yaml is the one judged now
+ * (written blind at the start of the tenth session, 2026-12-01, before that session's changes, with a
+ * second annotator's keys beside it; held-out-7.yaml, judged in the ninth session and read three times, is
+ * reported only);
  * test/chat/held-out.yaml, whose figures were read while tuning, held-out-3.yaml, read three times while
  * it was judged, and held-out-4.yaml, held-out-5.yaml and held-out-6.yaml, each read twice while judged,
- * are reported only (the fifth to seventh also with a second annotator's keys, beside them as
+ * are reported only (the fifth to eighth also with a second annotator's keys, beside them as
  * held-out-N-second.yaml). Conversations (a first message and its follow-ups, each asked with the context
  * the reply before gave back): conversations-dev.yaml to -dev-3.yaml are tuned on,
  * conversations-held-out.yaml is measured only;
@@ -240,7 +242,7 @@ export function readHeldOut(file = join(projectRoot(), 'test', 'chat', 'held-out
 }
 
 /** The held-out set the goals are judged on now. */
-const HELD_OUT_FILE = 'held-out-7.yaml';
+const HELD_OUT_FILE = 'held-out-8.yaml';
 
 export function readConversations(file: string): Conversation[] {
   return z.array(conversation).parse(parse(readFileSync(file, 'utf8')));
@@ -390,7 +392,7 @@ function printDangerValidation(engine: ChatEngine): void {
   const dir = join(projectRoot(), 'test', 'chat');
   const files = readdirSync(dir).filter((f) => /^danger-validation.*\.yaml$/.test(f)).sort();
   if (files.length === 0) return;
-  console.log('\n## Danger validation lists (never learned from; read at the end of the ninth session to take back a change, so spent: the next danger change needs a new blind list)\n\n| list | danger recall | false alarms |\n|---|---:|---:|');
+  console.log('\n## Danger validation lists (never learned from; the third to eleventh were read while tuning, so are spent; danger-validation-12.yaml, written blind in the tenth session, is the one that measures that session\'s danger changes)\n\n| list | danger recall | false alarms |\n|---|---:|---:|');
   for (const f of files) {
     const items = z.array(evalItem.required({ danger: true })).parse(parse(readFileSync(join(dir, f), 'utf8')));
     const danger = items.filter((i) => i.danger);
@@ -461,6 +463,7 @@ async function main(): Promise<void> {
     ['dev-replies-17.yaml', 'Seventeenth development set, what users get (written blind, with every key that answers; tuned on)'],
     ['dev-replies-18.yaml', 'Eighteenth development set, what users get (written blind, with every key that answers; tuned on)'],
     ['dev-replies-19.yaml', 'Nineteenth development set, what users get (written blind, with every key that answers; tuned on)'],
+    ['dev-replies-20.yaml', 'Twentieth development set, what users get (written blind at the start of the tenth session with the held-out-8 brief; first read 91.6 % acceptable; tuned on)'],
   ] as const) {
     const devRepliesFile = join(projectRoot(), 'test', 'chat', file);
     if (!existsSync(devRepliesFile)) continue;
@@ -517,6 +520,7 @@ async function main(): Promise<void> {
     ['held-out-4.yaml', 'Fourth held-out set (read twice while judged, never tuned on; reported only)'],
     ['held-out-5.yaml', 'Fifth held-out set (read twice while judged, never tuned on; reported only)'],
     ['held-out-6.yaml', 'Sixth held-out set (read twice while judged, never tuned on; reported only)'],
+    ['held-out-7.yaml', 'Seventh held-out set (read three times while judged, never tuned on; reported only)'],
   ] as const) {
     const items = readHeldOut(join(projectRoot(), 'test', 'chat', file));
     printHeldOut(items.length, await evaluateReplies(pack, items, (q) => engine.respond(q), questionOf), undefined, title, false);

@@ -72,7 +72,7 @@ describe("a second annotator's keys for the held-out set", () => {
   });
 
   it('fits the held-out set it annotates, with keys the bot knows', () => {
-    for (const n of ['5', '6', '7']) {
+    for (const n of ['5', '6', '7', '8']) {
       const heldOut = readHeldOut(join(projectRoot(), 'test', 'chat', `held-out-${n}.yaml`));
       const changes = readSecondKeys(join(projectRoot(), 'test', 'chat', `held-out-${n}-second.yaml`));
       expect(() => withSecondKeys(heldOut, changes)).not.toThrow();
