@@ -15,10 +15,10 @@ import { withoutQuestionTail } from './text.js';
 import { createChatEngine, type ChatEngine } from './engine.js';
 
 // the development lists the rules are tuned on (the validation and held-out sets are measured by eval:chat)
-const lists = ['danger-dev.yaml', 'danger-dev-2.yaml', 'danger-dev-3.yaml', 'danger-dev-4.yaml', 'danger-dev-5.yaml', 'danger-dev-6.yaml', 'danger-dev-7.yaml', 'danger-dev-8.yaml', 'danger-dev-9.yaml', 'danger-dev-10.yaml', 'danger-dev-11.yaml', 'danger-dev-12.yaml', 'danger-dev-13.yaml'];
+const lists = ['danger-dev.yaml', 'danger-dev-2.yaml', 'danger-dev-3.yaml', 'danger-dev-4.yaml', 'danger-dev-5.yaml', 'danger-dev-6.yaml', 'danger-dev-7.yaml', 'danger-dev-8.yaml', 'danger-dev-9.yaml', 'danger-dev-10.yaml', 'danger-dev-11.yaml', 'danger-dev-12.yaml', 'danger-dev-13.yaml', 'danger-dev-14.yaml'];
 const items = lists.flatMap((f) => parse(readFileSync(join(projectRoot(), 'test', 'chat', f), 'utf8')) as Array<{ q: string; danger: boolean }>);
 // the danger messages of the development reply sets (tuned on; the held-out sets are measured by eval:chat)
-const replySets = ['dev-replies.yaml', 'dev-replies-2.yaml', 'dev-replies-3.yaml', 'dev-replies-4.yaml', 'dev-replies-5.yaml', 'dev-replies-6.yaml', 'dev-replies-7.yaml', 'dev-replies-8.yaml', 'dev-replies-9.yaml', 'dev-replies-10.yaml', 'dev-replies-11.yaml', 'dev-replies-12.yaml', 'dev-replies-13.yaml', 'dev-replies-14.yaml', 'dev-replies-15.yaml', 'dev-replies-16.yaml', 'dev-replies-17.yaml', 'dev-replies-18.yaml', 'dev-replies-19.yaml', 'held-out-2.yaml'];
+const replySets = ['dev-replies.yaml', 'dev-replies-2.yaml', 'dev-replies-3.yaml', 'dev-replies-4.yaml', 'dev-replies-5.yaml', 'dev-replies-6.yaml', 'dev-replies-7.yaml', 'dev-replies-8.yaml', 'dev-replies-9.yaml', 'dev-replies-10.yaml', 'dev-replies-11.yaml', 'dev-replies-12.yaml', 'dev-replies-13.yaml', 'dev-replies-14.yaml', 'dev-replies-15.yaml', 'dev-replies-16.yaml', 'dev-replies-17.yaml', 'dev-replies-18.yaml', 'dev-replies-19.yaml', 'dev-replies-20.yaml', 'held-out-2.yaml'];
 const replyItems = replySets.flatMap((f) => parse(readFileSync(join(projectRoot(), 'test', 'chat', f), 'utf8')) as Array<{ q: string; danger?: boolean }>);
 const replyDanger = replyItems.filter((i) => i.danger);
 let engine: ChatEngine;
