@@ -131,6 +131,16 @@ describe('how a danger rule reads time', () => {
     expect(engine.respond('she has a safety plan from the summer but right now she is on the roof saying she will jump').danger).toBe(true);
   });
 
+  it('words that tell a case is calm ("no threats", "nothing has happened", "confiscated") do not hide danger told beside them', () => {
+    for (const m of [
+      'found her collapsed in the changing room, not breathing',
+      'found her on the roof',
+      'no threats made but he has a gun in his bag right now',
+      'nothing has happened yet but her dad is outside with a knife',
+      'confiscated one knife but he has another and is threatening kids in the playground now',
+    ]) expect(engine.respond(m).danger, m).toBe(true);
+  });
+
   it('"#" in a phrase stands for a number: a count of tablets is an overdose, a count of minutes is not', () => {
     expect(engine.respond('she took 20 paracetamol').danger).toBe(true);
     expect(engine.respond('she took 20 minutes to get here').danger).toBe(false);
