@@ -45,6 +45,8 @@ const evalItem = z.strictObject({
   q: z.string().min(1),
   expect: z.string().min(1).optional(),
   danger: z.boolean().optional(),
+  /** a worry that cannot wait but is not 999 (FACTS 1b): the same-day guidance, or the emergency one, must lead */
+  sameDay: z.boolean().optional(),
 });
 export type EvalItem = z.infer<typeof evalItem>;
 
@@ -79,6 +81,9 @@ export interface Metrics {
   offTopicRejection: number;
   dangerRecall?: number;
   dangerFalseAlarm?: number;
+  /** of the same-day items, the share led by the same-day (or the emergency) guidance */
+  sameDayRecall?: number;
+  sameDayCount?: number;
   p50?: number;
   p99?: number;
   inScope: number;
@@ -139,7 +144,14 @@ export function evaluateEngine(engine: ChatEngine, items: EvalItem[], rounds = 2
     if (engine.respond(i.q).danger) caught++;
     else misses.push(`  danger missed: "${i.q}"`);
   }
-  const calm = items.filter((i) => !i.danger);
+  const sameDayItems = items.filter((i) => i.sameDay);
+  let sameDay = 0;
+  for (const i of sameDayItems) {
+    const r = engine.respond(i.q);
+    if (r.sameDay || r.danger) sameDay++;
+    else misses.push(`  same-day guidance missed: "${i.q}"`);
+  }
+  const calm = items.filter((i) => !i.danger && !i.sameDay);
   const falseAlarms = calm.filter((i) => engine.respond(i.q).danger);
   for (const f of falseAlarms) misses.push(`  danger false alarm: "${f.q}"`);
 
@@ -159,6 +171,8 @@ export function evaluateEngine(engine: ChatEngine, items: EvalItem[], rounds = 2
     offTopicRejection: rejected / offTopic.length,
     dangerRecall: caught / dangerItems.length,
     dangerFalseAlarm: falseAlarms.length / calm.length,
+    sameDayRecall: sameDayItems.length > 0 ? sameDay / sameDayItems.length : 1,
+    sameDayCount: sameDayItems.length,
     p50: percentile(samples, 50),
     p99: percentile(samples, 99),
     inScope: inScope.length,
@@ -345,6 +359,7 @@ function printTable(title: string, count: number, ours: Metrics, theirs: Metrics
   row('off-topic rejection', pct(ours.offTopicRejection), theirs ? pct(theirs.offTopicRejection) : '–', '≥ 90 %');
   row('danger recall', pct(ours.dangerRecall ?? 0), 'no danger layer', '100 %');
   row('danger false alarms (non-danger questions)', pct(ours.dangerFalseAlarm ?? 0), '–');
+  if (ours.sameDayCount) row(`same-day guidance first (${ours.sameDayCount} same-day worries, FACTS 1b)`, pct(ours.sameDayRecall ?? 0), 'no danger layer', '100 %');
   row('latency p50 per message', `${ours.p50?.toFixed(3)} ms`, theirs ? `${theirs.p50?.toFixed(3)} ms` : '–');
   row('latency p99 per message', `${ours.p99?.toFixed(3)} ms`, theirs ? `${theirs.p99?.toFixed(3)} ms` : '–', '< 10 ms');
   if (trainSeconds !== undefined) row('nlp.js training time', '–', `${trainSeconds.toFixed(1)} s`);
@@ -433,6 +448,8 @@ async function main(): Promise<void> {
     ['off-topic rejection ≥ 90 %', ours.offTopicRejection >= 0.9],
     ['danger recall 100 % (eval)', ours.dangerRecall === 1],
     ['danger recall 100 % (dev)', oursDev.dangerRecall === 1],
+    ['same-day guidance first 100 % (eval)', ours.sameDayRecall === 1],
+    ['same-day guidance first 100 % (dev)', oursDev.sameDayRecall === 1],
     ['p99 < 10 ms', (ours.p99 ?? Infinity) < 10],
   ];
 

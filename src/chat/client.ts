@@ -15,6 +15,8 @@ interface ApiReply {
   context: Record<string, unknown>;
   answerId: string | null;
   danger: boolean;
+  /** the same-day guidance leads the reply (a worry that cannot wait, not 999) */
+  sameDay?: boolean;
 }
 
 import { splitPhoneNumbers } from '../content/phones.js';
@@ -159,7 +161,7 @@ export function initChatPanel(): void {
   };
 
   const showReply = (r: ApiReply, question: HTMLElement) => {
-    const turn = el('div', `app-chat-panel__reply${r.danger ? ' app-chat-panel__reply--danger' : ''}`);
+    const turn = el('div', `app-chat-panel__reply${r.danger ? ' app-chat-panel__reply--danger' : r.sameDay ? ' app-chat-panel__reply--same-day' : ''}`);
     turn.dataset['qa'] = 'chat-reply';
     for (const para of r.reply.split(/\n\n+/)) turn.append(withPhoneLinks(el('p', 'govuk-body-s'), para));
     const links = r.links.filter((l) => SAFE_HREF.test(l.href));

@@ -73,6 +73,23 @@ export const chatSettings = z.strictObject({
     extra: z
       .array(z.strictObject({ rules: z.array(slug).default([]), needAreas: z.array(slug).default([]), phrases: z.array(phrase).default([]), text: z.string().min(10) }))
       .default([]),
+    /**
+     * Worries that cannot wait but are not 999 (FACTS 1b: a child harmed at home, safe in school, who is
+     * afraid to go home; bruising on a baby who cannot move about): when only these rules match, the reply
+     * leads with this same-day guidance instead of the emergency one. Any other rule matching as well
+     * makes it an emergency.
+     */
+    sameDay: z
+      .strictObject({
+        reply: z.string().min(20),
+        rules: z.array(slug).min(1),
+        /**
+         * words that, beside a same-day worry, tell of the going home rather than of harm now ("scared to go
+         * home tonight"): set aside before the other rules are asked whether it is an emergency as well
+         */
+        homeTime: z.array(phrase).default([]),
+      })
+      .optional(),
     /** named lists of phrases, used in rules as "@name" (so "what happened before" is written once) */
     lists: z.record(slug, z.array(phrase).min(1)).default({}),
     rules: z.array(dangerRule).min(1),
@@ -295,6 +312,15 @@ function checkSettings(value: SectionValue<ChatSettings>, ctx: SectionCheckConte
     if (new Set(words).size !== words.length) ctx.error('chat.yaml', 'synonyms', `synonyms[${i}]`, 'a synonym is listed twice');
   });
   const ruleIds = new Set(value.danger.rules.map((r) => r.id));
+  const sameDay = value.danger.sameDay;
+  if (sameDay) {
+    checkPlaceholders(sameDay.reply, ctx.pack, (m) => ctx.error('chat.yaml', 'danger', 'sameDay.reply', m));
+    if (!sameDay.reply.includes(':frontDoor}')) ctx.error('chat.yaml', 'danger', 'sameDay.reply', 'the same-day reply must give the front door ({phone:frontDoor})');
+    sameDay.rules.forEach((id, j) => {
+      if (!ruleIds.has(id)) ctx.error('chat.yaml', 'danger', `sameDay.rules[${j}]`, `unknown danger rule "${id}"`);
+    });
+    if (sameDay.rules.length >= ruleIds.size) ctx.error('chat.yaml', 'danger', 'sameDay.rules', 'at least one danger rule must stay an emergency');
+  }
   const needIds = needAreaIds(ctx.pack);
   value.danger.extra.forEach((x, i) => {
     checkPlaceholders(x.text, ctx.pack, (m) => ctx.error('chat.yaml', 'danger', `extra[${i}].text`, m));

@@ -39,6 +39,12 @@ describe('the danger layer on danger as staff type it', () => {
     expect(replyDanger.filter((i) => !engine.respond(i.q).danger).map((i) => i.q)).toEqual([]);
   });
 
+  it('leads every same-day worry of the development set (FACTS 1b) with the same-day guidance, or the emergency one', () => {
+    const sameDay = read<{ q: string; sameDay?: boolean }>('dev-set.yaml').filter((i) => i.sameDay);
+    expect(sameDay.length).toBeGreaterThan(0);
+    expect(sameDay.filter((i) => { const r = engine.respond(i.q); return !r.sameDay && !r.danger; }).map((i) => i.q)).toEqual([]);
+  });
+
   it('stays quiet for at least 95 % of the messages that look alike but are not 999 cases', () => {
     const calm = items.filter((i) => !i.danger);
     const alarms = calm.filter((i) => engine.respond(i.q).danger);
@@ -121,10 +127,12 @@ describe('how a danger rule reads time', () => {
     expect(engine.respond('she says they are taking her abroad tomorrow to be married and she wont come back').danger).toBe(true);
   });
 
-  it('an injured baby named by its age, or a child harmed at home who will not go home, brings the guidance; a disclosure alone from a child safe in school is a same-day call (FACTS 1b)', () => {
-    expect(engine.respond('the 6 week old sibling came to pick up with a bruise on her forehead').danger).toBe(true);
-    expect(engine.respond('y7 says his uncle hits him with a cable and he refuses to go home').danger).toBe(true);
+  it('an injured baby named by its age, or a child harmed at home who will not go home, brings the same-day guidance (FACTS 1b), not 999; a disclosure alone from a child safe in school brings neither banner', () => {
+    expect(engine.respond('the 6 week old sibling came to pick up with a bruise on her forehead').sameDay).toBe(true);
+    expect(engine.respond('y7 says his uncle hits him with a cable and he refuses to go home').sameDay).toBe(true);
+    expect(engine.respond('y7 says his uncle hits him with a cable and he refuses to go home').danger).toBe(false);
     expect(engine.respond('y7 refuses to go home because his mum is strict about his phone').danger).toBe(false);
+    expect(engine.respond('y7 refuses to go home because his mum is strict about his phone').sameDay).toBe(false);
     expect(engine.respond('a year 9 told me her dad hit her with a belt last night, she has marks and she is with me in the office').danger).toBe(false);
   });
 

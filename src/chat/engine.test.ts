@@ -89,13 +89,35 @@ describe('safety first', () => {
     'pupil has a plan to kill herself tonight',
     'he has taken an overdose',
     'boy brought a knife into school',
-    'she is scared to go home',
     'sucidal student with a plan',
   ])('puts the emergency guidance first: %s', (q) => {
     const r = engine.respond(q);
     expect(r.danger).toBe(true);
     expect(r.reply.startsWith('If a child is in immediate danger')).toBe(true);
     expect(r.reply.indexOf(emergency())).toBeLessThan(r.reply.indexOf(frontDoor()));
+    expect(r.links[0]!.href).toBe(`tel:${emergency()}`);
+  });
+
+  it.each([
+    'she is scared to go home',
+    'y7 says his uncle hits him with a cable and he refuses to go home',
+    'the 6 week old sibling came to pick up with a bruise on her forehead',
+  ])('a worry that cannot wait but is not 999 leads with a same-day call to the front door (FACTS 1b): %s', (q) => {
+    const r = engine.respond(q);
+    expect(r.danger).toBe(false);
+    expect(r.sameDay).toBe(true);
+    expect(r.reply.startsWith('Call the')).toBe(true);
+    expect(r.reply.indexOf(frontDoor())).toBeLessThan(r.reply.indexOf(emergency()));
+    expect(r.links[0]!.href).toBe(`tel:${frontDoor().replace(/\s/g, '')}`);
+    expect(r.links.map((l) => l.href)).toContain(`tel:${emergency().replace(/\s/g, '')}`);
+    // not carried: the next message is read on its own
+    expect(engine.respond('what about consent?', r.context).danger).toBe(false);
+  });
+
+  it('a same-day worry with an emergency told beside it is an emergency', () => {
+    const r = engine.respond('she is scared to go home and her dad is outside the school with a knife right now');
+    expect(r.danger).toBe(true);
+    expect(r.sameDay).toBe(false);
     expect(r.links[0]!.href).toBe(`tel:${emergency()}`);
   });
 

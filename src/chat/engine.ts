@@ -67,6 +67,11 @@ export interface ChatReply {
   band: Band;
   /** true when the emergency guidance leads the reply */
   danger: boolean;
+  /**
+   * true when the same-day guidance leads it instead: a worry that cannot wait but is not 999 (chat.yaml
+   * danger.sameDay), such as a child harmed at home, safe in school, who is afraid to go home
+   */
+  sameDay?: boolean;
   /** plain text; paragraphs are separated by a blank line. Never HTML. */
   reply: string;
   links: ChatLink[];
@@ -269,6 +274,11 @@ export class ChatEngine {
   /** service names staff use, as word sets: "food bank dagenham" names the Dagenham food bank too */
   private readonly aliases: Array<{ words: string[]; slug: string }> = [];
   private readonly danger: Array<{ id: string; any?: RegExp; all?: RegExp[]; unless?: RegExp; still?: RegExp; except?: RegExp }>;
+  /** the rules whose match alone is a same-day worry, not an emergency (chat.yaml danger.sameDay), and the rest */
+  private readonly sameDayRules: ReadonlySet<string>;
+  private readonly emergencyRules: ReadonlySet<string>;
+  /** beside a same-day worry, the words of the going home ("tonight", "after school"), not of harm now */
+  private readonly homeTime: RegExp | undefined;
   /**
    * per need area whose every sign in the needs check is a sign of harm at one level: what the needs
    * check's engine makes of that sign, worked out once per pack
@@ -421,6 +431,9 @@ export class ChatEngine {
       except: regex(r.except),
     }));
     const danger = this.chat.settings.danger;
+    this.sameDayRules = new Set(danger.sameDay?.rules ?? []);
+    this.homeTime = regex(danger.sameDay?.homeTime);
+    this.emergencyRules = new Set(danger.rules.map((r) => r.id).filter((id) => !this.sameDayRules.has(id)));
     this.carriedUnless = regex(danger.carriedUnless);
     this.writer = rolePrefix(this.chat.settings.writerRoles);
     this.extras = danger.extra.map((x) => ({ phrases: regex(x.phrases), rules: new Set(x.rules) }));
@@ -761,6 +774,24 @@ export class ChatEngine {
     return this.dangerMatch(corrected === normalised ? [normalised] : [normalised, corrected]);
   }
 
+  /**
+   * What the message tells of: an emergency (the rule, or "learned"), or a worry that cannot wait but is not
+   * 999 (a same-day rule, and no other rule). When a same-day rule matches first, only the other rules can
+   * make it an emergency: the learned detector learned from such messages when they were still read as
+   * emergencies, and a rule that names the situation is the better reading of it.
+   */
+  private readDanger(text: string, normalised: string, corrected: string): { now?: string; today?: string } {
+    const rule = this.dangerIn(normalised, corrected) ?? this.dangerWithoutTail(text);
+    if (rule === undefined || !this.sameDayRules.has(rule)) return { now: rule };
+    // "scared to go home tonight": the night is when the child goes home, not harm happening now
+    const homeTime = this.homeTime;
+    const withoutHomeTime = (t: string) => (homeTime ? t.replace(homeTime, ' ').replace(/ +/g, ' ').trim() : t);
+    const texts = [...new Set([normalised, corrected].map(withoutHomeTime))];
+    const bare = withoutQuestionTail(text);
+    const other = this.dangerMatch(texts, this.emergencyRules) ?? (bare ? this.dangerMatch([...new Set([normalise(bare), this.words(bare).join(' ')].map(withoutHomeTime))], this.emergencyRules) : undefined);
+    return other ? { now: other } : { today: rule };
+  }
+
   /** The danger rule the message matches once the questions it ends with are set aside, if it ends with any. */
   private dangerWithoutTail(text: string): string | undefined {
     const bare = withoutQuestionTail(text);
@@ -925,9 +956,16 @@ export class ChatEngine {
   }
 
   /** The emergency guidance, with the extra advice for the worry the message is about (chat.yaml danger.extra) */
-  private dangerBlock(texts: readonly string[], needs: readonly string[]): { text: string; links: ChatLink[] } {
+  private dangerBlock(texts: readonly string[], needs: readonly string[], today = false): { text: string; links: ChatLink[]; today: boolean } {
     const c = this.pack.manifest.contacts;
     const links: ChatLink[] = [];
+    const sameDay = this.chat.settings.danger.sameDay;
+    if (today && sameDay) {
+      // the front door first: that is the call to make; 999 stays beside it, for the handover at home time
+      if (c.frontDoor.phones[0]) links.push(telLink(`Call the front door: ${c.frontDoor.phones[0].number}`, c.frontDoor.phones[0].number));
+      if (c.emergency.phones[0]) links.push(telLink(`Call ${c.emergency.phones[0].number}`, c.emergency.phones[0].number));
+      return { text: expandPlaceholders(sameDay.reply, this.pack), links, today: true };
+    }
     if (c.emergency.phones[0]) links.push(telLink(`Call ${c.emergency.phones[0].number}`, c.emergency.phones[0].number));
     if (c.frontDoor.phones[0]) links.push(telLink(`Call the front door: ${c.frontDoor.phones[0].number}`, c.frontDoor.phones[0].number));
     const d = this.chat.settings.danger;
@@ -935,7 +973,7 @@ export class ChatEngine {
       const { phrases, rules } = this.extras[i]!;
       return x.needAreas.some((n) => needs.includes(n)) || (phrases !== undefined && phraseIn(phrases, texts)) || (rules.size > 0 && this.dangerMatch(texts, rules) !== undefined);
     });
-    return { text: [d.reply, ...extra.map((x) => x.text)].map((t) => expandPlaceholders(t, this.pack)).join(' '), links };
+    return { text: [d.reply, ...extra.map((x) => x.text)].map((t) => expandPlaceholders(t, this.pack)).join(' '), links, today: false };
   }
 
   /** The needs check's signs of harm by need area (none when the pack has no needs check). */
@@ -1056,14 +1094,21 @@ export class ChatEngine {
     const a = this.analyse(withoutRole(text, this.writer));
     // the message as typed and as corrected; once when correction changed nothing
     // the danger is in what happened: a closing "what should I do?" or "who do I ring?" must not hide it
-    const dangerRule = this.dangerIn(normalised, a.corrected) ?? this.dangerWithoutTail(text);
+    const harm = this.readDanger(text, normalised, a.corrected);
+    const dangerRule = harm.now;
     // a follow-up to an emergency ("police?", "what do we do with the kids?") is still about it, unless it
     // says it is over or asks about later
     // (not for the question of something the bot is not for, sent as its own words: "when do I get paid")
     const stillDanger = !dangerRule && context.danger === true && this.byQuestion.get(normalised) !== OUT_OF_SCOPE && !(this.carriedUnless && phraseIn(this.carriedUnless, [normalised, a.corrected]));
-    const danger = dangerRule || stillDanger ? this.dangerBlock([normalised, a.corrected], stillDanger && context.need ? [...a.needs, context.need] : a.needs) : undefined;
+    // a same-day worry leads with the same-day guidance in the place of the emergency one, and is not carried
+    const danger =
+      dangerRule || stillDanger
+        ? this.dangerBlock([normalised, a.corrected], stillDanger && context.need ? [...a.needs, context.need] : a.needs)
+        : harm.today
+          ? this.dangerBlock([normalised, a.corrected], a.needs, true)
+          : undefined;
     const own = dangerRule !== undefined;
-    const told = (r: ChatReply): ChatReply & { own?: boolean } => ({ ...r, own });
+    const told = (r: ChatReply): ChatReply & { own?: boolean } => ({ ...r, danger: r.danger && !danger?.today, sameDay: r.danger && danger?.today === true, own });
 
     const follow = Object.keys(context).length > 0 ? this.followUp(a, context) : undefined;
     // the conversation's worry, unless the message names one of its own

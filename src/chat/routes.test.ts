@@ -63,6 +63,16 @@ describe('POST /api/chat', () => {
     expect((await chat({ message: 'police?' })).json().danger).toBe(false);
   });
 
+  it('says when the same-day call leads instead of 999 (a child afraid to go home), and that it is not carried on', async () => {
+    const first = (await chat({ message: 'y9 says her stepdad hits her and she is scared to go home' })).json();
+    expect(first).toMatchObject({ danger: false, sameDay: true });
+    expect(first.links[0].href).toMatch(/^tel:/);
+    expect(first.links[0].text).toMatch(/front door/);
+    const next = (await chat({ message: 'do I need consent?', context: first.context })).json();
+    expect(next).toMatchObject({ danger: false, sameDay: false });
+    expect((await chat({ message: 'whats kooth' })).json().sameDay).toBe(false);
+  });
+
   it.each([
     ['an empty message', { message: '   ' }, 400],
     ['a missing message', { context: {} }, 400],

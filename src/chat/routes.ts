@@ -185,6 +185,7 @@ export async function chatRoutes(app: FastifyInstance, { store, content, site, l
       context: r.context,
       band: r.band,
       danger: r.danger,
+      sameDay: r.sameDay === true,
       answerId: r.answerId ?? null,
     });
   });

@@ -169,4 +169,33 @@ describeBrowser('chat bot in Chromium', () => {
     await expect(page.title()).resolves.not.toBe('1');
     await context.close();
   });
+  it('a child afraid to go home gets the same-day call first, not 999, on /ask without JavaScript and in the panel with it', async () => {
+    const message = 'y9 says her stepdad hits her and she is scared to go home tonight';
+    const off = await newContext(live.browser, false);
+    const page = await off.newPage();
+    await page.goto(`${live.server.baseUrl}/ask`);
+    await page.getByLabel('Your question').fill(message);
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    const answer = page.locator('.app-chat-turn__answer--same-day');
+    await expect(answer.count()).resolves.toBe(1);
+    await expect(page.locator('.app-chat-turn__answer--danger').count()).resolves.toBe(0);
+    await expect(answer.locator('p').first().textContent()).resolves.toMatch(/^Call the .+ today, before the child goes home/);
+    await expectNoAxeViolations(page);
+    await off.close();
+
+    const on = await newContext(live.browser, true);
+    const panel = await on.newPage();
+    const errors = collectPageErrors(panel);
+    await panel.goto(`${live.server.baseUrl}/`);
+    await panel.locator('[data-qa="chat-launcher"]').click();
+    await panel.locator('#app-chat-panel-input').fill(message);
+    await panel.keyboard.press('Enter');
+    const reply = panel.locator('[data-qa="chat-reply"]').first();
+    await reply.waitFor();
+    await expect(reply.getAttribute('class')).resolves.toContain('app-chat-panel__reply--same-day');
+    await expect(reply.locator('p').first().textContent()).resolves.toMatch(/^Call the .+ today, before the child goes home/);
+    await expectNoAxeViolations(panel);
+    expect(errors).toEqual([]);
+    await on.close();
+  });
 });
